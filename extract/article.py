@@ -1,0 +1,123 @@
+"""HTML page → clean article: the one entry point the pipeline calls."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from extract.cleaning import CleaningRules, clean_text, word_count
+from extract.decoding import decode_html, looks_binary
+from extract.metadata import (
+    pick_authors, pick_canonical, pick_dates, pick_language, pick_title, site_names,
+)
+from extract.structured import read_json_ld, read_meta
+
+__all__ = ["CleaningRules", "ExtractedPage", "extract_article", "MIN_ARTICLE_WORDS"]
+
+MIN_ARTICLE_WORDS = 80
+# A page that declares itself something other than an article needs this much text to count as one.
+MIN_WORDS_FOR_NON_ARTICLE_OG_TYPE = 150
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ExtractedPage:
+    is_article: bool
+    reason: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    modified: datetime | None = None
+    language: str | None = None
+    description: str | None = None
+    text: str = ""
+    word_count: int = 0
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for key in ("published", "modified"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+def _run_trafilatura(tree, url: str | None):
+    try:
+        return bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
+                               include_tables=True, output_format="python")
+    except Exception:  # trafilatura catches most errors itself; a crash must not stop the batch
+        log.exception("trafilatura failed on %s", url)
+        return None
+
+
+def _not_article_reason(text_words: int, og_type: str | None) -> str | None:
+    if text_words == 0:
+        return "no main text"
+    if text_words < MIN_ARTICLE_WORDS:
+        return f"too short: {text_words} words"
+    if og_type and "article" not in og_type.lower() and text_words < MIN_WORDS_FOR_NON_ARTICLE_OG_TYPE:
+        return f"og:type={og_type}"
+    return None
+
+
+def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRules | None = None,
+                    encoding: str | None = None) -> ExtractedPage:
+    """Extract the article text and metadata of one page. Never raises on bad input."""
+    rules = rules or CleaningRules()
+    if html is None or not isinstance(html, (bytes, bytearray, str)):
+        return ExtractedPage(is_article=False, reason=f"not HTML: {type(html).__name__}", url=url)
+    source = decode_html(bytes(html) if isinstance(html, bytearray) else html, encoding)
+    if not source.strip():
+        return ExtractedPage(is_article=False, reason="empty document", url=url)
+    if looks_binary(source):
+        return ExtractedPage(is_article=False, reason="binary or undecodable content", url=url)
+    try:
+        tree = load_html(source)
+    except Exception:
+        tree = None
+    if tree is None:
+        return ExtractedPage(is_article=False, reason="unparseable HTML", url=url)
+
+    meta = read_meta(tree)
+    ld = read_json_ld(tree)
+    sites = site_names(meta, ld, url)
+    document = _run_trafilatura(tree, url)
+
+    provenance: dict[str, str] = {}
+    title, title_from = pick_title(tree, meta, ld, document.title if document else None, sites)
+    authors, authors_from = pick_authors(tree, meta, ld, document.author if document else None, sites)
+    published, modified, published_from = pick_dates(
+        source, tree, meta, ld, url, htmldate_result=document.date if document else None)
+    text = clean_text(document.text or "", rules, title) if document else ""
+    language, language_from = pick_language(tree, meta, ld, text, rules.language)
+    for key, origin in (("title", title_from), ("authors", authors_from),
+                        ("published", published_from), ("language", language_from)):
+        if origin:
+            provenance[key] = origin
+
+    words = word_count(text)
+    reason = _not_article_reason(words, meta.get("og:type"))
+    description = (ld.description if ld else None) or meta.get("og:description") or meta.get("description") \
+        or (document.description if document else None)
+    return ExtractedPage(
+        is_article=reason is None,
+        reason=reason,
+        url=url,
+        canonical_url=pick_canonical(tree, meta, url) or (ld.url if ld and ld.url and ld.url.startswith("http") else None),
+        title=title,
+        authors=authors,
+        published=published,
+        modified=modified,
+        language=language,
+        description=" ".join(description.split()) if description else None,
+        text=text,
+        word_count=words,
+        provenance=provenance,
+    )

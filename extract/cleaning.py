@@ -1,0 +1,151 @@
+"""Line-level cleaning of extracted article text.
+
+trafilatura removes most page furniture structurally; these rules are the
+backstop for what CMSs put inside the article body: teasers, credit lines,
+comment prompts, newsletter forms, copyright footers, app banners, captions.
+Each rule must hold for news sites in general; outlet-specific quirks belong
+in ``CleaningRules.drop_lines`` (from seeds/sources.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    drop_lines: tuple[str, ...] = ()  # per-source regexes (re.search) for lines to remove
+    language: str | None = None  # the source's default language
+
+
+# A teaser glued to the end of a real paragraph ("... to escape. READ MORE: ...").
+# Upper case only, so prose like "read more: the council said" is never cut.
+_INLINE_TEASER = re.compile(
+    r"(?<=[.!?\"”’)])\s+(?:READ MORE|READ NEXT|READ ALSO|ALSO READ|SEE ALSO|RELATED|MORE)\s*:.*$"
+)
+# Aggregator truncation marker: "... however, …read more" keeps the sentence.
+_TRAILING_READ_MORE = re.compile(r"\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*(?:read more|continue reading)\W*$", re.I)
+
+# Boilerplate sentences: checked on lines up to LONG_LINE_WORDS words, so a
+# paragraph that merely quotes such words survives.
+LONG_LINE_WORDS = 40
+_BOILERPLATE_LINES = [re.compile(p, re.I) for p in (
+    # teasers and related-content widgets
+    r"^(?:read more|read next|read also|also read|see also|related|related (?:articles?|stories|coverage|topics?)|"
+    r"more on this(?: story)?|recommended|most read|trending)\s*:",
+    r"\[REVEAL\]",
+    # syndication notes
+    r"^this (?:article|story|post) (?:was )?(?:originally |first )?(?:appeared|published|posted) (?:first )?(?:on|in|at)\b",
+    # comment prompts
+    r"^(?:write|be) the first (?:to )?comment",
+    r"^leave a (?:reply|comment)",
+    r"your email address will not be published",
+    r"required fields are marked",
+    r"click here to comment",
+    r"^please (?:review|read) (?:our )?community guidelines",
+    # corrections widgets
+    r"^to suggest a correction",
+    r"^you can also highlight the text and press",
+    # newsletter forms
+    r"^(?:sign up|subscribe)\b.{0,80}\b(?:newsletters?|updates|alerts)\b",
+    r"(?:sent|delivered) (?:right |straight |directly )?to your inbox",
+    r"we (?:will )?never share your email",
+    # copyright and trademark footers
+    r"^(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4}))",
+    r"all rights reserved\.?$",
+    r"\bare (?:registered )?trademarks of\b",
+    # image captions and credits
+    r"\((?:photo|image|picture|pictured|credit|video)s?\s*:[^()]*\)\s*$",
+    r"\([^()]*\b(?:getty images|afp|reuters|ap photo|press association|shutterstock|epa|alamy)\b[^()]*\)\s*$",
+    r"^(?:photo|image|credit|picture)s?\s*:",
+)]
+
+# Widgets, headings and navigation: checked on lines up to SHORT_LINE_WORDS words.
+SHORT_LINE_WORDS = 12
+_WIDGET_LINES = [re.compile(p, re.I) for p in (
+    r"^(?:read more|continue reading|more)\W*$",
+    r"^other topics of interest$",
+    r"^(?:more|related|latest|top) (?:stories|articles|news|videos)\b",
+    r"^source\s*::?\s*\S",
+    r"^comments?(?:\s*\(\d+\))?$",
+    r"^\d+\s+comments?$",
+    r"^(?:read and )?post comments$|^read and post comments$",
+    r"^join the .{1,40} (?:community|conversation)$",
+    r"^(?:show|view|load) (?:\d+ )?(?:more )?comments",
+    r"^.{0,60}\bnewsletters?$",
+    r"^privacy\s*:",
+    r"^\(optional\b.{0,40}\)$",
+    r"^enter your email",
+    r"(?:in|on|from) (?:the )?(?:google play|app store)$",
+    r"^(?:get it|download) on (?:the )?(?:google play|app store)",
+    r"^download (?:the|our) .{0,40}\bapp$",
+    r"^skip to (?:main )?content$",
+    r"^(?:share|share this(?: article| story)?|tweet|email|print|top|back to top|view|watch tv live|watch live|"
+    r"advertisement|newsfront|menu|search|close|x)$",
+    r"^(?:tags?|topics?|filed under|categories)\s*:",
+    r"^by\s+[^.]{0,60}\|",  # "By Jane Doe | Friday, 11 November 2022"
+    r"^(?:[\w-]+\.)+(?:com|org|net|co\.uk|co|news|info)$",  # a bare domain
+)]
+
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+# A line that is only a date/time stamp: "Friday, 11 November 2022 07:29 PM EST", "Updated: 3 hours ago".
+_DATE_WORDS = re.compile(
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+    r"\b(?:[ap]\.?m\.?|[a-z]{1,2}[sd]?t|utc|gmt|date|published|updated|posted|on|at|ago|hours?|minutes?|days?)\b",
+    re.I,
+)
+
+
+def trim_line(line: str) -> str:
+    """Cut inline teasers and truncation markers off the end of a paragraph."""
+    line = _INLINE_TEASER.sub("", line)
+    line = _TRAILING_READ_MORE.sub("", line)
+    return line.strip()
+
+
+def is_boilerplate(line: str, extra: Sequence[re.Pattern[str]] = ()) -> bool:
+    if any(p.search(line) for p in extra):
+        return True
+    if not _HAS_LETTER.search(_DATE_WORDS.sub("", line)):  # numbers, dates, symbols only
+        return True
+    words = len(WORD.findall(line))
+    if words <= SHORT_LINE_WORDS and any(p.search(line) for p in _WIDGET_LINES):
+        return True
+    return words <= LONG_LINE_WORDS and any(p.search(line) for p in _BOILERPLATE_LINES)
+
+
+def _normalise(line: str) -> str:
+    return " ".join(WORD.findall(line.casefold()))
+
+
+def clean_text(text: str, rules: CleaningRules | None = None, title: str | None = None) -> str:
+    """Return the article text with boilerplate lines removed, paragraphs joined by blank lines.
+
+    A line equal to the headline is dropped (the headline is in ``title``), and
+    a paragraph repeated verbatim (pull quotes, summary boxes) is kept once.
+    """
+    extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
+    title_key = _normalise(title) if title else None
+    seen: set[str] = set()
+    kept: list[str] = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line or is_boilerplate(line, extra):
+            continue
+        line = trim_line(line)
+        if not line or is_boilerplate(line, extra):
+            continue
+        key = _normalise(line)
+        if not key or key == title_key or key in seen:
+            continue
+        seen.add(key)
+        kept.append(line)
+    return "\n\n".join(kept)
+
+
+def word_count(text: str) -> int:
+    return len(WORD.findall(text))

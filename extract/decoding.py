@@ -1,0 +1,45 @@
+"""Turn fetched bytes into text, and tell HTML from binary garbage."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _known(encoding: str | None) -> str | None:
+    try:
+        return codecs.lookup(encoding).name if encoding else None
+    except LookupError:
+        return None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first few kilobytes (BOM or <meta>)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    match = _META_CHARSET.search(data[:4096])
+    return _known(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def decode_html(data: bytes | str, encoding: str | None = None) -> str:
+    """Decode with ``encoding`` if given and known, else the meta charset, else UTF-8; never raises."""
+    if isinstance(data, str):
+        return data
+    chosen = _known(encoding) or declared_charset(data) or "utf-8"
+    text = data.decode(chosen, errors="replace")
+    return text.lstrip("\ufeff")
+
+
+def looks_binary(text: str) -> bool:
+    """True for content that is not text: NUL bytes, many control or replacement characters."""
+    sample = text[:20000]
+    if not sample:
+        return False
+    if "\x00" in sample:
+        return True
+    junk = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
+    return junk / len(sample) > 0.05

@@ -1,0 +1,265 @@
+"""Choose title, authors, dates, language and canonical URL from the candidates a page offers.
+
+Each ``pick_*`` function returns ``(value, provenance)``; structured data wins
+over meta tags, which win over what is visible or guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import py3langid
+from htmldate import find_date
+from lxml.html import HtmlElement
+
+from extract.structured import JsonLdArticle
+
+Picked = tuple[str | None, str | None]
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:·•»]\s+|\s*\|\s*")
+
+
+def _squash(value: str | None) -> str:
+    """Comparable form of a name: lower case, letters and digits only."""
+    return re.sub(r"\W+", "", (value or "").casefold())
+
+
+def site_names(meta: dict[str, str], ld: JsonLdArticle | None, url: str | None) -> set[str]:
+    names = {meta.get("og:site_name"), meta.get("application-name"), meta.get("twitter:site", "").lstrip("@"),
+             ld.publisher if ld else None}
+    if url:
+        host = urlsplit(url).hostname or ""
+        host = re.sub(r"^www\d?\.", "", host)
+        names |= {host, host.split(".")[0]}
+    return {_squash(n) for n in names if n and _squash(n)}
+
+
+def strip_site_suffix(title: str, sites: set[str], headings: list[str]) -> str:
+    """Drop " | Site Name" (or "Site Name - ", "Opinion | ") from a title.
+
+    Prefers the longest part of the title that agrees with one of the page's
+    other headings (<h1>, og:title, JSON-LD headline); otherwise removes
+    leading and trailing parts that name the site.
+    """
+    title = " ".join(title.split())
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    heading_keys = {_squash(h) for h in headings if h} - {""}
+    spans = sorted(((i, j) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1) if j - i < len(parts)),
+                   key=lambda span: span[0] - span[1])
+    for i, j in spans:
+        part = _rejoin(title, parts[i:j])
+        if _squash(part) in heading_keys:
+            return part
+    while len(parts) > 1 and _squash(parts[-1]) in sites | {""}:
+        parts.pop()
+    while len(parts) > 1 and _squash(parts[0]) in sites | {""}:
+        parts.pop(0)
+    return _rejoin(title, parts)
+
+
+def _rejoin(title: str, parts: list[str]) -> str:
+    """The span of ``title`` from the first to the last of ``parts`` (keeps original separators)."""
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip() if start >= 0 and end > start else " ".join(parts)
+
+
+def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
+               fallback: str | None, sites: set[str]) -> Picked:
+    h1 = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:3]
+    headings = h1 + [meta.get("og:title", ""), meta.get("twitter:title", "")] + ([ld.headline] if ld and ld.headline else [])
+    html_title = tree.findtext(".//title")
+    candidates = [
+        (ld.headline if ld else None, "json-ld"),
+        (meta.get("og:title") or meta.get("twitter:title"), "meta"),
+        (html_title, "meta"),
+        (fallback, "trafilatura"),
+    ]
+    for value, source in candidates:
+        if value and value.strip():
+            return strip_site_suffix(value, sites, headings), source
+    return None, None
+
+
+# -- authors -----------------------------------------------------------------
+
+_NOT_A_PERSON = re.compile(
+    r"view (?:more|all) posts|\bstaff\b|\bnewsroom\b|\beditors?\b|\bagenc(?:y|ies)\b|\bbureau\b|\bdesk\b|"
+    r"\bteam\b|^admin(?:istrator)?$|https?://|www\.|@|\d|"
+    r"^(?:the )?(?:reuters|associated press|ap|afp|agence france[- ]presse|press association|pa media|pa|upi|dpa|"
+    r"ani|pti|ians|bloomberg)$",
+    re.I,
+)
+_BYLINE_PREFIX = re.compile(r"^\s*(?:written\s+)?by[:\s]+", re.I)
+_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|\n|\bupdated\b|\bpublished\b|\bon (?=\w+day\b)).*$", re.I | re.S)
+
+
+def clean_authors(names: list[str], sites: set[str]) -> list[str]:
+    """People only: no site names, boilerplate, URLs or sentences; duplicates removed."""
+    people: list[str] = []
+    for name in names:
+        name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", " ".join(name.split()))).strip(" ,;:-")
+        words = name.split()
+        if not 1 <= len(words) <= 5 or len(name) > 60 or _NOT_A_PERSON.search(name):
+            continue
+        if _squash(name) in sites or any(w[0].islower() for w in words if w.isalpha() and len(w) > 3):
+            continue
+        if name.casefold() not in {p.casefold() for p in people}:
+            people.append(name)
+    return people
+
+
+def _split_names(value: str) -> list[str]:
+    return [n for n in re.split(r"\s*(?:,|;|\band\b|&)\s*", _BYLINE_PREFIX.sub("", value)) if n]
+
+
+def visible_byline(tree: HtmlElement) -> list[str]:
+    nodes = tree.xpath(
+        '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") or contains(@class, "author-name")'
+        ' or contains(@class, "author")][not(self::meta or self::link or self::script or self::body or self::html)]'
+    )
+    for node in nodes[:5]:
+        inner = node.xpath('.//*[@itemprop="name" or @rel="author" or contains(@class, "name")]')
+        texts = [t.text_content() for t in inner] or [node.text_content()]
+        names = [n for text in texts for n in _split_names(_BYLINE_CUT.sub("", " ".join(text.split())))]
+        if names:
+            return names
+    return []
+
+
+def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
+                 fallback: str | None, sites: set[str]) -> tuple[list[str], str | None]:
+    meta_names = [v for k, v in meta.items() if k in {"author", "article:author", "dc.creator", "sailthru.author",
+                                                       "parsely-author", "byl"}]
+    candidates = [
+        (ld.authors if ld else [], "json-ld"),
+        ([n for v in meta_names for n in _split_names(v)], "meta"),
+        (visible_byline(tree), "byline"),
+        (_split_names(fallback) if fallback else [], "trafilatura"),
+    ]
+    for names, source in candidates:
+        people = clean_authors(names, sites)
+        if people:
+            return people, source
+    return [], None
+
+
+# -- dates -------------------------------------------------------------------
+
+_PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate",
+                   "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date")
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """ISO 8601 or RFC 2822 → aware datetime (UTC when the value has no offset)."""
+    if not value:
+        return None
+    value = value.strip()
+    parsed = None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T", 1) if "T" not in value
+                                        else value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+            if match:
+                try:
+                    parsed = datetime(*map(int, match.groups()))
+                except ValueError:
+                    return None
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _not_future(value: datetime | None, now: datetime) -> datetime | None:
+    return value if value and value <= now else None
+
+
+def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None, url: str | None,
+               htmldate_result: str | None = None) -> tuple[datetime | None, datetime | None, str | None]:
+    """(published, modified, provenance of published).
+
+    ``htmldate_result`` is the date trafilatura already found with htmldate's
+    extensive search; htmldate is only run again when it is missing.
+    """
+    now = datetime.now(timezone.utc)
+    published, source = None, None
+    for value, origin in [(ld.published if ld else None, "json-ld"),
+                          *[(meta.get(key), "meta") for key in _PUBLISHED_META]]:
+        published = _not_future(parse_datetime(value), now)
+        if published:
+            source = origin
+            break
+    if published is None:
+        found = htmldate_result or _htmldate(html, url, now)
+        published = _with_time_of_day(_not_future(parse_datetime(found), now), tree, now)
+        source = "htmldate" if published else None
+    modified = None
+    for value in [ld.modified if ld else None, *[meta.get(key) for key in _MODIFIED_META]]:
+        modified = _not_future(parse_datetime(value), now)
+        if modified:
+            break
+    return published, modified, source
+
+
+def _with_time_of_day(day: datetime | None, tree: HtmlElement, now: datetime) -> datetime | None:
+    """htmldate returns days; take the full timestamp from a <time datetime> on that same day if there is one."""
+    if day is None:
+        return None
+    for value in tree.xpath("//time/@datetime")[:10]:
+        stamp = _not_future(parse_datetime(value), now)
+        if stamp and stamp.date() == day.date() and (stamp.hour, stamp.minute) != (0, 0):
+            return stamp
+    return day
+
+
+def _htmldate(html: str, url: str | None, now: datetime) -> str | None:
+    try:
+        return find_date(html, extensive_search=True, original_date=True, url=url, max_date=now.strftime("%Y-%m-%d"))
+    except Exception:  # htmldate is defensive but not exhaustive on broken markup
+        return None
+
+
+# -- language ----------------------------------------------------------------
+
+def _iso639_1(value: str | None) -> str | None:
+    code = re.split(r"[-_]", (value or "").strip().lower())[0]
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
+
+
+def pick_language(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
+                  text: str, default: str | None) -> Picked:
+    candidates = [
+        (tree.get("lang") or tree.get("xml:lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang"), "html-lang"),
+        (meta.get("og:locale") or meta.get("content-language") or meta.get("language"), "meta"),
+        (ld.language if ld else None, "json-ld"),
+    ]
+    for value, source in candidates:
+        code = _iso639_1(value)
+        if code:
+            return code, source
+    if len(text.split()) >= 20:
+        code, _score = py3langid.classify(text)
+        return code, "langid"
+    code = _iso639_1(default)
+    return (code, "rules") if code else (None, None)
+
+
+def pick_canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
+    hrefs = tree.xpath('//link[contains(concat(" ", normalize-space(translate(@rel, "CANONICAL", "canonical")), " "),'
+                       ' " canonical ")]/@href')
+    for href in [*hrefs, meta.get("og:url")]:
+        if href and href.strip():
+            absolute = urljoin(url or "", href.strip())
+            if urlsplit(absolute).scheme in {"http", "https"}:
+                return absolute
+    return None

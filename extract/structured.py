@@ -1,0 +1,116 @@
+"""Read the metadata a page declares about itself: JSON-LD and <meta> tags."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml.html import HtmlElement
+
+ARTICLE_TYPES = {
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle", "blogposting", "liveblogposting",
+    "scholarlyarticle", "techarticle", "report",
+}
+
+
+@dataclass
+class JsonLdArticle:
+    headline: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    description: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+
+
+def read_meta(tree: HtmlElement) -> dict[str, str]:
+    """<meta> name/property/itemprop → content, lower-cased keys, first occurrence wins."""
+    meta: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
+        content = (element.get("content") or "").strip()
+        if key and content:
+            meta.setdefault(key.strip().lower(), content)
+    return meta
+
+
+def _json_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON object in the page's JSON-LD scripts, @graph members flattened."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            found.append(node)
+            if "@graph" in node:
+                walk(node["@graph"])
+
+    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+        raw = (script.text or "").strip()
+        # CMSs sometimes wrap JSON-LD in HTML comments or CDATA
+        raw = re.sub(r"^\s*(?:<!--|/\*<!\[CDATA\[\*/|//<!\[CDATA\[)|(?:-->|/\*\]\]>\*/|//\]\]>)\s*$", "", raw)
+        try:
+            walk(json.loads(raw, strict=False))
+        except ValueError:
+            continue
+    return found
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    value = obj.get("@type", [])
+    values = value if isinstance(value, list) else [value]
+    return {str(v).lower() for v in values}
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
+
+
+def _person_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Names of the people in a schema.org author value; organisations are skipped."""
+    values = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in values:
+        if isinstance(item, dict) and set(item) <= {"@id"} and item.get("@id") in by_id:
+            item = by_id[item["@id"]]
+        if isinstance(item, str):
+            names.extend(part for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", item) if part)
+        elif isinstance(item, dict) and not (_types(item) & {"organization", "newsmediaorganization"}):
+            name = _text(item.get("name"))
+            if name:
+                names.append(name)
+    return names
+
+
+def read_json_ld(tree: HtmlElement) -> JsonLdArticle | None:
+    """The first article-typed JSON-LD object on the page, or None."""
+    objects = _json_objects(tree)
+    by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    article = next((o for o in objects if _types(o) & ARTICLE_TYPES), None)
+    if article is None:
+        return None
+    entity = article.get("mainEntityOfPage")
+    return JsonLdArticle(
+        headline=_text(article.get("headline")) or _text(article.get("name")),
+        authors=_person_names(article.get("author", []), by_id),
+        published=_text(article.get("datePublished")) or _text(article.get("dateCreated")),
+        modified=_text(article.get("dateModified")),
+        language=_text(article.get("inLanguage")),
+        description=_text(article.get("description")),
+        url=_text(article.get("url")) or (entity.get("@id") if isinstance(entity, dict) else _text(entity)),
+        publisher=_text(article.get("publisher")) if not isinstance(article.get("publisher"), dict)
+        else _text(by_id.get(article["publisher"].get("@id"), article["publisher"]).get("name")),
+    )

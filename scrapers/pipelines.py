@@ -1,0 +1,58 @@
+"""The item pipeline: every response into raw.pages (batched COPY), every failure into ops.rejects."""
+from __future__ import annotations
+
+import json
+
+from wirehouse.db import connect
+
+PAGE_COLUMNS = ("run_id", "source", "kind", "url", "final_url", "status", "headers", "body", "fetched_at")
+
+
+class RawPagesPipeline:
+    def __init__(self, crawler, batch_size: int):
+        self.crawler = crawler
+        self.batch_size = batch_size
+        self.pages: list[tuple] = []
+        self.conn = None
+        self.run_id = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler, crawler.settings.getint("RAW_PAGES_BATCH_SIZE", 200))
+
+    def open_spider(self):
+        self.run_id = self.crawler.spider.run_id
+        self.conn = connect(autocommit=True)
+
+    def close_spider(self):
+        self.flush()
+        self.conn.close()
+
+    def process_item(self, item):
+        if item["type"] == "failure":
+            self.conn.execute(
+                "insert into ops.rejects (run_id, source, url, stage, reason, detail)"
+                " values (%s, %s, %s, 'fetch', %s, %s)",
+                (self.run_id, item["source"], item["url"], item["reason"], item["detail"]),
+            )
+            return item
+        self.pages.append((
+            self.run_id, item["source"], item["kind"], item["url"], item["final_url"],
+            item["status"], json.dumps(item["headers"]), item["body"], item["fetched_at"],
+        ))
+        if len(self.pages) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        if not self.pages:
+            return
+        with self.conn.transaction():
+            months = {page[-1].strftime("%Y-%m-01T00:00:00+00:00") for page in self.pages}
+            for month in months:
+                self.conn.execute("select raw.ensure_month_partition(%s)", (month,))
+            with self.conn.cursor() as cur:
+                with cur.copy(f"copy raw.pages ({', '.join(PAGE_COLUMNS)}) from stdin") as copy:
+                    for page in self.pages:
+                        copy.write_row(page)
+        self.pages.clear()

@@ -1,0 +1,29 @@
+"""Scrapy settings shared by every source; per-source politeness is layered on top in crawl.py."""
+
+BOT_NAME = "wirehouse"
+SPIDER_MODULES = ["scrapers.spiders"]
+
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 30
+DNS_TIMEOUT = 15
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
+# Every response is stored, 404s and 500s included: the clean stage turns them into rejects.
+HTTPERROR_ALLOW_ALL = True
+
+ITEM_PIPELINES = {"scrapers.pipelines.RawPagesPipeline": 300}
+RAW_PAGES_BATCH_SIZE = 200
+
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"

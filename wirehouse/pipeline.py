@@ -1,0 +1,196 @@
+"""The four stages the DAG runs, each a transaction keyed by (source, data interval):
+fetch → clean → dedup → load. Tasks pass nothing but small summaries; data moves
+through PostgreSQL (raw.pages → stage.articles → warehouse.*), never a worker's disk.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+
+from extract import CleaningRules, extract_article
+from extract.fingerprints import fingerprint
+from wirehouse import load as loader
+from wirehouse.config import PROJECT_ROOT, settings
+from wirehouse.db import connect, database_url
+from wirehouse.migrate import migrate
+from wirehouse.runs import Interval, current_fetch_runs, recorded_run
+from wirehouse.sources import Source, load_sources, source_by_name
+from wirehouse.urls import canonical_url
+
+log = logging.getLogger(__name__)
+FETCH_TIMEOUT_SECONDS = int(os.environ.get("WIREHOUSE_FETCH_TIMEOUT", "3300"))
+CLEAN_BATCH = 100
+
+
+class FetchFailed(RuntimeError):
+    """No page of the source could be fetched; the message says why."""
+
+
+def prepare() -> list[str]:
+    """Migrate the warehouse and name the sources to ingest (validates the sources file)."""
+    sources = load_sources(settings().sources_file)
+    with connect(autocommit=True) as conn:
+        migrate(conn)
+    return [source.name for source in sources]
+
+
+def _source(name: str) -> Source:
+    return source_by_name(load_sources(settings().sources_file), name)
+
+
+def fetch(source_name: str, interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
+    started = time.monotonic()
+    env = {**os.environ, "WIREHOUSE_DATABASE_URL": database_url(), "PYTHONPATH": str(PROJECT_ROOT)}
+    with connect(autocommit=True) as conn, recorded_run(conn, "fetch", interval, source_name, dag_id, dag_run_id) as run:
+        command = [sys.executable, "-m", "scrapers.crawl", "--source", source_name,
+                   "--start", interval.start.isoformat(), "--end", interval.end.isoformat(),
+                   "--run-id", str(run.run_id)]
+        try:
+            done = subprocess.run(command, env=env, cwd=PROJECT_ROOT, timeout=FETCH_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise FetchFailed(f"{source_name}: the crawl took longer than {FETCH_TIMEOUT_SECONDS} s") from None
+        for kind, n in conn.execute(
+            "select kind, count(*) from raw.pages where run_id = %s group by kind", (run.run_id,)
+        ):
+            run.count(f"pages_{kind}", n)
+        failures = conn.execute(
+            "select reason, count(*), min(url) from ops.rejects where run_id = %s group by reason order by 2 desc",
+            (run.run_id,),
+        ).fetchall()
+        run.count("pages", sum(v for k, v in run.counters.items() if k.startswith("pages_")))
+        run.count("fetch_failures", sum(n for _, n, _ in failures))
+        run.counters["seconds"] = round(time.monotonic() - started, 1)
+        if done.returncode != 0:
+            raise FetchFailed(f"{source_name}: the crawler exited with status {done.returncode}")
+        if run.counters["pages"] == 0 and failures:
+            detail = "; ".join(f"{reason} ({n}×, e.g. {url})" for reason, n, url in failures[:3])
+            raise FetchFailed(f"{source_name}: no page could be fetched: {detail}")
+        log.info("fetch %s %s: %s", source_name, interval, run.counters)
+        return run.counters
+
+
+def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
+    """Extract every not-yet-decided page of the source's current fetch into stage.articles."""
+    started = time.monotonic()
+    source = _source(source_name)
+    rules = CleaningRules(drop_lines=source.drop_lines, language=source.language)
+    with connect(autocommit=True) as conn, recorded_run(conn, "clean", interval, source_name, dag_id, dag_run_id) as run:
+        fetch_run = current_fetch_runs(conn, interval).get(source_name)
+        if fetch_run is None:
+            raise RuntimeError(f"{source_name}: no successful fetch for {interval}; run fetch first")
+        with connect() as work, work.transaction():
+            pages = work.cursor(name="pages_to_clean")
+            pages.execute(
+                "select p.page_id, p.kind, p.url, p.final_url, p.status, p.headers, p.body, p.fetched_at"
+                " from raw.pages p where p.run_id = %s"
+                " and not exists (select 1 from ops.page_outcomes o where o.page_id = p.page_id)"
+                " order by p.page_id",
+                (fetch_run,),
+            )
+            writer = work.cursor()
+            while batch := pages.fetchmany(CLEAN_BATCH):
+                for page in batch:
+                    outcome = _clean_page(writer, fetch_run, source, rules, *page)
+                    run.count(outcome)
+        run.counters["seconds"] = round(time.monotonic() - started, 1)
+        log.info("clean %s %s: %s", source_name, interval, run.counters)
+        return run.counters
+
+
+def _clean_page(cur, run_id, source, rules, page_id, kind, url, final_url, status, headers, body, fetched_at) -> str:
+    def decide(outcome: str, detail: str) -> str:
+        cur.execute(
+            "insert into ops.page_outcomes (page_id, run_id, source, url, outcome, detail)"
+            " values (%s, %s, %s, %s, %s, %s)",
+            (page_id, run_id, source.name, url, outcome, detail),
+        )
+        return outcome
+
+    def reject(reason: str, detail: str | None = None) -> str:
+        cur.execute(
+            "insert into ops.rejects (run_id, page_id, source, url, stage, reason, detail, raw)"
+            " values (%s, %s, %s, %s, 'clean', %s, %s, %s) on conflict do nothing",
+            (run_id, page_id, source.name, url, reason, detail, body),
+        )
+        return decide("rejected", reason)
+
+    if kind != "article":
+        return decide("not_article", f"{kind} page")
+    if status != 200:
+        return reject(f"HTTP {status}")
+    content_type = headers.get("content-type", "text/html")
+    if "html" not in content_type.lower():
+        return reject("not HTML", f"content-type: {content_type}")
+    if not body:
+        return reject("empty body")
+    try:
+        page = extract_article(bytes(body), final_url, rules, encoding=_charset(content_type))
+    except Exception as exc:  # an extractor bug must become a reject, not a failed run
+        return reject("extraction failed", f"{type(exc).__name__}: {exc}")
+    if not page.is_article:
+        return decide("not_article", page.reason or "not an article")
+    cur.execute(
+        "insert into stage.articles (page_id, run_id, source, url, final_url, fetched_at, canonical_url,"
+        " title, authors, published_at, modified_at, language, description, text, word_count, provenance)"
+        " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " on conflict (page_id) do update set canonical_url = excluded.canonical_url, title = excluded.title,"
+        " authors = excluded.authors, published_at = excluded.published_at, modified_at = excluded.modified_at,"
+        " language = excluded.language, description = excluded.description, text = excluded.text,"
+        " word_count = excluded.word_count, provenance = excluded.provenance,"
+        " content_hash = null, minhash = null, shingle_count = null, band_keys = null",
+        (page_id, run_id, source.name, url, final_url, fetched_at, canonical_url(final_url, page.canonical_url),
+         page.title, page.authors, page.published, page.modified, page.language, page.description,
+         page.text, page.word_count, _json(page.provenance)),
+    )
+    return "extracted"
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+def _json(value) -> str:
+    import json
+    return json.dumps(value, sort_keys=True)
+
+
+def dedup(interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
+    """Fingerprint the interval's extracted articles (exact hash, MinHash, LSH band keys)."""
+    started = time.monotonic()
+    with connect(autocommit=True) as conn, recorded_run(conn, "dedup", interval, None, dag_id, dag_run_id) as run:
+        runs = list(current_fetch_runs(conn, interval).values())
+        with connect() as work, work.transaction():
+            rows = work.execute(
+                "select page_id, text from stage.articles where run_id = any(%s) and content_hash is null",
+                (runs,),
+            ).fetchall()
+            for page_id, text in rows:
+                fp = fingerprint(text)
+                work.execute(
+                    "update stage.articles set content_hash = %s, minhash = %s, shingle_count = %s, band_keys = %s"
+                    " where page_id = %s",
+                    (fp.content_hash, fp.minhash, fp.shingle_count, fp.band_keys, page_id),
+                )
+        run.count("fingerprinted", len(rows))
+        run.counters["seconds"] = round(time.monotonic() - started, 1)
+        return run.counters
+
+
+def load(interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
+    """Merge the interval's articles into warehouse.* in one transaction."""
+    started = time.monotonic()
+    ranks = {s.name: s.rank for s in load_sources(settings().sources_file)}
+    with connect(autocommit=True) as conn, recorded_run(conn, "load", interval, None, dag_id, dag_run_id) as run:
+        runs = list(current_fetch_runs(conn, interval).values())
+        with connect() as work, work.transaction():
+            run.counters.update(loader.load_interval(work, runs, interval, ranks))
+        run.counters["seconds"] = round(time.monotonic() - started, 1)
+        log.info("load %s: %s", interval, run.counters)
+        return run.counters

@@ -1,0 +1,73 @@
+"""ops.runs bookkeeping: every task run is a row with its interval, status and counters."""
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import psycopg
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: datetime
+    end: datetime
+
+    def __str__(self) -> str:
+        return f"[{self.start.isoformat()}, {self.end.isoformat()})"
+
+
+@dataclass
+class RunRecord:
+    run_id: int
+    counters: dict = field(default_factory=dict)
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.counters[key] = self.counters.get(key, 0) + n
+
+
+def start_run(conn: psycopg.Connection, task: str, interval: Interval, source: str | None = None,
+              dag_id: str | None = None, dag_run_id: str | None = None) -> int:
+    row = conn.execute(
+        "insert into ops.runs (task, source, interval_start, interval_end, dag_id, dag_run_id)"
+        " values (%s, %s, %s, %s, %s, %s) returning run_id",
+        (task, source, interval.start, interval.end, dag_id, dag_run_id),
+    ).fetchone()
+    return row[0]
+
+
+def finish_run(conn: psycopg.Connection, run_id: int, status: str, counters: dict, error: str | None = None) -> None:
+    conn.execute(
+        "update ops.runs set status = %s, counters = %s, error = %s, finished_at = clock_timestamp()"
+        " where run_id = %s",
+        (status, json.dumps(counters, sort_keys=True), error, run_id),
+    )
+
+
+@contextlib.contextmanager
+def recorded_run(conn: psycopg.Connection, task: str, interval: Interval, source: str | None = None,
+                 dag_id: str | None = None, dag_run_id: str | None = None) -> Iterator[RunRecord]:
+    """Record a task run; it ends 'success', or 'failed' with the error when the body raises.
+
+    conn must be in autocommit mode so the record survives the task's own rollback.
+    """
+    record = RunRecord(start_run(conn, task, interval, source, dag_id, dag_run_id))
+    try:
+        yield record
+    except BaseException as exc:
+        finish_run(conn, record.run_id, "failed", record.counters, f"{type(exc).__name__}: {exc}")
+        raise
+    finish_run(conn, record.run_id, "success", record.counters)
+
+
+def current_fetch_runs(conn: psycopg.Connection, interval: Interval) -> dict[str, int]:
+    """source -> the latest successful fetch run of that source for exactly this interval."""
+    rows = conn.execute(
+        "select distinct on (source) source, run_id from ops.runs"
+        " where task = 'fetch' and status = 'success' and interval_start = %s and interval_end = %s"
+        " order by source, run_id desc",
+        (interval.start, interval.end),
+    ).fetchall()
+    return dict(rows)

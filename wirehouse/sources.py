@@ -1,0 +1,199 @@
+"""The sources file (seeds/sources.yaml): one entry per outlet, validated with file:line errors."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+ENV_RE = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
+DEFAULT_ENV = {"WIREHOUSE_REPLAY_URL": "http://127.0.0.1:8765"}
+
+
+class SourcesError(ValueError):
+    """An invalid sources file; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Politeness:
+    download_delay: float = 1.0
+    concurrency: int = 2
+    obey_robots: bool = True
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    title: str
+    rank: int
+    domains: tuple[str, ...]
+    article_urls: tuple[str, ...]
+    language: str | None = None
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    start_pages: tuple[str, ...] = ()
+    follow: tuple[str, ...] = ()
+    politeness: Politeness = field(default_factory=Politeness)
+    drop_lines: tuple[str, ...] = ()
+
+    def is_article_url(self, url: str) -> bool:
+        return any(re.search(p, url) for p in self.article_urls)
+
+    def should_follow(self, url: str) -> bool:
+        return any(re.search(p, url) for p in self.follow)
+
+
+_REQUIRED = {"name", "title", "rank", "domains", "article_urls"}
+_LISTS = {"domains", "feeds", "sitemaps", "start_pages", "follow", "article_urls"}
+_REGEX_LISTS = {"follow", "article_urls"}
+_ALLOWED = _REQUIRED | _LISTS | {"language", "politeness", "cleaning"}
+_POLITENESS = {"download_delay": (int, float), "concurrency": int, "obey_robots": bool}
+_CLEANING = {"drop_lines"}
+
+
+def expand_env(text: str) -> str:
+    def sub(m: re.Match) -> str:
+        name, default = m.group(1), m.group(2)
+        value = os.environ.get(name) or default or DEFAULT_ENV.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value.rstrip("/")
+
+    return ENV_RE.sub(sub, text)
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SourcesError(f"{path}: cannot read the sources file: {exc.strerror}") from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise SourcesError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    return _Parser(path).sources(root)
+
+
+class _Parser:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def error(self, node: yaml.Node, message: str) -> SourcesError:
+        return SourcesError(f"{self.path}:{node.start_mark.line + 1}: {message}")
+
+    def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(node, f"{what} must be a mapping")
+        return {k.value: v for k, v in node.value}
+
+    def scalar(self, node: yaml.Node, what: str) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.error(node, f"{what} must be a single value")
+        return yaml.safe_load(yaml.serialize(node))
+
+    def strings(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.error(node, f"{what} must be a list")
+        values = []
+        for item in node.value:
+            value = self.scalar(item, what)
+            if not isinstance(value, str) or not value:
+                raise self.error(item, f"{what} entries must be non-empty strings")
+            try:
+                values.append(expand_env(value))
+            except KeyError as exc:
+                raise self.error(item, f"environment variable {exc.args[0]} is not set") from None
+        return tuple(values)
+
+    def regexes(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        values = self.strings(node, what)
+        for item, value in zip(node.value, values):
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise self.error(item, f"{what}: bad regular expression {value!r}: {exc}") from None
+        return values
+
+    def sources(self, root: yaml.Node | None) -> list[Source]:
+        if root is None:
+            raise SourcesError(f"{self.path}:1: the file is empty; expected a 'sources:' list")
+        top = self.mapping(root, "the file")
+        unknown = set(top) - {"sources"}
+        if unknown:
+            raise self.error(root, f"unknown top-level key(s): {', '.join(sorted(unknown))}")
+        if "sources" not in top or not isinstance(top["sources"], yaml.SequenceNode):
+            raise self.error(root, "expected a 'sources:' list")
+        result, seen = [], {}
+        for node in top["sources"].value:
+            source = self.source(node)
+            if source.name in seen:
+                raise self.error(node, f"duplicate source name {source.name!r} (first at line {seen[source.name]})")
+            seen[source.name] = node.start_mark.line + 1
+            result.append(source)
+        if not result:
+            raise self.error(top["sources"], "the 'sources:' list is empty")
+        return result
+
+    def source(self, node: yaml.Node) -> Source:
+        fields = self.mapping(node, "a source")
+        label = f"source {self.scalar(fields['name'], 'name')!r}" if "name" in fields else "a source"
+        for key, value in fields.items():
+            if key not in _ALLOWED:
+                raise self.error(value, f"{label}: unknown key {key!r} (allowed: {', '.join(sorted(_ALLOWED))})")
+        missing = _REQUIRED - set(fields)
+        if missing:
+            raise self.error(node, f"{label}: missing required key(s): {', '.join(sorted(missing))}")
+        kwargs: dict[str, Any] = {}
+        for key, value in fields.items():
+            what = f"{label}: {key}"
+            if key in _REGEX_LISTS:
+                kwargs[key] = self.regexes(value, what)
+            elif key in _LISTS:
+                kwargs[key] = self.strings(value, what)
+            elif key == "politeness":
+                kwargs[key] = self.politeness(value, what)
+            elif key == "cleaning":
+                kwargs["drop_lines"] = self.cleaning(value, what)
+            else:
+                kwargs[key] = self.scalar(value, what)
+        if not NAME_RE.match(str(kwargs["name"])):
+            raise self.error(fields["name"], f"{label}: name must match {NAME_RE.pattern}")
+        if not isinstance(kwargs["rank"], int) or isinstance(kwargs["rank"], bool):
+            raise self.error(fields["rank"], f"{label}: rank must be a whole number")
+        if not kwargs["domains"] or not kwargs["article_urls"]:
+            raise self.error(node, f"{label}: domains and article_urls must not be empty")
+        if not (kwargs.get("feeds") or kwargs.get("sitemaps") or kwargs.get("start_pages")):
+            raise self.error(node, f"{label}: needs at least one of feeds, sitemaps, start_pages")
+        return Source(**kwargs)
+
+    def politeness(self, node: yaml.Node, what: str) -> Politeness:
+        values = {}
+        for key, value_node in self.mapping(node, what).items():
+            if key not in _POLITENESS:
+                raise self.error(value_node, f"{what}: unknown key {key!r} (allowed: {', '.join(_POLITENESS)})")
+            value = self.scalar(value_node, f"{what}.{key}")
+            if not isinstance(value, _POLITENESS[key]) or (key != "obey_robots" and isinstance(value, bool)):
+                raise self.error(value_node, f"{what}.{key}: wrong type {type(value).__name__}")
+            values[key] = value
+        return Politeness(**values)
+
+    def cleaning(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        fields = self.mapping(node, what)
+        for key, value_node in fields.items():
+            if key not in _CLEANING:
+                raise self.error(value_node, f"{what}: unknown key {key!r} (allowed: drop_lines)")
+        return self.regexes(fields["drop_lines"], f"{what}.drop_lines") if "drop_lines" in fields else ()
+
+
+def source_by_name(sources: list[Source], name: str) -> Source:
+    for source in sources:
+        if source.name == name:
+            return source
+    raise SourcesError(f"no source named {name!r}; known: {', '.join(s.name for s in sources)}")
