@@ -22,8 +22,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta, timezone
 
-from airflow.sdk import CronDataIntervalTimetable, dag, task, task_group
-from airflow.sdk.definitions.trigger_rule import TriggerRule
+from airflow.sdk import CronDataIntervalTimetable, TriggerRule, dag, task, task_group
 
 RETRIES = int(os.environ.get("WIREHOUSE_TASK_RETRIES", "3"))
 

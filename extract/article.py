@@ -95,7 +95,8 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     authors, authors_from = pick_authors(tree, meta, ld, document.author if document else None, sites)
     published, modified, published_from = pick_dates(
         source, tree, meta, ld, url, htmldate_result=document.date if document else None)
-    text = clean_text(document.text or "", rules, title) if document else ""
+    site_labels = [name for name in (meta.get("og:site_name"), ld.publisher if ld else None) if name]
+    text = clean_text(document.text or "", rules, title, site_labels) if document else ""
     language, language_from = pick_language(tree, meta, ld, text, rules.language)
     for key, origin in (("title", title_from), ("authors", authors_from),
                         ("published", published_from), ("language", language_from)):

@@ -70,7 +70,7 @@ _WIDGET_LINES = [re.compile(p, re.I) for p in (
     r"^(?:read more|continue reading|more)\W*$",
     r"^other topics of interest$",
     r"^(?:more|related|latest|top) (?:stories|articles|news|videos)\b",
-    r"^source\s*::?\s*\S",
+    r"^source\s*::\s*\S",  # aggregator credit "Source:: Business Insider"; "Source: X" under a chart is content
     r"^comments?(?:\s*\(\d+\))?$",
     r"^\d+\s+comments?$",
     r"^(?:read and )?post comments$|^read and post comments$",
@@ -89,6 +89,8 @@ _WIDGET_LINES = [re.compile(p, re.I) for p in (
     r"^(?:tags?|topics?|filed under|categories)\s*:",
     r"^by\s+[^.]{0,60}\|",  # "By Jane Doe | Friday, 11 November 2022"
     r"^(?:[\w-]+\.)+(?:com|org|net|co\.uk|co|news|info)$",  # a bare domain
+    # a lower-case keyword list, "ukraine, russia, kherson" (case-sensitive: capitalised lists are headings)
+    r"(?-i:^[a-z0-9-]+(?: [a-z0-9-]+)?(?:, ?(?!and |or )[a-z0-9-]+(?: [a-z0-9-]+)?){2,}$)",
 )]
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -122,25 +124,23 @@ def _normalise(line: str) -> str:
     return " ".join(WORD.findall(line.casefold()))
 
 
-def clean_text(text: str, rules: CleaningRules | None = None, title: str | None = None) -> str:
+def clean_text(text: str, rules: CleaningRules | None = None, title: str | None = None,
+               site_names: Sequence[str] = ()) -> str:
     """Return the article text with boilerplate lines removed, paragraphs joined by blank lines.
 
-    A line equal to the headline is dropped (the headline is in ``title``), and
-    a paragraph repeated verbatim (pull quotes, summary boxes) is kept once.
+    A line equal to the headline (it is in ``title``) or to the site's name is
+    dropped, and a paragraph repeated verbatim (pull quotes, summary boxes) is kept once.
     """
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
-    title_key = _normalise(title) if title else None
+    not_text = {_normalise(name) for name in [title or "", *site_names]} - {""}
     seen: set[str] = set()
     kept: list[str] = []
     for raw in text.splitlines():
-        line = " ".join(raw.split())
-        if not line or is_boilerplate(line, extra):
-            continue
-        line = trim_line(line)
+        line = trim_line(" ".join(raw.split()))
         if not line or is_boilerplate(line, extra):
             continue
         key = _normalise(line)
-        if not key or key == title_key or key in seen:
+        if not key or key in not_text or key in seen:
             continue
         seen.add(key)
         kept.append(line)

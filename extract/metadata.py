@@ -73,7 +73,7 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
                fallback: str | None, sites: set[str]) -> Picked:
     h1 = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:3]
     headings = h1 + [meta.get("og:title", ""), meta.get("twitter:title", "")] + ([ld.headline] if ld and ld.headline else [])
-    html_title = tree.findtext(".//title")
+    html_title = next(iter(tree.xpath("//head/title/text()")), None) or tree.findtext(".//title")  # not an <svg><title>
     candidates = [
         (ld.headline if ld else None, "json-ld"),
         (meta.get("og:title") or meta.get("twitter:title"), "meta"),

@@ -18,6 +18,7 @@ from wirehouse.config import settings
 
 def embedded_url(data_dir: Path) -> str:
     """Start (or reuse) the embedded server in data_dir and return its URL."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")  # pgserver asks platformdirs, which warns when unset
     import pgserver  # imported lazily: only the embedded path needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)

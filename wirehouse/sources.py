@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,18 @@ def expand_env(text: str) -> str:
     return ENV_RE.sub(sub, text)
 
 
+@dataclass(frozen=True)
+class SourcesFile:
+    sources: list[Source]
+    # Set only in an offline replay's file: the logical date whose interval holds its articles.
+    replay_logical_date: datetime | None = None
+
+
 def load_sources(path: str | Path) -> list[Source]:
+    return read_sources_file(path).sources
+
+
+def read_sources_file(path: str | Path) -> SourcesFile:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -78,7 +90,7 @@ def load_sources(path: str | Path) -> list[Source]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise SourcesError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-    return _Parser(path).sources(root)
+    return _Parser(path).file(root)
 
 
 class _Parser:
@@ -121,15 +133,32 @@ class _Parser:
                 raise self.error(item, f"{what}: bad regular expression {value!r}: {exc}") from None
         return values
 
-    def sources(self, root: yaml.Node | None) -> list[Source]:
+    def file(self, root: yaml.Node | None) -> SourcesFile:
         if root is None:
             raise SourcesError(f"{self.path}:1: the file is empty; expected a 'sources:' list")
         top = self.mapping(root, "the file")
-        unknown = set(top) - {"sources"}
+        unknown = set(top) - {"sources", "replay"}
         if unknown:
-            raise self.error(root, f"unknown top-level key(s): {', '.join(sorted(unknown))}")
+            raise self.error(root, f"unknown top-level key(s): {', '.join(sorted(unknown))} (allowed: replay, sources)")
         if "sources" not in top or not isinstance(top["sources"], yaml.SequenceNode):
             raise self.error(root, "expected a 'sources:' list")
+        return SourcesFile(self.sources(top), self.replay(top["replay"]) if "replay" in top else None)
+
+    def replay(self, node: yaml.Node) -> datetime:
+        fields = self.mapping(node, "replay")
+        if set(fields) != {"logical_date"}:
+            raise self.error(node, "replay takes exactly one key: logical_date")
+        value = self.scalar(fields["logical_date"], "replay.logical_date")
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                value = None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise self.error(fields["logical_date"], "replay.logical_date must be an ISO 8601 time with an offset")
+        return value
+
+    def sources(self, top: dict[str, yaml.Node]) -> list[Source]:
         result, seen = [], {}
         for node in top["sources"].value:
             source = self.source(node)

@@ -214,3 +214,30 @@ create table dedup.bands (
     primary key (band_key, article_id)
 );
 create index bands_article_idx on dedup.bands (article_id);
+
+-- Accounting: per fetch run, every page ends in exactly one outcome (undecided = not yet cleaned/loaded).
+create view ops.run_accounting as
+select r.run_id, r.source, r.interval_start, r.interval_end, r.dag_run_id, r.status,
+       coalesce(p.pages, 0) as pages,
+       coalesce(o.new, 0) as new,
+       coalesce(o.version, 0) as versions,
+       coalesce(o.unchanged, 0) as unchanged,
+       coalesce(o.copy, 0) as copies,
+       coalesce(o.not_article, 0) as not_articles,
+       coalesce(o.rejected, 0) as rejected,
+       coalesce(p.pages, 0) - coalesce(o.decided, 0) as undecided,
+       coalesce(f.fetch_failures, 0) as fetch_failures
+from ops.runs r
+left join lateral (select count(*) as pages from raw.pages where run_id = r.run_id) p on true
+left join lateral (
+    select count(*) as decided,
+           count(*) filter (where outcome = 'new') as new,
+           count(*) filter (where outcome = 'version') as version,
+           count(*) filter (where outcome = 'unchanged') as unchanged,
+           count(*) filter (where outcome = 'copy') as copy,
+           count(*) filter (where outcome = 'not_article') as not_article,
+           count(*) filter (where outcome = 'rejected') as rejected
+    from ops.page_outcomes where run_id = r.run_id) o on true
+left join lateral (
+    select count(*) as fetch_failures from ops.rejects where run_id = r.run_id and stage = 'fetch') f on true
+where r.task = 'fetch';

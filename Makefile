@@ -1,0 +1,28 @@
+# Two commands on a fresh machine with Python 3.11 and make: `make run` and `make test`.
+# The environment is built from uv.lock the first time either needs it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+
+.PHONY: run demo test airflow env clean-env
+
+$(BIN)/.synced: pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --python $(BIN)/python
+	touch $@
+
+env: $(BIN)/.synced
+
+run: env  ## one full ingest over $$WIREHOUSE_SOURCES (default seeds/sources.yaml)
+	$(BIN)/wirehouse run
+
+demo: env  ## the same against the offline replay of the seed outlets
+	WIREHOUSE_SOURCES=seeds/replay.yaml $(BIN)/wirehouse run
+
+test: env
+	$(BIN)/python -m pytest
+
+clean-env:
+	rm -rf $(VENV)

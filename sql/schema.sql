@@ -1,0 +1,354 @@
+CREATE SCHEMA dedup;
+
+CREATE SCHEMA ops;
+
+CREATE SCHEMA raw;
+
+CREATE SCHEMA stage;
+
+CREATE SCHEMA warehouse;
+
+CREATE FUNCTION raw.ensure_month_partition(ts timestamp with time zone) RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+declare
+    month_start date := date_trunc('month', ts at time zone 'UTC')::date;
+    name text := format('pages_%s', to_char(month_start, 'YYYY_MM'));
+begin
+    if to_regclass(format('raw.%I', name)) is null then
+        execute format(
+            'create table if not exists raw.%I partition of raw.pages for values from (%L) to (%L)',
+            name,
+            (month_start::timestamp at time zone 'UTC'),
+            ((month_start + interval '1 month')::timestamp at time zone 'UTC'));
+    end if;
+    return name;
+end $$;
+
+CREATE TABLE dedup.bands (
+    band_key bigint NOT NULL,
+    article_id bigint NOT NULL
+);
+
+CREATE TABLE dedup.signatures (
+    article_id bigint NOT NULL,
+    minhash bigint[] NOT NULL,
+    shingle_count integer NOT NULL,
+    published_at timestamp with time zone,
+    source text NOT NULL
+);
+
+CREATE TABLE ops.page_outcomes (
+    page_id bigint NOT NULL,
+    run_id bigint NOT NULL,
+    source text NOT NULL,
+    url text NOT NULL,
+    outcome text NOT NULL,
+    article_id bigint,
+    detail text,
+    decided_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT page_outcomes_outcome_check CHECK ((outcome = ANY (ARRAY['new'::text, 'version'::text, 'unchanged'::text, 'copy'::text, 'not_article'::text, 'rejected'::text])))
+);
+
+CREATE TABLE ops.rejects (
+    reject_id bigint NOT NULL,
+    run_id bigint,
+    page_id bigint,
+    source text,
+    url text,
+    stage text NOT NULL,
+    reason text NOT NULL,
+    detail text,
+    raw bytea,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT rejects_stage_check CHECK ((stage = ANY (ARRAY['fetch'::text, 'clean'::text, 'dedup'::text, 'load'::text])))
+);
+
+ALTER TABLE ops.rejects ALTER COLUMN reject_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME ops.rejects_reject_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE ops.runs (
+    run_id bigint NOT NULL,
+    dag_id text,
+    dag_run_id text,
+    task text NOT NULL,
+    source text,
+    interval_start timestamp with time zone NOT NULL,
+    interval_end timestamp with time zone NOT NULL,
+    started_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    finished_at timestamp with time zone,
+    status text DEFAULT 'running'::text NOT NULL,
+    counters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    stats jsonb,
+    error text,
+    CONSTRAINT runs_check CHECK ((interval_start <= interval_end)),
+    CONSTRAINT runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'success'::text, 'failed'::text]))),
+    CONSTRAINT runs_task_check CHECK ((task = ANY (ARRAY['fetch'::text, 'clean'::text, 'dedup'::text, 'load'::text])))
+);
+
+CREATE SEQUENCE raw.pages_page_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+CREATE TABLE raw.pages (
+    page_id bigint DEFAULT nextval('raw.pages_page_id_seq'::regclass) NOT NULL,
+    run_id bigint NOT NULL,
+    source text NOT NULL,
+    kind text NOT NULL,
+    url text NOT NULL,
+    final_url text NOT NULL,
+    status integer NOT NULL,
+    headers jsonb DEFAULT '{}'::jsonb NOT NULL,
+    body bytea,
+    fetched_at timestamp with time zone NOT NULL,
+    CONSTRAINT pages_kind_check CHECK ((kind = ANY (ARRAY['article'::text, 'feed'::text, 'sitemap'::text, 'section'::text])))
+)
+PARTITION BY RANGE (fetched_at);
+
+CREATE VIEW ops.run_accounting AS
+ SELECT r.run_id,
+    r.source,
+    r.interval_start,
+    r.interval_end,
+    r.dag_run_id,
+    r.status,
+    COALESCE(p.pages, (0)::bigint) AS pages,
+    COALESCE(o.new, (0)::bigint) AS new,
+    COALESCE(o.version, (0)::bigint) AS versions,
+    COALESCE(o.unchanged, (0)::bigint) AS unchanged,
+    COALESCE(o.copy, (0)::bigint) AS copies,
+    COALESCE(o.not_article, (0)::bigint) AS not_articles,
+    COALESCE(o.rejected, (0)::bigint) AS rejected,
+    (COALESCE(p.pages, (0)::bigint) - COALESCE(o.decided, (0)::bigint)) AS undecided,
+    COALESCE(f.fetch_failures, (0)::bigint) AS fetch_failures
+   FROM (((ops.runs r
+     LEFT JOIN LATERAL ( SELECT count(*) AS pages
+           FROM raw.pages
+          WHERE (pages.run_id = r.run_id)) p ON (true))
+     LEFT JOIN LATERAL ( SELECT count(*) AS decided,
+            count(*) FILTER (WHERE (page_outcomes.outcome = 'new'::text)) AS new,
+            count(*) FILTER (WHERE (page_outcomes.outcome = 'version'::text)) AS version,
+            count(*) FILTER (WHERE (page_outcomes.outcome = 'unchanged'::text)) AS unchanged,
+            count(*) FILTER (WHERE (page_outcomes.outcome = 'copy'::text)) AS copy,
+            count(*) FILTER (WHERE (page_outcomes.outcome = 'not_article'::text)) AS not_article,
+            count(*) FILTER (WHERE (page_outcomes.outcome = 'rejected'::text)) AS rejected
+           FROM ops.page_outcomes
+          WHERE (page_outcomes.run_id = r.run_id)) o ON (true))
+     LEFT JOIN LATERAL ( SELECT count(*) AS fetch_failures
+           FROM ops.rejects
+          WHERE ((rejects.run_id = r.run_id) AND (rejects.stage = 'fetch'::text))) f ON (true))
+  WHERE (r.task = 'fetch'::text);
+
+ALTER TABLE ops.runs ALTER COLUMN run_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME ops.runs_run_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE ops.schema_migrations (
+    version integer NOT NULL,
+    name text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE stage.articles (
+    page_id bigint NOT NULL,
+    run_id bigint NOT NULL,
+    source text NOT NULL,
+    url text NOT NULL,
+    final_url text NOT NULL,
+    fetched_at timestamp with time zone NOT NULL,
+    canonical_url text NOT NULL,
+    title text,
+    authors text[] DEFAULT '{}'::text[] NOT NULL,
+    published_at timestamp with time zone,
+    modified_at timestamp with time zone,
+    language text,
+    description text,
+    text text NOT NULL,
+    word_count integer NOT NULL,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    content_hash text,
+    minhash bigint[],
+    shingle_count integer,
+    band_keys bigint[]
+);
+
+CREATE TABLE warehouse.article_copies (
+    url text NOT NULL,
+    canonical_url text NOT NULL,
+    source text NOT NULL,
+    article_id bigint NOT NULL,
+    kind text NOT NULL,
+    similarity real NOT NULL,
+    title text,
+    published_at timestamp with time zone,
+    first_seen_at timestamp with time zone NOT NULL,
+    last_seen_at timestamp with time zone NOT NULL,
+    CONSTRAINT article_copies_kind_check CHECK ((kind = ANY (ARRAY['exact'::text, 'near'::text, 'partial'::text]))),
+    CONSTRAINT article_copies_similarity_check CHECK (((similarity >= (0)::double precision) AND (similarity <= (1)::double precision)))
+);
+
+CREATE TABLE warehouse.article_urls (
+    url text NOT NULL,
+    canonical_url text NOT NULL,
+    article_id bigint NOT NULL,
+    source text NOT NULL,
+    first_seen_at timestamp with time zone NOT NULL,
+    last_seen_at timestamp with time zone NOT NULL
+);
+
+CREATE TABLE warehouse.article_versions (
+    article_id bigint NOT NULL,
+    version_no integer NOT NULL,
+    fetched_at timestamp with time zone NOT NULL,
+    content_hash text NOT NULL,
+    title text,
+    text text NOT NULL,
+    page_id bigint
+);
+
+CREATE TABLE warehouse.articles (
+    article_id bigint NOT NULL,
+    source text NOT NULL,
+    canonical_url text NOT NULL,
+    title text,
+    authors text[] DEFAULT '{}'::text[] NOT NULL,
+    published_at timestamp with time zone,
+    modified_at timestamp with time zone,
+    language text,
+    description text,
+    text text NOT NULL,
+    word_count integer NOT NULL,
+    content_hash text NOT NULL,
+    first_seen_at timestamp with time zone NOT NULL,
+    last_seen_at timestamp with time zone NOT NULL,
+    version_count integer DEFAULT 1 NOT NULL,
+    story_id bigint,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    search_config regconfig DEFAULT 'simple'::regconfig NOT NULL,
+    search tsvector GENERATED ALWAYS AS (((setweight(to_tsvector(search_config, COALESCE(title, ''::text)), 'A'::"char") || setweight(to_tsvector(search_config, COALESCE(description, ''::text)), 'B'::"char")) || setweight(to_tsvector(search_config, text), 'C'::"char"))) STORED
+);
+
+ALTER TABLE warehouse.articles ALTER COLUMN article_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME warehouse.articles_article_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE warehouse.language_configs (
+    language text NOT NULL,
+    config regconfig NOT NULL
+);
+
+CREATE VIEW warehouse.stories AS
+ SELECT story_id,
+    (array_agg(title ORDER BY published_at, article_id))[1] AS title,
+    min(published_at) AS first_published_at,
+    (count(*))::integer AS article_count,
+    array_agg(DISTINCT source ORDER BY source) AS sources
+   FROM warehouse.articles a
+  WHERE (story_id IS NOT NULL)
+  GROUP BY story_id;
+
+ALTER TABLE ONLY dedup.bands
+    ADD CONSTRAINT bands_pkey PRIMARY KEY (band_key, article_id);
+
+ALTER TABLE ONLY dedup.signatures
+    ADD CONSTRAINT signatures_pkey PRIMARY KEY (article_id);
+
+ALTER TABLE ONLY ops.page_outcomes
+    ADD CONSTRAINT page_outcomes_pkey PRIMARY KEY (page_id);
+
+ALTER TABLE ONLY ops.rejects
+    ADD CONSTRAINT rejects_pkey PRIMARY KEY (reject_id);
+
+ALTER TABLE ONLY ops.runs
+    ADD CONSTRAINT runs_pkey PRIMARY KEY (run_id);
+
+ALTER TABLE ONLY ops.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+ALTER TABLE ONLY raw.pages
+    ADD CONSTRAINT pages_pkey PRIMARY KEY (page_id, fetched_at);
+
+ALTER TABLE ONLY stage.articles
+    ADD CONSTRAINT articles_pkey PRIMARY KEY (page_id);
+
+ALTER TABLE ONLY warehouse.article_copies
+    ADD CONSTRAINT article_copies_pkey PRIMARY KEY (url);
+
+ALTER TABLE ONLY warehouse.article_urls
+    ADD CONSTRAINT article_urls_pkey PRIMARY KEY (url);
+
+ALTER TABLE ONLY warehouse.article_versions
+    ADD CONSTRAINT article_versions_pkey PRIMARY KEY (article_id, version_no);
+
+ALTER TABLE ONLY warehouse.articles
+    ADD CONSTRAINT articles_canonical_url_key UNIQUE (canonical_url);
+
+ALTER TABLE ONLY warehouse.articles
+    ADD CONSTRAINT articles_pkey PRIMARY KEY (article_id);
+
+ALTER TABLE ONLY warehouse.language_configs
+    ADD CONSTRAINT language_configs_pkey PRIMARY KEY (language);
+
+CREATE INDEX bands_article_idx ON dedup.bands USING btree (article_id);
+
+CREATE INDEX page_outcomes_run_idx ON ops.page_outcomes USING btree (run_id);
+
+CREATE UNIQUE INDEX rejects_page_stage_idx ON ops.rejects USING btree (page_id, stage) WHERE (page_id IS NOT NULL);
+
+CREATE INDEX rejects_run_idx ON ops.rejects USING btree (run_id);
+
+CREATE INDEX runs_key_idx ON ops.runs USING btree (task, source, interval_start, interval_end, run_id DESC);
+
+CREATE INDEX pages_run_idx ON ONLY raw.pages USING btree (run_id);
+
+CREATE INDEX pages_url_idx ON ONLY raw.pages USING btree (url);
+
+CREATE INDEX stage_articles_run_idx ON stage.articles USING btree (run_id);
+
+CREATE INDEX article_copies_article_idx ON warehouse.article_copies USING btree (article_id);
+
+CREATE INDEX article_urls_article_idx ON warehouse.article_urls USING btree (article_id);
+
+CREATE INDEX articles_content_hash_idx ON warehouse.articles USING btree (content_hash);
+
+CREATE INDEX articles_published_idx ON warehouse.articles USING btree (published_at);
+
+CREATE INDEX articles_search_idx ON warehouse.articles USING gin (search);
+
+CREATE INDEX articles_source_published_idx ON warehouse.articles USING btree (source, published_at);
+
+CREATE INDEX articles_story_idx ON warehouse.articles USING btree (story_id);
+
+ALTER TABLE ONLY dedup.bands
+    ADD CONSTRAINT bands_article_id_fkey FOREIGN KEY (article_id) REFERENCES warehouse.articles(article_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY dedup.signatures
+    ADD CONSTRAINT signatures_article_id_fkey FOREIGN KEY (article_id) REFERENCES warehouse.articles(article_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY warehouse.article_copies
+    ADD CONSTRAINT article_copies_article_id_fkey FOREIGN KEY (article_id) REFERENCES warehouse.articles(article_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY warehouse.article_urls
+    ADD CONSTRAINT article_urls_article_id_fkey FOREIGN KEY (article_id) REFERENCES warehouse.articles(article_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY warehouse.article_versions
+    ADD CONSTRAINT article_versions_article_id_fkey FOREIGN KEY (article_id) REFERENCES warehouse.articles(article_id) ON DELETE CASCADE;

@@ -1,0 +1,42 @@
+"""The DAG file imports cleanly, cheaply, and chains the stages in the designed order."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from wirehouse.config import PROJECT_ROOT
+
+DAGS = PROJECT_ROOT / "dags"
+
+
+def test_dagbag_has_no_import_errors_and_the_designed_order():
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(DAGS))
+    assert bag.import_errors == {}
+    dag = bag.dags.get("news_ingest")
+    assert dag is not None
+    order = {
+        "prepare": {"per_source.fetch"},
+        "per_source.fetch": {"per_source.clean"},
+        "per_source.clean": {"dedup"},
+        "dedup": {"load"},
+        "load": {"report"},
+        "report": set(),
+    }
+    assert {t.task_id: set(t.downstream_task_ids) for t in dag.tasks} == order
+    assert type(dag.timetable).__name__ == "CronDataIntervalTimetable"
+    assert dag.default_args["retries"] >= 1 and dag.default_args["retry_exponential_backoff"]
+    assert dag.doc_md and "wirehouse" in dag.tags
+
+
+def test_dag_file_does_no_heavy_work_at_import():
+    """Parsing the DAG must not import the database driver, Scrapy or the extractor."""
+    code = (
+        "import runpy, sys, json; runpy.run_path(sys.argv[1]);"
+        "print(json.dumps([m for m in ('psycopg', 'scrapy', 'trafilatura', 'wirehouse.db') if m in sys.modules]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(DAGS / "news_ingest.py")],
+                         capture_output=True, text=True, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == []

@@ -1,0 +1,68 @@
+"""The environment Airflow runs in when wirehouse starts it (make run, make airflow, tests).
+
+Airflow's metadata lives in a database named `airflow` on the same PostgreSQL server as
+the warehouse (the embedded one by default), never in SQLite.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+from sqlalchemy.engine import URL
+
+from wirehouse.config import PROJECT_ROOT, settings
+from wirehouse.db import database_url, ensure_database, with_database
+
+
+def sqlalchemy_url(conninfo: str) -> str:
+    info = psycopg.conninfo.conninfo_to_dict(conninfo)
+    host = info.get("host")
+    socket_dir = host if host and host.startswith("/") else None
+    url = URL.create(
+        "postgresql+psycopg2",
+        username=info.get("user"),
+        password=info.get("password") or None,
+        host=None if socket_dir else host,
+        port=int(info["port"]) if info.get("port") else None,
+        database=info.get("dbname"),
+        query={"host": socket_dir} if socket_dir else {},
+    )
+    return url.render_as_string(hide_password=False)
+
+
+def airflow_env(home: Path | None = None) -> dict[str, str]:
+    warehouse = database_url()
+    env = dict(os.environ)
+    if "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in env:
+        metadata = with_database(warehouse, "airflow")
+        ensure_database(metadata)
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = sqlalchemy_url(metadata)
+    bin_dir = str(Path(sys.executable).parent)
+    env.update({
+        "AIRFLOW_HOME": str(home or settings().state_dir / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        "WIREHOUSE_DATABASE_URL": warehouse,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
+        # `airflow standalone` and task subprocesses look for `airflow` on PATH.
+        "PATH": os.pathsep.join([bin_dir, env.get("PATH", "")]),
+    })
+    env.setdefault("AIRFLOW__CORE__EXECUTOR", "LocalExecutor")
+    return env
+
+
+def airflow(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    executable = str(Path(sys.executable).parent / "airflow")
+    return subprocess.run([executable, *args], env=env, cwd=PROJECT_ROOT, **kwargs)
+
+
+def migrate_metadata(env: dict[str, str], log_file: Path) -> None:
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, "ab") as log:
+        done = airflow(["db", "migrate"], env, stdout=log, stderr=subprocess.STDOUT)
+    if done.returncode != 0:
+        raise RuntimeError(f"airflow db migrate failed; see {log_file}")

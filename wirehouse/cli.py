@@ -1,0 +1,114 @@
+"""The `wirehouse` command: what a person does by hand."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from wirehouse.sources import SourcesError
+
+
+def cmd_run(args) -> int:
+    from wirehouse.ingest import run_ingest
+
+    if args.sources:
+        os.environ["WIREHOUSE_SOURCES"] = args.sources
+    summary = run_ingest(args.logical_date)
+    print(f"wirehouse run {summary.dag_run_id}")
+    for line in summary.lines():
+        print(f"  {line}")
+    print(f"Airflow log: {summary.log_file}")
+    print("Query the warehouse: .venv/bin/wirehouse psql   (e.g. select title, source from warehouse.articles;)")
+    return 1 if summary.failed or not summary.sources else 0
+
+
+def cmd_migrate(args) -> int:
+    from wirehouse.db import connect
+    from wirehouse.migrate import migrate
+
+    with connect(autocommit=True) as conn:
+        applied = migrate(conn)
+    print(f"applied {len(applied)} migration(s): {', '.join(f'{m.version:03d}_{m.name}' for m in applied) or 'none'}")
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from extract.cli import extract_files
+
+    failed = 0
+    for result in extract_files(args.files):
+        failed += "error" in result
+        print(json.dumps(result, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+def cmd_replay(args) -> int:
+    from wirehouse.replay import main
+
+    return main(["--host", args.host, "--port", str(args.port)])
+
+
+def cmd_stats(args) -> int:
+    from wirehouse.stats import print_stats
+
+    return print_stats()
+
+
+def cmd_psql(args) -> int:
+    from wirehouse.db import database_url
+
+    psql = shutil.which("psql")
+    try:
+        import pgserver
+
+        bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql"
+        psql = str(bundled) if bundled.exists() else psql
+    except ImportError:
+        pass
+    if psql is None:
+        print("psql not found; connect any client to: " + database_url(), file=sys.stderr)
+        return 1
+    os.execv(psql, [psql, database_url(), *args.psql_args])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wirehouse", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="one full ingest over the sources file, through the DAG")
+    run.add_argument("--sources", help="sources file (default: $WIREHOUSE_SOURCES or seeds/sources.yaml)")
+    run.add_argument("--logical-date", type=datetime.fromisoformat,
+                     help="ingest the hour before this time (default: now, or the replay's date)")
+    run.set_defaults(func=cmd_run)
+
+    commands.add_parser("migrate", help="apply pending SQL migrations").set_defaults(func=cmd_migrate)
+
+    extract = commands.add_parser("extract", help="extract articles from HTML files, one JSON line each")
+    extract.add_argument("files", nargs="+")
+    extract.set_defaults(func=cmd_extract)
+
+    replay = commands.add_parser("replay", help="serve the offline replay of the seed outlets")
+    replay.add_argument("--host", default="127.0.0.1")
+    replay.add_argument("--port", type=int, default=8765)
+    replay.set_defaults(func=cmd_replay)
+
+    commands.add_parser("stats", help="warehouse counts and per-run accounting").set_defaults(func=cmd_stats)
+
+    psql = commands.add_parser("psql", help="open psql on the warehouse")
+    psql.add_argument("psql_args", nargs=argparse.REMAINDER)
+    psql.set_defaults(func=cmd_psql)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except SourcesError as exc:
+        print(f"wirehouse: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
