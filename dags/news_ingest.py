@@ -28,9 +28,9 @@ RETRIES = int(os.environ.get("WIREHOUSE_TASK_RETRIES", "3"))
 
 
 def _interval(context):
-    from wirehouse.runs import Interval
+    from wirehouse.runs import interval_from_context
 
-    return Interval(context["data_interval_start"], context["data_interval_end"])
+    return interval_from_context(context)
 
 
 def _ids(context) -> dict:
@@ -40,7 +40,7 @@ def _ids(context) -> dict:
 @dag(
     dag_id="news_ingest",
     schedule=CronDataIntervalTimetable("0 * * * *", timezone="UTC"),
-    start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    start_date=datetime(2020, 1, 1, tzinfo=timezone.utc),  # early, so backfills can reach archived dates
     catchup=False,
     max_active_runs=4,
     tags=["wirehouse", "ingest"],

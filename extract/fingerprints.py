@@ -64,6 +64,30 @@ def fingerprint(text: str) -> Fingerprint:
     )
 
 
+_NAME_RE = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?:\s+[A-Z][\w’'-]*[a-z][\w’'-]*)*")
+_NOT_NAMES = frozenset("""a an and as at but by for from he her his how i in it its my new no not of on or our
+    she so that the their there they this to was we what when where which who why will with you your after
+    before about over under more most than then now just also said says friday monday tuesday wednesday
+    thursday saturday sunday january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday""".split())
+LEAD_WORDS = 120
+
+
+def story_terms(text: str) -> list[str]:
+    """Names in the lead (capitalised words), to group different outlets' coverage of one event.
+
+    Headlines are left out: title case would make every word look like a name.
+    """
+    lead = " ".join(text.split()[:LEAD_WORDS])
+    terms = set()
+    for match in _NAME_RE.finditer(lead):
+        for word in match.group(0).split():
+            word = word.strip("’'-").casefold().removesuffix("’s").removesuffix("'s")
+            if len(word) > 2 and word not in _NOT_NAMES:
+                terms.add(word)
+    return sorted(terms)
+
+
 def jaccard(a: list[int], b: list[int]) -> float:
     """Estimated Jaccard similarity of two MinHash signatures."""
     return float(np.mean(np.asarray(a) == np.asarray(b)))

@@ -35,7 +35,8 @@ CREATE TABLE dedup.signatures (
     minhash bigint[] NOT NULL,
     shingle_count integer NOT NULL,
     published_at timestamp with time zone,
-    source text NOT NULL
+    source text NOT NULL,
+    story_terms text[] DEFAULT '{}'::text[] NOT NULL
 );
 
 CREATE TABLE ops.page_outcomes (
@@ -309,6 +310,8 @@ ALTER TABLE ONLY warehouse.language_configs
     ADD CONSTRAINT language_configs_pkey PRIMARY KEY (language);
 
 CREATE INDEX bands_article_idx ON dedup.bands USING btree (article_id);
+
+CREATE INDEX signatures_published_idx ON dedup.signatures USING btree (published_at);
 
 CREATE INDEX page_outcomes_run_idx ON ops.page_outcomes USING btree (run_id);
 

@@ -46,6 +46,8 @@ def run_ingest(logical_date: datetime | None = None, log_dir: Path | None = None
         migrate(conn)
         last_run = conn.execute("select coalesce(max(run_id), 0) from ops.runs").fetchone()[0]
     env = airflow_env()
+    # One pass, no waiting for retries: a by-hand run reports failures at once.
+    env.setdefault("WIREHOUSE_TASK_RETRIES", "0")
     migrate_metadata(env, log_dir / "airflow-db-migrate.log")
 
     replay = (contextlib.nullcontext() if sources_file.replay_logical_date is None

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 import psycopg
 from psycopg.rows import dict_row
 
-from extract.fingerprints import containment, jaccard
+from extract.fingerprints import containment, jaccard, story_terms
 from wirehouse.config import settings
 from wirehouse.runs import Interval
 
@@ -29,6 +29,9 @@ LOCK_KEY = 0x77686C64  # "whld": loads are serialised so concurrent runs see eac
 NEAR_JACCARD = 0.8
 PARTIAL_CONTAINMENT = 0.8
 MIN_SHINGLES_FOR_PARTIAL = 30
+STORY_WINDOW = timedelta(days=1)
+STORY_MIN_SHARED_TERMS = 3
+STORY_MIN_OVERLAP = 0.3  # shared names / names of the article with fewer
 FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
 
 
@@ -142,7 +145,25 @@ class Loader:
         self.insert_version(page, article_id, 1)
         self.store_signature(page, article_id)
         self.map_urls(urls, page, article_id)
+        self.assign_story(page, article_id)
         return article_id
+
+    def assign_story(self, page: dict, article_id: int) -> None:
+        """Join the story of another outlet's article on the same event (most shared names), else start one."""
+        terms = set(story_terms(page["text"]))
+        when = page["published_at"] or self.seen_at
+        candidates = self.cur.execute(
+            "select a.story_id, s.story_terms from dedup.signatures s join warehouse.articles a using (article_id)"
+            " where s.source <> %s and a.story_id is not null and s.story_terms && %s"
+            " and coalesce(s.published_at, a.first_seen_at) between %s and %s",
+            (page["source"], sorted(terms), when - STORY_WINDOW, when + STORY_WINDOW)).fetchall()
+        best, best_score = article_id, 0.0
+        for c in candidates:
+            shared = len(terms & set(c["story_terms"]))
+            score = shared / max(1, min(len(terms), len(c["story_terms"])))
+            if shared >= STORY_MIN_SHARED_TERMS and score >= STORY_MIN_OVERLAP and score > best_score:
+                best, best_score = c["story_id"], score
+        self.conn.execute("update warehouse.articles set story_id = %s where article_id = %s", (best, article_id))
 
     def add_version(self, page: dict, article_id: int) -> None:
         version = self.one(
@@ -165,10 +186,11 @@ class Loader:
              page["page_id"]))
 
     def store_signature(self, page: dict, article_id: int) -> None:
+        terms = story_terms(page["text"])
         self.conn.execute(
-            "insert into dedup.signatures (article_id, minhash, shingle_count, published_at, source)"
-            " values (%s, %s, %s, %s, %s)",
-            (article_id, page["minhash"], page["shingle_count"], page["published_at"], page["source"]))
+            "insert into dedup.signatures (article_id, minhash, shingle_count, published_at, source, story_terms)"
+            " values (%s, %s, %s, %s, %s, %s)",
+            (article_id, page["minhash"], page["shingle_count"], page["published_at"], page["source"], terms))
         self.conn.execute(
             "insert into dedup.bands (band_key, article_id) select distinct k, %s from unnest(%s::bigint[]) k",
             (article_id, page["band_keys"]))

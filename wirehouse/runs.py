@@ -5,7 +5,7 @@ import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import psycopg
 
@@ -17,6 +17,15 @@ class Interval:
 
     def __str__(self) -> str:
         return f"[{self.start.isoformat()}, {self.end.isoformat()})"
+
+
+def interval_from_context(context) -> Interval:
+    """The run's data interval; a manual run without one ingests the hour before it was triggered."""
+    start, end = context.get("data_interval_start"), context.get("data_interval_end")
+    if start is None or end is None:
+        end = context["dag_run"].run_after.replace(minute=0, second=0, microsecond=0)
+        start = end - timedelta(hours=1)
+    return Interval(start, end)
 
 
 @dataclass

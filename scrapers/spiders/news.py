@@ -159,8 +159,24 @@ class NewsSpider(scrapy.Spider):
         return {"type": "failure", "source": self.source.name, "url": url, "reason": reason, "detail": detail}
 
     def on_error(self, failure):
-        request = failure.request
         error = failure.value
-        reason = "forbidden by robots.txt" if "robots.txt" in str(error) else f"fetch failed: {type(error).__name__}"
         self.crawler.stats.inc_value(f"wirehouse/failures/{type(error).__name__}")
-        yield self.failure(request.url, reason, str(error) or repr(error))
+        yield self.failure(failure.request.url, failure_reason(error), str(error) or repr(error))
+
+
+_REASONS = {
+    "DNSLookupError": "DNS lookup failed",
+    "CannotResolveHostError": "DNS lookup failed",
+    "ConnectionRefusedError": "connection refused",
+    "ConnectionLost": "connection lost",
+    "ResponseNeverReceived": "connection lost",
+    "TimeoutError": "timed out",
+    "TCPTimedOutError": "timed out",
+    "ResponseFailed": "response failed",
+}
+
+
+def failure_reason(error: BaseException) -> str:
+    if "robots.txt" in str(error):
+        return "forbidden by robots.txt"
+    return _REASONS.get(type(error).__name__, f"fetch failed: {type(error).__name__}")

@@ -206,8 +206,10 @@ create table dedup.signatures (
     minhash         bigint[] not null,
     shingle_count   integer not null,
     published_at    timestamptz,
-    source          text not null
+    source          text not null,
+    story_terms     text[] not null default '{}'
 );
+create index signatures_published_idx on dedup.signatures (published_at);
 create table dedup.bands (
     band_key        bigint not null,
     article_id      bigint not null references warehouse.articles on delete cascade,
