@@ -57,6 +57,16 @@ def warehouse_db(blank_db, monkeypatch):
     return blank_db
 
 
+@pytest.fixture
+def unused_port() -> int:
+    """A local port that nothing listens on."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
 def replay_server():
     from wirehouse.replay import ReplayServer

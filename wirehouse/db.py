@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ def embedded_url(data_dir: Path) -> str:
     """Start (or reuse) the embedded server in data_dir and return its URL."""
     os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")  # pgserver asks platformdirs, which warns when unset
     import pgserver  # imported lazily: only the embedded path needs it
+
+    logging.getLogger("pgserver").setLevel(logging.WARNING)  # its exit-time INFO lines hit closed streams
 
     data_dir.mkdir(parents=True, exist_ok=True)
     # Two processes starting the same cluster at once would race on initdb.

@@ -164,15 +164,18 @@ class NewsSpider(scrapy.Spider):
         yield self.failure(failure.request.url, failure_reason(error), str(error) or repr(error))
 
 
-_REASONS = {
-    "DNSLookupError": "DNS lookup failed",
+_REASONS = {  # Scrapy's download errors, and Twisted's where Scrapy passes them through
     "CannotResolveHostError": "DNS lookup failed",
+    "DNSLookupError": "DNS lookup failed",
+    "DownloadConnectionRefusedError": "connection refused",
     "ConnectionRefusedError": "connection refused",
-    "ConnectionLost": "connection lost",
-    "ResponseNeverReceived": "connection lost",
+    "DownloadTimeoutError": "timed out",
     "TimeoutError": "timed out",
     "TCPTimedOutError": "timed out",
-    "ResponseFailed": "response failed",
+    "ResponseDataLossError": "response cut short",
+    "DownloadFailedError": "download failed",
+    "DownloadCancelledError": "download cancelled (too large?)",
+    "UnsupportedURLSchemeError": "unsupported URL scheme",
 }
 
 
