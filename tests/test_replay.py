@@ -12,6 +12,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+
+from wirehouse.config import SHARED_DIR
 import yaml
 
 from wirehouse import replay
@@ -290,7 +292,7 @@ def test_gold_text_is_reproducible_from_the_seeds(gold):
 
 
 def test_seed_documents_are_verbatim_copies():
-    shared = Path("/work/shared/seeds")
+    shared = SHARED_DIR / "seeds"
     docs = sorted((ROOT / "seeds/documents").glob("*.txt"))
     assert [d.name[:3] for d in docs] == ["000", "001", "002", "003", "004"]
     if shared.is_dir():

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The team's shared data (seed articles, labelled benchmark pages) lives beside the checkout.
+SHARED_DIR = Path(os.environ.get("WIREHOUSE_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 
 
 @dataclass(frozen=True)
