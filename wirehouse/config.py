@@ -35,7 +35,7 @@ def settings() -> Settings:
         state_dir=state_dir,
         user_agent=os.environ.get(
             "WIREHOUSE_USER_AGENT",
-            "wirehouse/0.1 (+https://github.com/wirehouse/wirehouse; news archive bot)",
+            "wirehouse/0.1 (news archiver; operators set WIREHOUSE_USER_AGENT to include a contact)",
         ),
         lookback_days=int(os.environ.get("WIREHOUSE_DEDUP_LOOKBACK_DAYS", "30")),
     )

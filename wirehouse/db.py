@@ -19,12 +19,14 @@ from wirehouse.config import settings
 
 def embedded_url(data_dir: Path) -> str:
     """Start (or reuse) the embedded server in data_dir and return its URL."""
-    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")  # pgserver asks platformdirs, which warns when unset
+    # pgserver asks platformdirs for a runtime dir, which must be private or it warns.
+    runtime = data_dir.parent / "run"
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     import pgserver  # imported lazily: only the embedded path needs it
 
     logging.getLogger("pgserver").setLevel(logging.WARNING)  # its exit-time INFO lines hit closed streams
 
-    data_dir.mkdir(parents=True, exist_ok=True)
     # Two processes starting the same cluster at once would race on initdb.
     with open(data_dir.parent / f"{data_dir.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

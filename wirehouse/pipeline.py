@@ -4,6 +4,7 @@ through PostgreSQL (raw.pages → stage.articles → warehouse.*), never a worke
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -22,7 +23,7 @@ from wirehouse.urls import canonical_url
 
 log = logging.getLogger(__name__)
 FETCH_TIMEOUT_SECONDS = int(os.environ.get("WIREHOUSE_FETCH_TIMEOUT", "3300"))
-CLEAN_BATCH = 100
+CLEAN_BATCH = 100  # pages held in memory at once by clean and dedup
 
 
 class FetchFailed(RuntimeError):
@@ -143,7 +144,7 @@ def _clean_page(cur, run_id, source, rules, page_id, kind, url, final_url, statu
         " content_hash = null, minhash = null, shingle_count = null, band_keys = null",
         (page_id, run_id, source.name, url, final_url, fetched_at, canonical_url(final_url, page.canonical_url),
          page.title, page.authors, page.published, page.modified, page.language, page.description,
-         page.text, page.word_count, _json(page.provenance)),
+         page.text, page.word_count, json.dumps(page.provenance, sort_keys=True)),
     )
     return "extracted"
 
@@ -156,29 +157,27 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def _json(value) -> str:
-    import json
-    return json.dumps(value, sort_keys=True)
-
-
 def dedup(interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
     """Fingerprint the interval's extracted articles (exact hash, MinHash, LSH band keys)."""
     started = time.monotonic()
     with connect(autocommit=True) as conn, recorded_run(conn, "dedup", interval, None, dag_id, dag_run_id) as run:
         runs = list(current_fetch_runs(conn, interval).values())
         with connect() as work, work.transaction():
-            rows = work.execute(
+            texts = work.cursor(name="texts_to_fingerprint")
+            texts.execute(
                 "select page_id, text from stage.articles where run_id = any(%s) and content_hash is null",
                 (runs,),
-            ).fetchall()
-            for page_id, text in rows:
-                fp = fingerprint(text)
-                work.execute(
-                    "update stage.articles set content_hash = %s, minhash = %s, shingle_count = %s, band_keys = %s"
-                    " where page_id = %s",
-                    (fp.content_hash, fp.minhash, fp.shingle_count, fp.band_keys, page_id),
-                )
-        run.count("fingerprinted", len(rows))
+            )
+            writer = work.cursor()
+            while batch := texts.fetchmany(CLEAN_BATCH):
+                for page_id, text in batch:
+                    fp = fingerprint(text)
+                    writer.execute(
+                        "update stage.articles set content_hash = %s, minhash = %s, shingle_count = %s,"
+                        " band_keys = %s where page_id = %s",
+                        (fp.content_hash, fp.minhash, fp.shingle_count, fp.band_keys, page_id),
+                    )
+                run.count("fingerprinted", len(batch))
         run.counters["seconds"] = round(time.monotonic() - started, 1)
         return run.counters
 

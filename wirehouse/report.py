@@ -20,7 +20,8 @@ class SourceSummary:
 
     def line(self) -> str:
         if self.status != "success":
-            return f"{self.source}: FAILED: {self.error or self.status}"
+            error = (self.error or self.status).removeprefix("FetchFailed: ").removeprefix(f"{self.source}: ")
+            return f"{self.source}: FAILED: {error}"
         o = {k: self.outcomes.get(k, 0) for k in OUTCOMES}
         return (f"{self.source}: {self.pages} pages fetched; articles {o['new']} new, {o['version']} updated,"
                 f" {o['unchanged']} unchanged; {o['copy']} copies; {o['not_article']} not articles;"
