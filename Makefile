@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: run demo test airflow env clean-env
+.PHONY: run demo test eval eval-dedup bench-dedup env clean-env
 
 $(BIN)/.synced: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,15 @@ demo: env  ## the same against the offline replay of the seed outlets
 
 test: env
 	$(BIN)/python -m pytest
+
+eval: env  ## extraction quality vs plain trafilatura on ../shared/benchmarks
+	$(BIN)/python -m bench.extraction
+
+eval-dedup: env  ## duplicate detection and story quality on a labelled set
+	$(BIN)/python -m bench.dedup_eval
+
+bench-dedup: env  ## dedup of 10k new articles against 10k..100k stored ones
+	$(BIN)/python -m bench.dedup_scale
 
 clean-env:
 	rm -rf $(VENV)
