@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
-.PHONY: run demo test eval eval-dedup bench-dedup env clean-env
+PORT ?= 8080
+
+.PHONY: run demo test airflow eval eval-dedup bench-dedup env clean-env
 
 $(BIN)/.synced: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +25,9 @@ demo: env  ## the same against the offline replay of the seed outlets
 
 test: env
 	$(BIN)/python -m pytest
+
+airflow: env  ## Airflow standalone with the DAGs (metadata in the embedded PostgreSQL), UI on :$(PORT)
+	$(BIN)/wirehouse airflow --port $(PORT)
 
 eval: env  ## extraction quality vs plain trafilatura on ../shared/benchmarks
 	$(BIN)/python -m bench.extraction

@@ -92,7 +92,7 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
 
     provenance: dict[str, str] = {}
     title, title_from = pick_title(tree, meta, ld, document.title if document else None, sites)
-    authors, authors_from = pick_authors(tree, meta, ld, document.author if document else None, sites)
+    authors, authors_from = pick_authors(tree, meta, ld, document.author if document else None, url)
     published, modified, published_from = pick_dates(
         source, tree, meta, ld, url, htmldate_result=document.date if document else None)
     site_labels = [name for name in (meta.get("og:site_name"), ld.publisher if ld else None) if name]

@@ -6,7 +6,7 @@ import gzip
 import json
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from extract.article import extract_article
@@ -18,8 +18,12 @@ def read_page(path: str) -> bytes:
     return gzip.decompress(data) if path.endswith(".gz") else data
 
 
-def extract_files(paths: list[str]) -> Iterator[dict]:
-    """One JSON-ready dict per path: the extracted page, or {"source", "error"}."""
+def extract_files(paths: list[str], urls: Mapping[str, str] | None = None) -> Iterator[dict]:
+    """One JSON-ready dict per path: the extracted page, or {"source", "error"}.
+
+    ``urls`` optionally maps a path to the URL the page was fetched from (the clean
+    stage always knows it); it resolves relative links and is one of the date sources.
+    """
     for path in paths:
         try:
             data = read_page(path)
@@ -33,7 +37,7 @@ def extract_files(paths: list[str]) -> Iterator[dict]:
             yield {"source": path, "error": f"cannot read {path}: {exc}"}
             continue
         try:
-            page = extract_article(data)
+            page = extract_article(data, url=(urls or {}).get(path))
         except Exception as exc:  # extract_article should not raise; report rather than stop the batch
             yield {"source": path, "error": f"cannot extract {path}: {type(exc).__name__}: {exc}"}
             continue

@@ -25,11 +25,27 @@ def declared_charset(data: bytes) -> str | None:
     return _known(match.group(1).decode("ascii", "ignore")) if match else None
 
 
+_SINGLE_BYTE = {"latin-1", "iso8859-1", "cp1252", "iso8859-15", "ascii"}
+
+
+def _is_utf8_with_non_ascii(data: bytes) -> bool:
+    """Valid UTF-8 containing multi-byte sequences: practically never meant as a single-byte charset."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode_html(data: bytes | str, encoding: str | None = None) -> str:
     """Decode with ``encoding`` if given and known, else the meta charset, else UTF-8; never raises."""
     if isinstance(data, str):
         return data
     chosen = _known(encoding) or declared_charset(data) or "utf-8"
+    if chosen in _SINGLE_BYTE and _is_utf8_with_non_ascii(data):
+        chosen = "utf-8"  # a page saved as UTF-8 that still declares latin-1 would come out as mojibake ("â€™")
     text = data.decode(chosen, errors="replace")
     return text.lstrip("\ufeff")
 

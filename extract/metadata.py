@@ -15,7 +15,7 @@ import py3langid
 from htmldate import find_date
 from lxml.html import HtmlElement
 
-from extract.structured import JsonLdArticle
+from extract.structured import JsonLdArticle, unescape
 
 Picked = tuple[str | None, str | None]
 
@@ -27,13 +27,16 @@ def _squash(value: str | None) -> str:
     return re.sub(r"\W+", "", (value or "").casefold())
 
 
+def host_labels(url: str | None) -> set[str]:
+    """"www.example-times.co.uk" → {"example-times.co.uk", "example-times"}."""
+    host = re.sub(r"^www\d?\.", "", urlsplit(url).hostname or "") if url else ""
+    return {host, host.split(".")[0]} - {""}
+
+
 def site_names(meta: dict[str, str], ld: JsonLdArticle | None, url: str | None) -> set[str]:
+    """Squashed names of the site: the ones it declares, and its domain's (when ``url`` is given)."""
     names = {meta.get("og:site_name"), meta.get("application-name"), meta.get("twitter:site", "").lstrip("@"),
-             ld.publisher if ld else None}
-    if url:
-        host = urlsplit(url).hostname or ""
-        host = re.sub(r"^www\d?\.", "", host)
-        names |= {host, host.split(".")[0]}
+             ld.publisher if ld else None, *host_labels(url)}
     return {_squash(n) for n in names if n and _squash(n)}
 
 
@@ -69,46 +72,115 @@ def _rejoin(title: str, parts: list[str]) -> str:
     return title[start:end].strip() if start >= 0 and end > start else " ".join(parts)
 
 
+def _visible_text(element: HtmlElement) -> str:
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def _clean_title(value: str) -> str:
+    """Markdown and quote marks some CMSs leave around a headline ("## Title", '"Title"', "*Title*")."""
+    value = " ".join(unescape(value).split())
+    value = re.sub(r"^#{1,6}\s+", "", value)
+    for left, right in ('""', "“”", "**", "__"):
+        if len(value) > 2 and value[0] == left and value[-1] == right and value.count(left) + value.count(right) == 2:
+            value = value[1:-1].strip()
+    if value.startswith("*") and value.count("*") == 2:  # "*Book Title* (1792)"
+        value = value.replace("*", "")
+    return value
+
+
+def _title_words(value: str) -> set[str]:
+    return set(re.findall(r"\w+", value.casefold()))
+
+
+def _agreement(heading: str, titles: list[str]) -> float:
+    """Share of the heading's words found in the best-matching declared title."""
+    words = _title_words(heading)
+    if not words:
+        return 0.0
+    return max((len(words & _title_words(t)) / len(words) for t in titles if t), default=0.0)
+
+
+MAX_HEADLINE_WORDS = 40
+
+
 def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
                fallback: str | None, sites: set[str]) -> Picked:
-    h1 = [" ".join(h.text_content().split()) for h in tree.iter("h1")][:3]
-    headings = h1 + [meta.get("og:title", ""), meta.get("twitter:title", "")] + ([ld.headline] if ld and ld.headline else [])
+    """The headline as the page shows it, without the site name.
+
+    The visible <h1> is the headline readers see; it is taken when it agrees with
+    what the page declares (JSON-LD headline, og:title, <title>: at least half of
+    its words appear in one of them), or when it is the page's only <h1>. Otherwise
+    the declared titles are used in that order, with " | Site Name" parts removed.
+    """
     html_title = next(iter(tree.xpath("//head/title/text()")), None) or tree.findtext(".//title")  # not an <svg><title>
-    candidates = [
+    declared = [
         (ld.headline if ld else None, "json-ld"),
         (meta.get("og:title") or meta.get("twitter:title"), "meta"),
         (html_title, "meta"),
         (fallback, "trafilatura"),
     ]
-    for value, source in candidates:
-        if value and value.strip():
-            return strip_site_suffix(value, sites, headings), source
+    declared = [(_clean_title(v), origin) for v, origin in declared if v and v.strip()]
+    titles = [v for v, _ in declared]
+    h1s = []
+    for element in tree.iter("h1"):
+        text = _clean_title(_visible_text(element))
+        if text and len(text.split()) <= MAX_HEADLINE_WORDS and _squash(text) not in sites and text not in h1s:
+            h1s.append(text)
+        if len(h1s) == 5:
+            break
+    headings = h1s + [meta.get("og:title", ""), meta.get("twitter:title", "")] + ([ld.headline] if ld and ld.headline else [])
+    if h1s:
+        scored = [(_agreement(h, titles), -i, h) for i, h in enumerate(h1s)]
+        score, _, best = max(scored)
+        if score >= 0.5 or (len(h1s) == 1 and (len(best.split()) > 1 or score > 0)):
+            origin = next((o for v, o in declared if _squash(strip_site_suffix(v, sites, headings)) == _squash(best)), "h1")
+            return best, origin
+    for value, origin in declared:
+        return strip_site_suffix(value, sites, headings), origin
     return None, None
 
 
 # -- authors -----------------------------------------------------------------
 
 _NOT_A_PERSON = re.compile(
-    r"view (?:more|all) posts|\bstaff\b|\bnewsroom\b|\beditors?\b|\bagenc(?:y|ies)\b|\bbureau\b|\bdesk\b|"
-    r"\bteam\b|^admin(?:istrator)?$|https?://|www\.|@|\d|"
+    r"view (?:more|all) posts|^admin(?:istrator)?$|https?://|www\.|@|\d|[*:=<>{}\[\]|/\\]|"
     r"^(?:the )?(?:reuters|associated press|ap|afp|agence france[- ]presse|press association|pa media|pa|upi|dpa|"
-    r"ani|pti|ians|bloomberg)$",
+    r"ani|pti|ians|bloomberg)$|^(?:by|author|authors|posted|written|name|anonymous|guest|unknown|none|null)$",
     re.I,
 )
-_BYLINE_PREFIX = re.compile(r"^\s*(?:written\s+)?by[:\s]+", re.I)
-_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|\n|\bupdated\b|\bpublished\b|\bon (?=\w+day\b)).*$", re.I | re.S)
+# The outlet itself with a generic word ("Newsmax Staff", "The Example Times Newsroom") is not a person.
+_COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bureau|reporters?|writers?)\b", re.I)
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|text|words|story|article|reviewed|reported|edited|published)\s+)?by[:\s]+|"
+    r"^\s*(?:authors?|written by|posted by|reviewed by)\s*:?\s*(?=[A-Z])", re.I)
+_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|\n|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)).*$", re.I | re.S)
+# Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
+_TRAILING_DATE = re.compile(
+    r"(?:\s+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|"
+    r"sat(?:urday)?|sun(?:day)?)\.?(?:\s+\d.*)?)+$", re.I)
 
 
-def clean_authors(names: list[str], sites: set[str]) -> list[str]:
-    """People only: no site names, boilerplate, URLs or sentences; duplicates removed."""
+def clean_authors(names: list[str], sites: set[str], hosts: set[str] = frozenset()) -> list[str]:
+    """People and bylined teams only: no site names, boilerplate, URLs, dates or sentences; no duplicates.
+
+    ``sites`` are the names the page declares for itself (og:site_name, publisher);
+    ``hosts`` the domain's labels, which only rule out a one-word name ("Acme" on acme.com),
+    since personal sites are often named after their author.
+    """
     people: list[str] = []
     for name in names:
-        name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", " ".join(name.split()))).strip(" ,;:-")
+        name = " ".join(unescape(name).split())
+        name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-")
+        name = _TRAILING_DATE.sub("", name).strip(" ,;:-")
         words = name.split()
-        if not 1 <= len(words) <= 5 or len(name) > 60 or _NOT_A_PERSON.search(name):
+        if not 1 <= len(words) <= 5 or len(name) > 60 or _NOT_A_PERSON.search(name) or _TRAILING_DATE.fullmatch(" " + name):
             continue
-        if _squash(name) in sites or any(w[0].islower() for w in words if w.isalpha() and len(w) > 3):
+        key = _squash(name)
+        if key in sites or (len(words) == 1 and key in hosts) or _squash(_COLLECTIVE.sub("", name)) in sites | {""}:
             continue
+        if len(words) > 1 and any(w[0].islower() for w in words if w.isalpha() and len(w) > 3):
+            continue  # a phrase, not a name ("view the archive"); one-word handles may be lower case
         if name.casefold() not in {p.casefold() for p in people}:
             people.append(name)
     return people
@@ -125,7 +197,7 @@ def visible_byline(tree: HtmlElement) -> list[str]:
     )
     for node in nodes[:5]:
         inner = node.xpath('.//*[@itemprop="name" or @rel="author" or contains(@class, "name")]')
-        texts = [t.text_content() for t in inner] or [node.text_content()]
+        texts = [_visible_text(t) for t in inner] or [_visible_text(node)]
         names = [n for text in texts for n in _split_names(_BYLINE_CUT.sub("", " ".join(text.split())))]
         if names:
             return names
@@ -133,7 +205,9 @@ def visible_byline(tree: HtmlElement) -> list[str]:
 
 
 def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
-                 fallback: str | None, sites: set[str]) -> tuple[list[str], str | None]:
+                 fallback: str | None, url: str | None = None) -> tuple[list[str], str | None]:
+    """The article's authors and where they came from: json-ld, meta, byline or trafilatura."""
+    declared = site_names(meta, ld, None)
     meta_names = [v for k, v in meta.items() if k in {"author", "article:author", "dc.creator", "sailthru.author",
                                                        "parsely-author", "byl"}]
     candidates = [
@@ -142,8 +216,9 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
         (visible_byline(tree), "byline"),
         (_split_names(fallback) if fallback else [], "trafilatura"),
     ]
+    hosts = {_squash(h) for h in host_labels(url)}
     for names, source in candidates:
-        people = clean_authors(names, sites)
+        people = clean_authors(names, declared, hosts)
         if people:
             return people, source
     return [], None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ def read_meta(tree: HtmlElement) -> dict[str, str]:
     meta: dict[str, str] = {}
     for element in tree.iter("meta"):
         key = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
-        content = (element.get("content") or "").strip()
+        content = unescape((element.get("content") or "").strip())
         if key and content:
             meta.setdefault(key.strip().lower(), content)
     return meta
@@ -75,8 +76,17 @@ def _text(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value")
     if isinstance(value, str) and value.strip():
-        return " ".join(value.split())
+        return " ".join(unescape(value).split())
     return None
+
+
+def unescape(value: str) -> str:
+    """Undo HTML escaping that CMSs leave in JSON-LD and meta values ("M&#038;A", "&amp;#8230;")."""
+    for _ in range(2):
+        if "&" not in value or ";" not in value:
+            break
+        value = html.unescape(value)
+    return value
 
 
 def _person_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
@@ -87,7 +97,7 @@ def _person_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
         if isinstance(item, dict) and set(item) <= {"@id"} and item.get("@id") in by_id:
             item = by_id[item["@id"]]
         if isinstance(item, str):
-            names.extend(part for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", item) if part)
+            names.extend(part for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", unescape(item)) if part)
         elif isinstance(item, dict) and not (_types(item) & {"organization", "newsmediaorganization"}):
             name = _text(item.get("name"))
             if name:

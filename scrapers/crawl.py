@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     source = source_by_name(load_sources(config.sources_file), args.source)
     process = CrawlerProcess(crawl_settings(source, config.user_agent))
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, source=source, window_start=args.start, window_end=args.end, run_id=args.run_id)
+    window_start = args.start - timedelta(minutes=source.grace_minutes)
+    process.crawl(crawler, source=source, window_start=window_start, window_end=args.end, run_id=args.run_id)
     process.start()
 
     stats = crawler.stats.get_stats()

@@ -25,18 +25,32 @@ begin
     return name;
 end $$;
 
-CREATE TABLE dedup.bands (
-    band_key bigint NOT NULL,
+CREATE TABLE dedup.anchors (
+    anchor bigint NOT NULL,
     article_id bigint NOT NULL
+);
+
+CREATE TABLE dedup.copy_signatures (
+    url text NOT NULL,
+    body_hash text NOT NULL,
+    anchors bigint[] NOT NULL
 );
 
 CREATE TABLE dedup.signatures (
     article_id bigint NOT NULL,
-    minhash bigint[] NOT NULL,
     shingle_count integer NOT NULL,
     published_at timestamp with time zone,
     source text NOT NULL,
-    story_terms text[] DEFAULT '{}'::text[] NOT NULL
+    story_terms text[] DEFAULT '{}'::text[] NOT NULL,
+    body_hash text,
+    anchor_count integer DEFAULT 0 NOT NULL,
+    window_at timestamp with time zone
+);
+
+CREATE TABLE dedup.source_lines (
+    source text NOT NULL,
+    line_hash bigint NOT NULL,
+    pages integer NOT NULL
 );
 
 CREATE TABLE ops.page_outcomes (
@@ -50,6 +64,118 @@ CREATE TABLE ops.page_outcomes (
     decided_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     CONSTRAINT page_outcomes_outcome_check CHECK ((outcome = ANY (ARRAY['new'::text, 'version'::text, 'unchanged'::text, 'copy'::text, 'not_article'::text, 'rejected'::text])))
 );
+
+CREATE SEQUENCE raw.pages_page_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+CREATE TABLE raw.pages (
+    page_id bigint DEFAULT nextval('raw.pages_page_id_seq'::regclass) NOT NULL,
+    run_id bigint NOT NULL,
+    source text NOT NULL,
+    kind text NOT NULL,
+    url text NOT NULL,
+    final_url text NOT NULL,
+    status integer NOT NULL,
+    headers jsonb DEFAULT '{}'::jsonb NOT NULL,
+    body bytea,
+    fetched_at timestamp with time zone NOT NULL,
+    CONSTRAINT pages_kind_check CHECK ((kind = ANY (ARRAY['article'::text, 'feed'::text, 'sitemap'::text, 'section'::text])))
+)
+PARTITION BY RANGE (fetched_at);
+
+CREATE TABLE stage.articles (
+    page_id bigint NOT NULL,
+    run_id bigint NOT NULL,
+    source text NOT NULL,
+    url text NOT NULL,
+    final_url text NOT NULL,
+    fetched_at timestamp with time zone NOT NULL,
+    canonical_url text NOT NULL,
+    title text,
+    authors text[] DEFAULT '{}'::text[] NOT NULL,
+    published_at timestamp with time zone,
+    modified_at timestamp with time zone,
+    language text,
+    description text,
+    text text NOT NULL,
+    word_count integer NOT NULL,
+    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
+    content_hash text,
+    minhash bigint[],
+    shingle_count integer,
+    band_keys bigint[],
+    body_hash text,
+    anchors bigint[],
+    line_hashes bigint[],
+    story_terms text[]
+);
+
+CREATE VIEW ops.extraction_quality AS
+ WITH decided AS (
+         SELECT p.source,
+            ((p.fetched_at AT TIME ZONE 'UTC'::text))::date AS day,
+            (a.page_id IS NOT NULL) AS extracted,
+            (COALESCE((o.outcome = 'not_article'::text), false) AND (a.page_id IS NULL)) AS not_article,
+            (COALESCE((o.outcome = 'rejected'::text), false) AND (a.page_id IS NULL)) AS rejected,
+            a.word_count,
+            a.published_at,
+            a.authors,
+            a.title
+           FROM ((raw.pages p
+             LEFT JOIN stage.articles a ON ((a.page_id = p.page_id)))
+             LEFT JOIN ops.page_outcomes o ON ((o.page_id = p.page_id)))
+          WHERE ((p.kind = 'article'::text) AND ((a.page_id IS NOT NULL) OR (o.outcome = ANY (ARRAY['not_article'::text, 'rejected'::text]))))
+        ), usual AS (
+         SELECT k.source,
+            k.day,
+            ( SELECT percentile_cont((0.5)::double precision) WITHIN GROUP (ORDER BY ((h.word_count)::double precision)) AS percentile_cont
+                   FROM stage.articles h
+                  WHERE ((h.source = k.source) AND (h.fetched_at >= (((k.day - 30))::timestamp without time zone AT TIME ZONE 'UTC'::text)) AND (h.fetched_at < ((k.day)::timestamp without time zone AT TIME ZONE 'UTC'::text)))) AS usual_words
+           FROM ( SELECT DISTINCT decided.source,
+                    decided.day
+                   FROM decided) k
+        ), per_day AS (
+         SELECT d.source,
+            d.day,
+            u.usual_words,
+            count(*) AS pages_cleaned,
+            count(*) FILTER (WHERE d.extracted) AS articles,
+            count(*) FILTER (WHERE d.not_article) AS not_articles,
+            count(*) FILTER (WHERE d.rejected) AS rejected,
+            count(*) FILTER (WHERE (d.extracted AND (d.published_at IS NULL))) AS no_date,
+            count(*) FILTER (WHERE (d.extracted AND (cardinality(d.authors) = 0))) AS no_author,
+            count(*) FILTER (WHERE (d.extracted AND (COALESCE(btrim(d.title), ''::text) = ''::text))) AS no_title,
+            count(*) FILTER (WHERE (d.extracted AND ((d.word_count)::double precision < ((0.25)::double precision * u.usual_words)))) AS short_articles,
+            percentile_cont((0.5)::double precision) WITHIN GROUP (ORDER BY ((d.word_count)::double precision)) FILTER (WHERE d.extracted) AS median_words
+           FROM (decided d
+             JOIN usual u USING (source, day))
+          GROUP BY d.source, d.day, u.usual_words
+        )
+ SELECT source,
+    day,
+    pages_cleaned,
+    articles,
+    not_articles,
+    rejected,
+    round(((not_articles)::numeric / (NULLIF((articles + not_articles), 0))::numeric), 4) AS share_not_article,
+    round(((no_date)::numeric / (NULLIF(articles, 0))::numeric), 4) AS share_no_date,
+    round(((no_author)::numeric / (NULLIF(articles, 0))::numeric), 4) AS share_no_author,
+    round(((no_title)::numeric / (NULLIF(articles, 0))::numeric), 4) AS share_no_title,
+    median_words,
+    usual_words,
+        CASE
+            WHEN (usual_words IS NOT NULL) THEN short_articles
+            ELSE NULL::bigint
+        END AS short_articles,
+        CASE
+            WHEN (usual_words IS NOT NULL) THEN round(((short_articles)::numeric / (NULLIF(articles, 0))::numeric), 4)
+            ELSE NULL::numeric
+        END AS share_short
+   FROM per_day;
 
 CREATE TABLE ops.rejects (
     reject_id bigint NOT NULL,
@@ -92,28 +218,6 @@ CREATE TABLE ops.runs (
     CONSTRAINT runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'success'::text, 'failed'::text]))),
     CONSTRAINT runs_task_check CHECK ((task = ANY (ARRAY['fetch'::text, 'clean'::text, 'dedup'::text, 'load'::text])))
 );
-
-CREATE SEQUENCE raw.pages_page_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
-CREATE TABLE raw.pages (
-    page_id bigint DEFAULT nextval('raw.pages_page_id_seq'::regclass) NOT NULL,
-    run_id bigint NOT NULL,
-    source text NOT NULL,
-    kind text NOT NULL,
-    url text NOT NULL,
-    final_url text NOT NULL,
-    status integer NOT NULL,
-    headers jsonb DEFAULT '{}'::jsonb NOT NULL,
-    body bytea,
-    fetched_at timestamp with time zone NOT NULL,
-    CONSTRAINT pages_kind_check CHECK ((kind = ANY (ARRAY['article'::text, 'feed'::text, 'sitemap'::text, 'section'::text])))
-)
-PARTITION BY RANGE (fetched_at);
 
 CREATE VIEW ops.run_accounting AS
  SELECT r.run_id,
@@ -162,29 +266,6 @@ CREATE TABLE ops.schema_migrations (
     version integer NOT NULL,
     name text NOT NULL,
     applied_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
-CREATE TABLE stage.articles (
-    page_id bigint NOT NULL,
-    run_id bigint NOT NULL,
-    source text NOT NULL,
-    url text NOT NULL,
-    final_url text NOT NULL,
-    fetched_at timestamp with time zone NOT NULL,
-    canonical_url text NOT NULL,
-    title text,
-    authors text[] DEFAULT '{}'::text[] NOT NULL,
-    published_at timestamp with time zone,
-    modified_at timestamp with time zone,
-    language text,
-    description text,
-    text text NOT NULL,
-    word_count integer NOT NULL,
-    provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
-    content_hash text,
-    minhash bigint[],
-    shingle_count integer,
-    band_keys bigint[]
 );
 
 CREATE TABLE warehouse.article_copies (
@@ -252,6 +333,15 @@ ALTER TABLE warehouse.articles ALTER COLUMN article_id ADD GENERATED ALWAYS AS I
     CACHE 1
 );
 
+CREATE TABLE warehouse.daily_source_summary (
+    day date NOT NULL,
+    source text NOT NULL,
+    articles integer NOT NULL,
+    copies integer NOT NULL,
+    words bigint NOT NULL,
+    refreshed_at timestamp with time zone NOT NULL
+);
+
 CREATE TABLE warehouse.language_configs (
     language text NOT NULL,
     config regconfig NOT NULL
@@ -267,11 +357,17 @@ CREATE VIEW warehouse.stories AS
   WHERE (story_id IS NOT NULL)
   GROUP BY story_id;
 
-ALTER TABLE ONLY dedup.bands
-    ADD CONSTRAINT bands_pkey PRIMARY KEY (band_key, article_id);
+ALTER TABLE ONLY dedup.anchors
+    ADD CONSTRAINT anchors_pkey PRIMARY KEY (anchor, article_id);
+
+ALTER TABLE ONLY dedup.copy_signatures
+    ADD CONSTRAINT copy_signatures_pkey PRIMARY KEY (url);
 
 ALTER TABLE ONLY dedup.signatures
     ADD CONSTRAINT signatures_pkey PRIMARY KEY (article_id);
+
+ALTER TABLE ONLY dedup.source_lines
+    ADD CONSTRAINT source_lines_pkey PRIMARY KEY (source, line_hash);
 
 ALTER TABLE ONLY ops.page_outcomes
     ADD CONSTRAINT page_outcomes_pkey PRIMARY KEY (page_id);
@@ -306,12 +402,21 @@ ALTER TABLE ONLY warehouse.articles
 ALTER TABLE ONLY warehouse.articles
     ADD CONSTRAINT articles_pkey PRIMARY KEY (article_id);
 
+ALTER TABLE ONLY warehouse.daily_source_summary
+    ADD CONSTRAINT daily_source_summary_pkey PRIMARY KEY (day, source);
+
 ALTER TABLE ONLY warehouse.language_configs
     ADD CONSTRAINT language_configs_pkey PRIMARY KEY (language);
 
-CREATE INDEX bands_article_idx ON dedup.bands USING btree (article_id);
+CREATE INDEX anchors_article_idx ON dedup.anchors USING btree (article_id);
+
+CREATE INDEX signatures_body_hash_idx ON dedup.signatures USING btree (body_hash);
 
 CREATE INDEX signatures_published_idx ON dedup.signatures USING btree (published_at);
+
+CREATE INDEX signatures_story_terms_idx ON dedup.signatures USING gin (story_terms);
+
+CREATE INDEX signatures_window_idx ON dedup.signatures USING btree (window_at);
 
 CREATE INDEX page_outcomes_run_idx ON ops.page_outcomes USING btree (run_id);
 
@@ -327,6 +432,8 @@ CREATE INDEX pages_url_idx ON ONLY raw.pages USING btree (url);
 
 CREATE INDEX stage_articles_run_idx ON stage.articles USING btree (run_id);
 
+CREATE INDEX stage_articles_source_fetched_idx ON stage.articles USING btree (source, fetched_at);
+
 CREATE INDEX article_copies_article_idx ON warehouse.article_copies USING btree (article_id);
 
 CREATE INDEX article_urls_article_idx ON warehouse.article_urls USING btree (article_id);
@@ -341,8 +448,11 @@ CREATE INDEX articles_source_published_idx ON warehouse.articles USING btree (so
 
 CREATE INDEX articles_story_idx ON warehouse.articles USING btree (story_id);
 
-ALTER TABLE ONLY dedup.bands
-    ADD CONSTRAINT bands_article_id_fkey FOREIGN KEY (article_id) REFERENCES warehouse.articles(article_id) ON DELETE CASCADE;
+ALTER TABLE ONLY dedup.anchors
+    ADD CONSTRAINT anchors_article_id_fkey FOREIGN KEY (article_id) REFERENCES warehouse.articles(article_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY dedup.copy_signatures
+    ADD CONSTRAINT copy_signatures_url_fkey FOREIGN KEY (url) REFERENCES warehouse.article_copies(url) ON DELETE CASCADE;
 
 ALTER TABLE ONLY dedup.signatures
     ADD CONSTRAINT signatures_article_id_fkey FOREIGN KEY (article_id) REFERENCES warehouse.articles(article_id) ON DELETE CASCADE;

@@ -5,7 +5,9 @@ the warehouse (the embedded one by default), never in SQLite.
 """
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -66,3 +68,22 @@ def migrate_metadata(env: dict[str, str], log_file: Path) -> None:
         done = airflow(["db", "migrate"], env, stdout=log, stderr=subprocess.STDOUT)
     if done.returncode != 0:
         raise RuntimeError(f"airflow db migrate failed; see {log_file}")
+
+
+def standalone_env(port: int, home: Path | None = None) -> tuple[dict[str, str], str]:
+    """Environment for `airflow standalone` on `port`, and the admin password (made once, kept in AIRFLOW_HOME)."""
+    env = airflow_env(home)
+    home = Path(env["AIRFLOW_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    passwords = home / "passwords.json"
+    if not passwords.exists():
+        passwords.write_text(json.dumps({"admin": secrets.token_urlsafe(12)}))
+        passwords.chmod(0o600)
+    env.update({
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__API__BASE_URL": f"http://localhost:{port}",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
+    })
+    return env, json.loads(passwords.read_text())["admin"]

@@ -17,13 +17,36 @@ def cmd_run(args) -> int:
 
     if args.sources:
         os.environ["WIREHOUSE_SOURCES"] = args.sources
-    summary = run_ingest(args.logical_date)
-    print(f"wirehouse run {summary.dag_run_id}")
-    for line in summary.lines():
-        print(f"  {line}")
-    print(f"Airflow log: {summary.log_file}")
+    summaries = run_ingest(args.logical_date)
+    for summary in summaries:
+        print(f"wirehouse run {summary.dag_run_id}")
+        for line in summary.lines():
+            print(f"  {line}")
+    print(f"Airflow log: {summaries[0].log_file}")
     print("Query the warehouse: .venv/bin/wirehouse psql   (e.g. select title, source from warehouse.articles;)")
-    return 1 if summary.failed or not summary.sources else 0
+    failed = [s for summary in summaries for s in summary.failed]
+    if failed and len(failed) == sum(len(summary.sources) for summary in summaries):
+        print("No source could be fetched: is this machine offline? The offline replay works without network:"
+              " WIREHOUSE_SOURCES=seeds/replay.yaml make run", file=sys.stderr)
+    return 1 if failed or not any(summary.sources for summary in summaries) else 0
+
+
+def cmd_airflow(args) -> int:
+    """Airflow standalone (api-server, scheduler, dag-processor, triggerer) with the project's DAGs."""
+    from wirehouse.airflow_env import migrate_metadata, standalone_env
+    from wirehouse.config import settings
+    from wirehouse.db import connect
+    from wirehouse.migrate import migrate
+
+    with connect(autocommit=True) as conn:
+        migrate(conn)
+    env, password = standalone_env(args.port)
+    migrate_metadata(env, settings().state_dir / "logs" / "airflow-db-migrate.log")
+    print(f"Airflow UI: http://localhost:{args.port}   user: admin   password: {password}")
+    print(f"Sources: {settings().sources_file}   (DAGs start paused: unpause news_ingest in the UI)")
+    sys.stdout.flush()
+    airflow = str(Path(sys.executable).parent / "airflow")
+    os.execve(airflow, [airflow, "standalone"], env)
 
 
 def cmd_migrate(args) -> int:
@@ -86,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     run.set_defaults(func=cmd_run)
 
     commands.add_parser("migrate", help="apply pending SQL migrations").set_defaults(func=cmd_migrate)
+
+    airflow = commands.add_parser("airflow", help="Airflow standalone with the DAGs, UI on http://localhost:8080")
+    airflow.add_argument("--port", type=int, default=8080)
+    airflow.set_defaults(func=cmd_airflow)
 
     extract = commands.add_parser("extract", help="extract articles from HTML files, one JSON line each")
     extract.add_argument("files", nargs="+")

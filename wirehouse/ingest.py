@@ -16,7 +16,7 @@ from wirehouse.migrate import migrate
 from wirehouse.report import RunSummary, run_summary
 from wirehouse.sources import expand_env, read_sources_file
 
-DAG_ID = "news_ingest"
+DAG_IDS = {"hourly": "news_ingest", "daily": "news_ingest_daily"}  # as generated in dags/news_ingest.py
 
 
 @contextlib.contextmanager
@@ -35,7 +35,8 @@ def replay_server_if_needed(replay_url: str):
         yield
 
 
-def run_ingest(logical_date: datetime | None = None, log_dir: Path | None = None) -> RunSummary:
+def run_ingest(logical_date: datetime | None = None, log_dir: Path | None = None) -> list[RunSummary]:
+    """Run each cadence's DAG that has sources once, for the interval before logical_date."""
     config = settings()
     sources_file = read_sources_file(config.sources_file)
     logical_date = logical_date or sources_file.replay_logical_date or datetime.now(timezone.utc)
@@ -52,15 +53,19 @@ def run_ingest(logical_date: datetime | None = None, log_dir: Path | None = None
 
     replay = (contextlib.nullcontext() if sources_file.replay_logical_date is None
               else replay_server_if_needed(expand_env("${WIREHOUSE_REPLAY_URL}")))
+    cadences = sorted({source.cadence for source in sources_file.sources})
     with replay, open(log_file, "wb") as log:
-        airflow(["dags", "test", DAG_ID, logical_date.isoformat()], env, stdout=log, stderr=subprocess.STDOUT)
+        for cadence in cadences:
+            airflow(["dags", "test", DAG_IDS[cadence], logical_date.isoformat()], env,
+                    stdout=log, stderr=subprocess.STDOUT)
 
+    summaries = []
     with connect() as conn:
-        row = conn.execute(
-            "select dag_run_id from ops.runs where run_id > %s and dag_id = %s order by run_id desc limit 1",
-            (last_run, DAG_ID)).fetchone()
-    if row is None:
-        raise RuntimeError(f"the DAG run recorded nothing; see {log_file}")
-    summary = run_summary(row[0])
-    summary.log_file = log_file
-    return summary
+        for cadence in cadences:
+            row = conn.execute(
+                "select dag_run_id from ops.runs where run_id > %s and dag_id = %s order by run_id desc limit 1",
+                (last_run, DAG_IDS[cadence])).fetchone()
+            if row is None:
+                raise RuntimeError(f"the {DAG_IDS[cadence]} run recorded nothing; see {log_file}")
+            summaries.append(run_summary(row[0], log_file))
+    return summaries

@@ -1,38 +1,76 @@
 """Merge an interval's extracted articles into warehouse.* (called inside one transaction).
 
-Each page is resolved, in order of publication, against everything already loaded:
+Each page is resolved, in order of publication, against everything already loaded inside
+the look-back window (WIREHOUSE_DEDUP_LOOKBACK_DAYS) and the pages before it in the batch:
   1. a URL known as a copy           -> copy (again)
   2. a URL known for an article      -> unchanged, or a new version if the text changed
-  3. the same normalised text        -> same outlet: the same article under another URL;
-                                        another outlet: an exact copy
-  4. a near-duplicate (MinHash LSH)  -> same outlet: a new version; another outlet: a near
-                                        or partial (contained) copy
-  5. otherwise                       -> a new article
+  3. the same normalised text or     -> same outlet: the same article under another URL;
+     the same body (text without        another outlet: an exact copy
+     the outlet's boilerplate lines)
+  4. shared anchors (sampled body    -> same outlet and resemblance >= VERSION_RESEMBLANCE: the
+     shingles, extract/fingerprints)    same article (a new version); another outlet:
+                                        resemblance >= NEAR_RESEMBLANCE: a near copy, else the
+                                        shorter text contained >= PARTIAL_CONTAINMENT: partial
+  5. otherwise                       -> a new article, joined to a story
 The original of a copy is the earliest published, ties broken by source rank; when an
 original arrives after its copy, the copy's article row is turned into a copy row.
+
+The work is set-based: one query per kind of lookup for the whole batch (known URLs, equal
+hashes, and a single indexed join of the batch's anchors against dedup.anchors that counts
+shared anchors per pair), then the decisions in publication order in Python, then bulk
+writes. Pages earlier in the batch are matched through a small index of the batch itself.
 Timestamps come from the run's data interval, never the clock, so reruns are identical.
 """
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import psycopg
 from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
 
-from extract.fingerprints import containment, jaccard, story_terms
+from extract.fingerprints import containment, fingerprint, line_hash, line_words, resemblance
 from wirehouse.config import settings
 from wirehouse.runs import Interval
+from wirehouse.urls import normalize, variants
 
 LOCK_KEY = 0x77686C64  # "whld": loads are serialised so concurrent runs see each other's rows
-NEAR_JACCARD = 0.8
-PARTIAL_CONTAINMENT = 0.8
-MIN_SHINGLES_FOR_PARTIAL = 30
+NEAR_RESEMBLANCE = 0.7  # shared anchors / anchors of either: an edited copy
+VERSION_RESEMBLANCE = 0.8  # same outlet, another URL: the same article only when this close
+PARTIAL_CONTAINMENT = 0.8  # shared anchors / anchors of the shorter text: a truncated copy
+MIN_SHARED_ANCHORS = 4  # ~32 shared 5-word shingles: less is a quote or a stock phrase
+BOILERPLATE_MIN_PAGES = 3  # a line in this many pages (distinct URLs) of one source is its boilerplate
+FINGERPRINT_BATCH = 200  # pages held in memory at once while fingerprinting
 STORY_WINDOW = timedelta(days=1)
 STORY_MIN_SHARED_TERMS = 3
 STORY_MIN_OVERLAP = 0.3  # shared names / names of the article with fewer
 FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def classify(shared: int, size_a: int, size_b: int, same_body: bool = False) -> tuple[str, float] | None:
+    """The kind of copy two texts of different outlets are, with its similarity, or None."""
+    if same_body:
+        return "exact", 1.0
+    if shared < MIN_SHARED_ANCHORS:
+        return None
+    if (jac := resemblance(shared, size_a, size_b)) >= NEAR_RESEMBLANCE:
+        return "near", jac
+    if (con := containment(shared, size_a, size_b)) >= PARTIAL_CONTAINMENT:
+        return "partial", con
+    return None
+
+
+@dataclass
+class Known:
+    """What resolution needs to know about an article."""
+    article_id: int
+    source: str
+    published_at: datetime | None
+    content_hash: str
+    body_hash: str | None = None
+    anchor_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,6 +83,30 @@ class Match:
     source: str
 
 
+@dataclass
+class StoryEntry:
+    article_id: int
+    story_id: int
+    terms: frozenset[str]
+    source: str
+    when: datetime
+
+
+@dataclass
+class Buffers:
+    articles: list[tuple] = field(default_factory=list)
+    signatures: list[tuple] = field(default_factory=list)
+    anchors: list[tuple] = field(default_factory=list)
+    versions: list[tuple] = field(default_factory=list)
+    urls: dict[str, tuple] = field(default_factory=dict)
+    copies: dict[str, tuple] = field(default_factory=dict)
+    copy_signatures: dict[str, tuple] = field(default_factory=dict)
+    copy_seen: set[str] = field(default_factory=set)
+    article_seen: set[int] = field(default_factory=set)
+    outcomes: list[tuple] = field(default_factory=list)
+    lines: Counter = field(default_factory=Counter)
+
+
 class Loader:
     def __init__(self, conn: psycopg.Connection, interval: Interval, ranks: dict[str, int]):
         self.conn = conn
@@ -52,200 +114,483 @@ class Loader:
         self.seen_at = interval.end
         self.ranks = ranks
         self.window_start = interval.start - timedelta(days=settings().lookback_days)
+        self.buf = Buffers()
+        self.configs = dict(conn.execute("select language, config::text from warehouse.language_configs").fetchall())
+        # what is known, from the database (prefetched for the batch) and from the batch so far
+        self.copy_urls: dict[str, int] = {}
+        self.article_urls: dict[str, int] = {}
+        self.known: dict[int, Known] = {}
+        self.by_content: dict[str, set[int]] = defaultdict(set)
+        self.by_body: dict[str, set[int]] = defaultdict(set)
+        self.candidates: dict[int, list[tuple[int, int]]] = defaultdict(list)  # page_id -> (article_id, shared)
+        self.batch_anchors: dict[int, list[int]] = defaultdict(list)  # anchor -> articles of this batch
+        self.batch_ids: set[int] = set()  # articles whose anchors are in batch_anchors, not the prefetch
+        self.batch_anchor_lists: dict[int, list[int]] = {}
+        self.new_ids: list[int] = []
+        self.gone: dict[int, int] = {}  # article demoted in this batch -> its original
+        self.stories: dict[str, list[StoryEntry]] = defaultdict(list)
+        self.story_of: dict[int, StoryEntry] = {}
 
     def order_key(self, published_at: datetime | None, source: str) -> tuple:
         return (published_at or FAR_FUTURE, self.ranks.get(source, 1_000_000))
 
-    def one(self, query: str, params: tuple) -> dict | None:
-        return self.cur.execute(query, params).fetchone()
+    # -- prefetch: a few set-based queries for the whole batch --------------------------
+
+    def prefetch(self, pages: list[dict]) -> None:
+        urls = sorted({v for p in pages for u in self.urls_of(p) for v in variants(u)})
+        self.copy_urls = dict(self.conn.execute(
+            "select url, article_id from warehouse.article_copies where url = any(%s)", (urls,)).fetchall())
+        rows = self.cur.execute(
+            "select u.url, a.article_id, a.source, a.published_at, a.content_hash from warehouse.article_urls u"
+            " join warehouse.articles a using (article_id) where u.url = any(%s)", (urls,)).fetchall()
+        for r in rows:
+            self.article_urls[r["url"]] = r["article_id"]
+            self.known.setdefault(r["article_id"], Known(r["article_id"], r["source"], r["published_at"],
+                                                        r["content_hash"]))
+        rows = self.cur.execute(
+            "select a.article_id, a.source, a.published_at, a.content_hash, s.body_hash, s.anchor_count"
+            " from warehouse.articles a join dedup.signatures s using (article_id)"
+            " where (a.content_hash = any(%s) or s.body_hash = any(%s)) and s.window_at >= %s",
+            (sorted({p["content_hash"] for p in pages}), sorted({p["body_hash"] for p in pages}),
+             self.window_start)).fetchall()
+        for r in rows:
+            self.remember(Known(**r))
+        self.prefetch_candidates(pages)
+        self.prefetch_stories(pages)
+        # ids for the articles the batch may create, in one round trip (unused ones are a gap)
+        self.new_ids = [r[0] for r in self.conn.execute(
+            "select nextval(pg_get_serial_sequence('warehouse.articles', 'article_id'))"
+            " from generate_series(1, %s) order by 1 desc", (len(pages),))]
+
+    def prefetch_candidates(self, pages: list[dict]) -> None:
+        """One indexed join of the batch's anchors against every article in the window."""
+        self.conn.execute("create temp table if not exists load_anchors (page_id bigint, anchor bigint)"
+                          " on commit drop")
+        self.conn.execute("truncate load_anchors")
+        with self.cur.copy("copy load_anchors (page_id, anchor) from stdin") as copy:
+            for p in pages:
+                for anchor in p["anchors"]:
+                    copy.write_row((p["page_id"], anchor))
+        self.conn.execute("analyze load_anchors")
+        rows = self.cur.execute(
+            "with hits as (select b.page_id, a.article_id, count(*) as shared from load_anchors b"
+            "   join dedup.anchors a on a.anchor = b.anchor group by 1, 2 having count(*) >= %s)"
+            " select h.page_id, h.shared, s.article_id, s.source, s.published_at, s.body_hash, s.anchor_count,"
+            "  a.content_hash from hits h join dedup.signatures s using (article_id)"
+            "  join warehouse.articles a using (article_id) where s.window_at >= %s",
+            (MIN_SHARED_ANCHORS, self.window_start)).fetchall()
+        for r in rows:
+            self.candidates[r.pop("page_id")].append((r["article_id"], r.pop("shared")))
+            self.remember(Known(**r))
+
+    def prefetch_stories(self, pages: list[dict]) -> None:
+        whens = [p["published_at"] or self.seen_at for p in pages]
+        terms = sorted({t for p in pages for t in p["story_terms"] or ()})
+        if not pages or not terms:
+            return
+        rows = self.cur.execute(
+            "select s.article_id, a.story_id, s.story_terms, s.source, coalesce(s.published_at, a.first_seen_at) as w"
+            " from dedup.signatures s join warehouse.articles a using (article_id)"
+            " where a.story_id is not null and s.story_terms && %s::text[]"
+            " and coalesce(s.published_at, a.first_seen_at) between %s and %s",
+            (terms, min(whens) - STORY_WINDOW, max(whens) + STORY_WINDOW)).fetchall()
+        for r in rows:
+            self.add_story_entry(StoryEntry(r["article_id"], r["story_id"], frozenset(r["story_terms"]),
+                                            r["source"], r["w"]))
+
+    def remember(self, known: Known) -> None:
+        if known.article_id in self.batch_ids or known.article_id in self.gone:
+            return
+        self.known[known.article_id] = known
+        self.by_content[known.content_hash].add(known.article_id)
+        if known.body_hash:
+            self.by_body[known.body_hash].add(known.article_id)
+
+    def add_story_entry(self, entry: StoryEntry) -> None:
+        self.story_of[entry.article_id] = entry
+        for term in entry.terms:
+            self.stories[term].append(entry)
 
     # -- resolution ----------------------------------------------------------------
 
+    @staticmethod
+    def urls_of(page: dict) -> list[str]:
+        """The URLs a page is known by: as fetched, redirected to, canonical, and their normal forms."""
+        return sorted({page["url"], page["final_url"], page["canonical_url"],
+                       normalize(page["url"]), normalize(page["final_url"])})
+
     def resolve(self, page: dict) -> tuple[str, int, str | None]:
-        urls = sorted({page["url"], page["final_url"], page["canonical_url"]})
-        copy = self.one("select article_id from warehouse.article_copies where url = any(%s) limit 1", (urls,))
-        if copy:
-            self.map_urls(urls, page, copy["article_id"])
-            self.conn.execute(
-                "update warehouse.article_copies set last_seen_at = greatest(last_seen_at, %s) where url = any(%s)",
-                (self.seen_at, urls))
-            return "copy", copy["article_id"], "known copy URL"
-        known = self.one(
-            "select a.article_id, a.content_hash from warehouse.article_urls u"
-            " join warehouse.articles a using (article_id) where u.url = any(%s) limit 1", (urls,))
-        if known:
-            return self.same_article(page, urls, known["article_id"], known["content_hash"])
-        match = self.exact_match(page) or self.near_match(page)
-        if match is None:
+        urls = self.urls_of(page)
+        lookup = sorted({v for u in urls for v in variants(u)})
+        copy_of = next((self.copy_urls[u] for u in lookup if u in self.copy_urls), None)
+        if copy_of is not None:
+            copy_of = self.alive(copy_of)
+            self.map_urls(urls, page, copy_of)
+            self.buf.copy_seen.update(u for u in lookup if u in self.copy_urls)
+            return "copy", copy_of, "known copy URL"
+        known = next((self.article_urls[u] for u in lookup if u in self.article_urls), None)
+        if known is not None:
+            return self.same_article(page, urls, self.alive(known))
+        matches = self.exact_matches(page) + self.near_matches(page)
+        if not matches:
             return "new", self.insert_article(page, urls), None
-        if match.same_source:
-            existing = self.one("select content_hash from warehouse.articles where article_id = %s",
-                                (match.article_id,))
-            return self.same_article(page, urls, match.article_id, existing["content_hash"])
-        if self.order_key(page["published_at"], page["source"]) < self.order_key(match.published_at, match.source):
-            article_id = self.insert_article(page, urls)
-            self.demote_to_copy(match, article_id)
-            return "new", article_id, f"original of article {match.article_id}, now a copy"
-        self.insert_copy(page, urls, match)
-        return "copy", match.article_id, f"{match.kind} copy, similarity {match.similarity:.2f}"
+        if matches[0].same_source:
+            return self.same_article(page, urls, matches[0].article_id)
+        key = self.order_key(page["published_at"], page["source"])
+        others = [m for m in matches if not m.same_source]
+        earlier = [m for m in others if self.order_key(m.published_at, m.source) <= key]
+        if earlier:
+            match = earlier[0]
+            self.insert_copy(page, urls, match)
+            return "copy", match.article_id, f"{match.kind} copy, similarity {match.similarity:.2f}"
+        # the page is the original of every article it matches: they become its copies
+        article_id = self.insert_article(page, urls)
+        demoted = []
+        for m in others:
+            if m.article_id not in self.gone:
+                self.demote_to_copy(m, article_id)
+                demoted.append(str(m.article_id))
+        return "new", article_id, f"original of article {', '.join(demoted)}, now a copy"
 
-    def exact_match(self, page: dict) -> Match | None:
-        row = self.one(
-            "select article_id, source, published_at from warehouse.articles"
-            " where content_hash = %s and coalesce(published_at, first_seen_at) >= %s"
-            " order by published_at nulls last, article_id limit 1",
-            (page["content_hash"], self.window_start))
-        if row is None:
-            return None
-        return Match(row["article_id"], "exact", 1.0, row["source"] == page["source"], row["published_at"], row["source"])
+    def alive(self, article_id: int) -> int:
+        while article_id in self.gone:
+            article_id = self.gone[article_id]
+        return article_id
 
-    def near_match(self, page: dict) -> Match | None:
-        candidates = self.cur.execute(
-            "select s.article_id, s.minhash, s.shingle_count, s.source, s.published_at from dedup.signatures s"
-            " where s.article_id in (select b.article_id from dedup.bands b where b.band_key = any(%s))"
-            " and coalesce(s.published_at, %s) >= %s",
-            (page["band_keys"], self.seen_at, self.window_start)).fetchall()
-        best: Match | None = None
-        for c in candidates:
-            similarity = jaccard(page["minhash"], c["minhash"])
-            contained = containment(similarity, page["shingle_count"], c["shingle_count"])
-            if similarity >= NEAR_JACCARD:
-                kind, score = "near", similarity
-            elif contained >= PARTIAL_CONTAINMENT and min(page["shingle_count"], c["shingle_count"]) >= MIN_SHINGLES_FOR_PARTIAL:
-                kind, score = "partial", contained
+    def exact_matches(self, page: dict) -> list[Match]:
+        """Articles with the same text or the same body, earliest first."""
+        ids = (self.by_content.get(page["content_hash"], set()) | self.by_body.get(page["body_hash"], set()))
+        found = sorted((self.known[i] for i in ids if i not in self.gone),
+                       key=lambda k: (k.published_at or FAR_FUTURE, k.article_id))
+        return [Match(k.article_id, "exact", 1.0, k.source == page["source"], k.published_at, k.source)
+                for k in found]
+
+    def near_matches(self, page: dict) -> list[Match]:
+        """Articles sharing enough anchors, best first: near before partial, then by similarity."""
+        shared: Counter[int] = Counter()
+        for article_id, n in self.candidates.get(page["page_id"], ()):
+            if article_id not in self.batch_ids and article_id not in self.gone:
+                shared[article_id] = n
+        for anchor in page["anchors"]:
+            for article_id in self.batch_anchors.get(anchor, ()):
+                shared[article_id] += 1
+        size = len(page["anchors"])
+        found = []
+        for article_id, n in shared.items():
+            if n < MIN_SHARED_ANCHORS or article_id in self.gone:
+                continue
+            other = self.known[article_id]
+            same_source = other.source == page["source"]
+            if same_source:
+                jac = resemblance(n, size, other.anchor_count)
+                if jac < VERSION_RESEMBLANCE:
+                    continue
+                kind, score = "near", jac
+            elif scored := classify(n, size, other.anchor_count):
+                kind, score = scored
             else:
                 continue
-            if best is None or score > best.similarity:
-                best = Match(c["article_id"], kind, score, c["source"] == page["source"], c["published_at"], c["source"])
-        return best
+            found.append(((kind != "near", -score, other.published_at or FAR_FUTURE, article_id),
+                          Match(article_id, kind, score, same_source, other.published_at, other.source)))
+        return [m for _, m in sorted(found, key=lambda f: f[0])]
 
     # -- writes --------------------------------------------------------------------
 
-    def same_article(self, page: dict, urls: list[str], article_id: int, current_hash: str) -> tuple[str, int, str | None]:
+    def same_article(self, page: dict, urls: list[str], article_id: int) -> tuple[str, int, str | None]:
         self.map_urls(urls, page, article_id)
-        self.conn.execute(
-            "update warehouse.articles set last_seen_at = greatest(last_seen_at, %s) where article_id = %s",
-            (self.seen_at, article_id))
-        if current_hash == page["content_hash"]:
+        self.buf.article_seen.add(article_id)
+        if self.known[article_id].content_hash == page["content_hash"]:
             return "unchanged", article_id, None
         self.add_version(page, article_id)
         return "version", article_id, None
 
     def insert_article(self, page: dict, urls: list[str]) -> int:
-        article_id = self.one(
-            "insert into warehouse.articles (source, canonical_url, title, authors, published_at, modified_at,"
-            " language, description, text, word_count, content_hash, first_seen_at, last_seen_at, provenance,"
-            " search_config) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            " coalesce((select config from warehouse.language_configs where language = %s), 'simple'))"
-            " returning article_id",
-            (page["source"], page["canonical_url"], page["title"], page["authors"], page["published_at"],
-             page["modified_at"], page["language"], page["description"], page["text"], page["word_count"],
-             page["content_hash"], self.seen_at, self.seen_at, psycopg.types.json.Jsonb(page["provenance"]),
-             page["language"]))["article_id"]
-        self.insert_version(page, article_id, 1)
+        article_id = self.new_ids.pop()
+        story_id = self.assign_story(page, article_id)
+        self.buf.articles.append((
+            article_id, page["source"], page["canonical_url"], page["title"], page["authors"], page["published_at"],
+            page["modified_at"], page["language"], page["description"], page["text"], page["word_count"],
+            page["content_hash"], self.seen_at, self.seen_at, Jsonb(page["provenance"]),
+            self.configs.get(page["language"], "simple"), story_id))
+        self.buf.versions.append(self.version_row(page, article_id, 1))
         self.store_signature(page, article_id)
+        for u in urls:
+            self.article_urls[u] = article_id
         self.map_urls(urls, page, article_id)
-        self.assign_story(page, article_id)
         return article_id
 
-    def assign_story(self, page: dict, article_id: int) -> None:
+    def assign_story(self, page: dict, article_id: int) -> int:
         """Join the story of another outlet's article on the same event (most shared names), else start one."""
-        terms = set(story_terms(page["text"]))
+        terms = frozenset(page["story_terms"] or ())
         when = page["published_at"] or self.seen_at
-        candidates = self.cur.execute(
-            "select a.story_id, s.story_terms from dedup.signatures s join warehouse.articles a using (article_id)"
-            " where s.source <> %s and a.story_id is not null and s.story_terms && %s"
-            " and coalesce(s.published_at, a.first_seen_at) between %s and %s",
-            (page["source"], sorted(terms), when - STORY_WINDOW, when + STORY_WINDOW)).fetchall()
-        best, best_score = article_id, 0.0
-        for c in candidates:
-            shared = len(terms & set(c["story_terms"]))
-            score = shared / max(1, min(len(terms), len(c["story_terms"])))
-            if shared >= STORY_MIN_SHARED_TERMS and score >= STORY_MIN_OVERLAP and score > best_score:
-                best, best_score = c["story_id"], score
-        self.conn.execute("update warehouse.articles set story_id = %s where article_id = %s", (best, article_id))
+        shared: Counter[int] = Counter()
+        for term in terms:
+            for entry in self.stories.get(term, ()):
+                shared[entry.article_id] += 1
+        best, best_key = article_id, None
+        for other_id, n in shared.items():
+            entry = self.story_of[other_id]
+            if entry.source == page["source"] or other_id in self.gone or abs(entry.when - when) > STORY_WINDOW:
+                continue
+            score = n / max(1, min(len(terms), len(entry.terms)))
+            if n >= STORY_MIN_SHARED_TERMS and score >= STORY_MIN_OVERLAP:
+                key = (-score, -n, entry.story_id)
+                if best_key is None or key < best_key:
+                    best, best_key = entry.story_id, key
+        self.add_story_entry(StoryEntry(article_id, best, terms, page["source"], when))
+        return best
 
     def add_version(self, page: dict, article_id: int) -> None:
-        version = self.one(
+        self.flush()
+        version = self.conn.execute(
             "update warehouse.articles set title = %s, authors = %s, modified_at = %s, description = %s,"
             " text = %s, word_count = %s, content_hash = %s, provenance = %s, version_count = version_count + 1"
             " where article_id = %s returning version_count",
             (page["title"], page["authors"], page["modified_at"], page["description"], page["text"],
-             page["word_count"], page["content_hash"], psycopg.types.json.Jsonb(page["provenance"]),
-             article_id))["version_count"]
-        self.insert_version(page, article_id, version)
-        self.conn.execute("delete from dedup.bands where article_id = %s", (article_id,))
+             page["word_count"], page["content_hash"], Jsonb(page["provenance"]), article_id)).fetchone()[0]
+        self.buf.versions.append(self.version_row(page, article_id, version))
         self.conn.execute("delete from dedup.signatures where article_id = %s", (article_id,))
+        self.conn.execute("delete from dedup.anchors where article_id = %s", (article_id,))
+        old = self.known.get(article_id)
+        if old is not None and article_id not in self.batch_ids:
+            self.by_content[old.content_hash].discard(article_id)
+            if old.body_hash:
+                self.by_body[old.body_hash].discard(article_id)
         self.store_signature(page, article_id)
 
-    def insert_version(self, page: dict, article_id: int, version_no: int) -> None:
-        self.conn.execute(
-            "insert into warehouse.article_versions (article_id, version_no, fetched_at, content_hash, title, text,"
-            " page_id) values (%s, %s, %s, %s, %s, %s, %s)",
-            (article_id, version_no, page["fetched_at"], page["content_hash"], page["title"], page["text"],
-             page["page_id"]))
+    def version_row(self, page: dict, article_id: int, version_no: int) -> tuple:
+        return (article_id, version_no, page["fetched_at"], page["content_hash"], page["title"], page["text"],
+                page["page_id"])
 
     def store_signature(self, page: dict, article_id: int) -> None:
-        terms = story_terms(page["text"])
-        self.conn.execute(
-            "insert into dedup.signatures (article_id, minhash, shingle_count, published_at, source, story_terms)"
-            " values (%s, %s, %s, %s, %s, %s)",
-            (article_id, page["minhash"], page["shingle_count"], page["published_at"], page["source"], terms))
-        self.conn.execute(
-            "insert into dedup.bands (band_key, article_id) select distinct k, %s from unnest(%s::bigint[]) k",
-            (article_id, page["band_keys"]))
+        anchors = page["anchors"]
+        self.buf.signatures.append((article_id, len(anchors), page["shingle_count"], page["published_at"],
+                                    page["published_at"] or self.seen_at, page["source"],
+                                    page["story_terms"] or [], page["body_hash"]))
+        self.buf.anchors.extend((a, article_id) for a in anchors)
+        for a in self.batch_anchor_lists.pop(article_id, ()):  # a second version in the same batch
+            self.batch_anchors[a].remove(article_id)
+        self.batch_anchor_lists[article_id] = anchors
+        self.batch_ids.add(article_id)
+        self.known[article_id] = Known(article_id, page["source"], page["published_at"], page["content_hash"],
+                                       page["body_hash"], len(anchors))
+        self.by_content[page["content_hash"]].add(article_id)
+        self.by_body[page["body_hash"]].add(article_id)
+        for a in anchors:
+            self.batch_anchors[a].append(article_id)
 
     def map_urls(self, urls: list[str], page: dict, article_id: int) -> None:
         for url in urls:
-            self.conn.execute(
+            self.buf.urls[url] = (url, page["canonical_url"], article_id, page["source"], self.seen_at, self.seen_at)
+
+    def insert_copy(self, page: dict, urls: list[str], match: Match) -> None:
+        url = page["canonical_url"]
+        self.buf.copies.setdefault(url, (
+            url, url, page["source"], match.article_id, match.kind, round(match.similarity, 4), page["title"],
+            page["published_at"], self.seen_at, self.seen_at))
+        self.buf.copy_signatures.setdefault(url, (url, page["body_hash"], page["anchors"]))
+        for u in urls:
+            self.copy_urls[u] = match.article_id
+        self.map_urls(urls, page, match.article_id)
+
+    def count_lines(self, page: dict) -> None:
+        for line in page["line_hashes"] or ():
+            self.buf.lines[(page["source"], line)] += 1
+
+    def demote_to_copy(self, match: Match, original_id: int) -> None:
+        """The article `match` points at turned out to copy `original_id`: make it a copy row, and
+        score its copies again against the new original."""
+        self.flush()
+        old = match.article_id
+        old_anchors = self.batch_anchor_lists.get(old)
+        if old_anchors is None or old not in self.batch_ids:
+            old_anchors = [a for (a,) in self.conn.execute(
+                "select anchor from dedup.anchors where article_id = %s order by 1", (old,))]
+        self.conn.execute(
+            "insert into warehouse.article_copies (url, canonical_url, source, article_id, kind, similarity, title,"
+            " published_at, first_seen_at, last_seen_at)"
+            " select canonical_url, canonical_url, source, %s, %s, %s, title, published_at, first_seen_at,"
+            " last_seen_at from warehouse.articles where article_id = %s"
+            " on conflict (url) do update set article_id = excluded.article_id, kind = excluded.kind,"
+            " similarity = excluded.similarity",
+            (original_id, match.kind, round(match.similarity, 4), old))
+        self.conn.execute(
+            "insert into dedup.copy_signatures (url, body_hash, anchors)"
+            " select canonical_url, %s, %s from warehouse.articles where article_id = %s"
+            " on conflict (url) do update set body_hash = excluded.body_hash, anchors = excluded.anchors",
+            (self.known[old].body_hash or "", old_anchors, old))
+        original = self.known[original_id]
+        original_anchors = set(self.batch_anchor_lists[original_id])
+        rescored = []
+        for url, body_hash, anchors in self.conn.execute(
+            "select c.url, s.body_hash, s.anchors from warehouse.article_copies c"
+            " join dedup.copy_signatures s using (url) where c.article_id = %s", (old,)
+        ):
+            scored = classify(len(original_anchors & set(anchors)), len(anchors), len(original_anchors),
+                              body_hash == original.body_hash)
+            if scored:
+                rescored.append((scored[0], round(scored[1], 4), url))
+        if rescored:
+            self.cur.executemany("update warehouse.article_copies set kind = %s, similarity = %s where url = %s",
+                                 rescored)
+        for table in ("warehouse.article_urls", "warehouse.article_copies", "ops.page_outcomes"):
+            self.conn.execute(f"update {table} set article_id = %s where article_id = %s", (original_id, old))
+        self.conn.execute("delete from warehouse.articles where article_id = %s", (old,))
+        self.gone[old] = original_id
+        for url, article_id in list(self.article_urls.items()):
+            if article_id == old:
+                del self.article_urls[url]
+                self.copy_urls[url] = original_id
+        for url, article_id in self.copy_urls.items():
+            if article_id == old:
+                self.copy_urls[url] = original_id
+
+    def outcome(self, page: dict, outcome: str, article_id: int, detail: str | None) -> None:
+        self.buf.outcomes.append((page["page_id"], page["run_id"], page["source"], page["url"], outcome,
+                                  article_id, detail))
+        if outcome in ("new", "copy") and detail != "known copy URL":
+            self.count_lines(page)
+
+    def flush(self) -> None:
+        """Write what the batch decided so far, in bulk."""
+        b, cur = self.buf, self.cur
+        if b.articles:
+            with cur.copy("copy warehouse.articles (article_id, source, canonical_url, title, authors, published_at,"
+                          " modified_at, language, description, text, word_count, content_hash, first_seen_at,"
+                          " last_seen_at, provenance, search_config, story_id) from stdin") as copy:
+                for row in b.articles:
+                    copy.write_row(row)
+        if b.signatures:
+            with cur.copy("copy dedup.signatures (article_id, anchor_count, shingle_count, published_at, window_at,"
+                          " source, story_terms, body_hash) from stdin") as copy:
+                for row in b.signatures:
+                    copy.write_row(row)
+        if b.anchors:
+            with cur.copy("copy dedup.anchors (anchor, article_id) from stdin") as copy:
+                for row in b.anchors:
+                    copy.write_row(row)
+        if b.versions:
+            cur.executemany(
+                "insert into warehouse.article_versions (article_id, version_no, fetched_at, content_hash, title,"
+                " text, page_id) values (%s, %s, %s, %s, %s, %s, %s)", b.versions)
+        if b.urls:
+            cur.executemany(
                 "insert into warehouse.article_urls (url, canonical_url, article_id, source, first_seen_at,"
                 " last_seen_at) values (%s, %s, %s, %s, %s, %s) on conflict (url) do update set"
                 " article_id = excluded.article_id,"
                 " first_seen_at = least(warehouse.article_urls.first_seen_at, excluded.first_seen_at),"
                 " last_seen_at = greatest(warehouse.article_urls.last_seen_at, excluded.last_seen_at)",
-                (url, page["canonical_url"], article_id, page["source"], self.seen_at, self.seen_at))
+                sorted(b.urls.values()))
+        if b.copies:
+            cur.executemany(
+                "insert into warehouse.article_copies (url, canonical_url, source, article_id, kind, similarity,"
+                " title, published_at, first_seen_at, last_seen_at) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " on conflict (url) do update set last_seen_at = greatest(warehouse.article_copies.last_seen_at,"
+                " excluded.last_seen_at)", list(b.copies.values()))
+        if b.copy_signatures:
+            cur.executemany("insert into dedup.copy_signatures (url, body_hash, anchors) values (%s, %s, %s)"
+                            " on conflict (url) do nothing", list(b.copy_signatures.values()))
+        if b.copy_seen:
+            cur.execute("update warehouse.article_copies set last_seen_at = greatest(last_seen_at, %s)"
+                        " where url = any(%s)", (self.seen_at, sorted(b.copy_seen)))
+        if b.article_seen:
+            cur.execute("update warehouse.articles set last_seen_at = greatest(last_seen_at, %s)"
+                        " where article_id = any(%s)", (self.seen_at, sorted(b.article_seen)))
+        if b.outcomes:
+            with cur.copy("copy ops.page_outcomes (page_id, run_id, source, url, outcome, article_id, detail)"
+                          " from stdin") as copy:
+                for row in b.outcomes:
+                    copy.write_row(row)
+        if b.lines:
+            keys = sorted(b.lines)
+            cur.execute(
+                "insert into dedup.source_lines (source, line_hash, pages)"
+                " select * from unnest(%s::text[], %s::bigint[], %s::integer[])"
+                " on conflict (source, line_hash) do update set pages = dedup.source_lines.pages + excluded.pages",
+                ([s for s, _ in keys], [h for _, h in keys], [b.lines[k] for k in keys]))
+        self.buf = Buffers()
 
-    def insert_copy(self, page: dict, urls: list[str], match: Match) -> None:
-        self.conn.execute(
-            "insert into warehouse.article_copies (url, canonical_url, source, article_id, kind, similarity, title,"
-            " published_at, first_seen_at, last_seen_at) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-            " on conflict (url) do update set last_seen_at = greatest(warehouse.article_copies.last_seen_at,"
-            " excluded.last_seen_at)",
-            (page["canonical_url"], page["canonical_url"], page["source"], match.article_id, match.kind,
-             round(match.similarity, 4), page["title"], page["published_at"], self.seen_at, self.seen_at))
-        self.map_urls(urls, page, match.article_id)
 
-    def demote_to_copy(self, match: Match, original_id: int) -> None:
-        """The article `match` points at turned out to copy `original_id`: make it a copy row."""
-        old = match.article_id
-        self.conn.execute(
-            "insert into warehouse.article_copies (url, canonical_url, source, article_id, kind, similarity, title,"
-            " published_at, first_seen_at, last_seen_at)"
-            " select canonical_url, canonical_url, source, %s, %s, %s, title, published_at, first_seen_at,"
-            " last_seen_at from warehouse.articles where article_id = %s",
-            (original_id, match.kind, round(match.similarity, 4), old))
-        for table in ("warehouse.article_urls", "warehouse.article_copies", "ops.page_outcomes"):
-            self.conn.execute(f"update {table} set article_id = %s where article_id = %s", (original_id, old))
-        self.conn.execute("delete from warehouse.articles where article_id = %s", (old,))
+def fingerprint_stage(conn: psycopg.Connection, fetch_runs: list[int]) -> dict:
+    """Fingerprint the not-yet-fingerprinted stage.articles of `fetch_runs` (the dedup task).
+
+    A line is boilerplate for its source when it occurs in BOILERPLATE_MIN_PAGES or more of
+    that source's pages, counting those already loaded (dedup.source_lines) and this batch's
+    new, distinct URLs; it is left out of the body that anchors are taken from. Memory stays
+    bounded: texts are streamed twice, only line hashes are held.
+    """
+    select = ("select page_id, source, canonical_url, url, text from stage.articles"
+              " where run_id = any(%s) and content_hash is null order by page_id")
+    # pass 1: in how many new URLs of each source each line occurs
+    batch_lines: Counter[tuple[str, int]] = Counter()
+    seen_urls: set[str] = set()
+    with conn.cursor(name="lines_to_count") as texts:
+        texts.execute(select, (fetch_runs,))
+        while batch := texts.fetchmany(FINGERPRINT_BATCH):
+            urls = sorted({p[2] for p in batch} | {p[3] for p in batch})
+            known = {u for (u,) in conn.execute(
+                "select url from warehouse.article_urls where url = any(%s) union"
+                " select url from warehouse.article_copies where url = any(%s)", (urls, urls))}
+            for _, source, canonical, url, text in batch:
+                if canonical in seen_urls or canonical in known or url in known:
+                    continue
+                seen_urls.add(canonical)
+                for line in {line_hash(tokens) for tokens in line_words(text)}:
+                    batch_lines[(source, line)] += 1
+    keys = sorted(batch_lines)
+    boilerplate: dict[str, set[int]] = defaultdict(set)
+    for source, line in conn.execute(
+        "select b.source, b.line_hash from unnest(%s::text[], %s::bigint[], %s::integer[])"
+        " as b(source, line_hash, pages) left join dedup.source_lines s using (source, line_hash)"
+        " where b.pages + coalesce(s.pages, 0) >= %s",
+        ([k[0] for k in keys], [k[1] for k in keys], [batch_lines[k] for k in keys], BOILERPLATE_MIN_PAGES),
+    ):
+        boilerplate[source].add(line)
+    del batch_lines, keys, seen_urls
+    # pass 2: fingerprint each page's text without its source's boilerplate
+    counters: Counter[str] = Counter()
+    with conn.cursor(name="texts_to_fingerprint") as texts, conn.cursor() as writer:
+        texts.execute(select, (fetch_runs,))
+        while batch := texts.fetchmany(FINGERPRINT_BATCH):
+            rows = []
+            for page_id, source, _, _, text in batch:
+                fp = fingerprint(text, boilerplate.get(source, ()))
+                rows.append((fp.content_hash, fp.body_hash, fp.anchors, fp.shingle_count, fp.line_hashes,
+                             fp.story_terms, page_id))
+            writer.executemany(
+                "update stage.articles set content_hash = %s, body_hash = %s, anchors = %s,"
+                " shingle_count = %s, line_hashes = %s, story_terms = %s where page_id = %s", rows)
+            counters["fingerprinted"] += len(batch)
+    counters["boilerplate_lines"] = sum(len(v) for v in boilerplate.values())
+    return dict(counters)
+
+
+PAGE_COLUMNS = ("page_id, run_id, source, url, final_url, fetched_at, canonical_url, title, authors, published_at,"
+                " modified_at, language, description, text, word_count, provenance, content_hash, body_hash,"
+                " anchors, shingle_count, line_hashes, story_terms")
 
 
 def load_interval(conn: psycopg.Connection, fetch_runs: list[int], interval: Interval, ranks: dict[str, int]) -> dict:
     conn.execute("select pg_advisory_xact_lock(%s)", (LOCK_KEY,))
     loader = Loader(conn, interval, ranks)
     pages = loader.cur.execute(
-        "select * from stage.articles s where s.run_id = any(%s)"
+        f"select {PAGE_COLUMNS} from stage.articles s where s.run_id = any(%s)"
         " and not exists (select 1 from ops.page_outcomes o where o.page_id = s.page_id)",
         (fetch_runs,)).fetchall()
-    unfingerprinted = [p["page_id"] for p in pages if p["content_hash"] is None]
+    unfingerprinted = [p["page_id"] for p in pages if p["content_hash"] is None or p["anchors"] is None]
     if unfingerprinted:
         raise RuntimeError(f"{len(unfingerprinted)} pages have no fingerprint yet; run dedup first")
+    return load_pages(loader, pages)
+
+
+def load_pages(loader: Loader, pages: list[dict]) -> dict:
+    """Resolve `pages` (stage.articles rows) in publication order and write the result."""
     pages.sort(key=lambda p: (*loader.order_key(p["published_at"], p["source"]), p["page_id"]))
+    loader.prefetch(pages)
     counters: Counter[str] = Counter()
     for page in pages:
         outcome, article_id, detail = loader.resolve(page)
-        conn.execute(
-            "insert into ops.page_outcomes (page_id, run_id, source, url, outcome, article_id, detail)"
-            " values (%s, %s, %s, %s, %s, %s, %s)",
-            (page["page_id"], page["run_id"], page["source"], page["url"], outcome, article_id, detail))
+        loader.outcome(page, outcome, article_id, detail)
         counters[outcome] += 1
+    loader.flush()
     return dict(counters)

@@ -12,7 +12,6 @@ import sys
 import time
 
 from extract import CleaningRules, extract_article
-from extract.fingerprints import fingerprint
 from wirehouse import load as loader
 from wirehouse.config import PROJECT_ROOT, settings
 from wirehouse.db import connect, database_url
@@ -30,12 +29,16 @@ class FetchFailed(RuntimeError):
     """No page of the source could be fetched; the message says why."""
 
 
-def prepare() -> list[str]:
-    """Migrate the warehouse and name the sources to ingest (validates the sources file)."""
+def prepare(cadence: str, only: list[str] | None = None) -> list[str]:
+    """Migrate the warehouse and name the sources of this cadence to ingest (validates the sources file)."""
     sources = load_sources(settings().sources_file)
+    if only:
+        unknown = set(only) - {s.name for s in sources}
+        if unknown:
+            raise ValueError(f"unknown source(s) in the run's conf: {', '.join(sorted(unknown))}")
     with connect(autocommit=True) as conn:
         migrate(conn)
-    return [source.name for source in sources]
+    return [s.name for s in sources if s.cadence == cadence and (not only or s.name in only)]
 
 
 def _source(name: str) -> Source:
@@ -50,7 +53,9 @@ def fetch(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
                    "--start", interval.start.isoformat(), "--end", interval.end.isoformat(),
                    "--run-id", str(run.run_id)]
         try:
-            done = subprocess.run(command, env=env, cwd=PROJECT_ROOT, timeout=FETCH_TIMEOUT_SECONDS)
+            # Scrapy logs to stderr; sent to stdout so Airflow does not show its INFO lines as errors.
+            done = subprocess.run(command, env=env, cwd=PROJECT_ROOT, timeout=FETCH_TIMEOUT_SECONDS,
+                                  stderr=subprocess.STDOUT)
         except subprocess.TimeoutExpired:
             raise FetchFailed(f"{source_name}: the crawl took longer than {FETCH_TIMEOUT_SECONDS} s") from None
         for kind, n in conn.execute(
@@ -158,26 +163,12 @@ def _charset(content_type: str) -> str | None:
 
 
 def dedup(interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
-    """Fingerprint the interval's extracted articles (exact hash, MinHash, LSH band keys)."""
+    """Fingerprint the interval's extracted articles: hashes, body anchors, boilerplate lines."""
     started = time.monotonic()
     with connect(autocommit=True) as conn, recorded_run(conn, "dedup", interval, None, dag_id, dag_run_id) as run:
         runs = list(current_fetch_runs(conn, interval).values())
         with connect() as work, work.transaction():
-            texts = work.cursor(name="texts_to_fingerprint")
-            texts.execute(
-                "select page_id, text from stage.articles where run_id = any(%s) and content_hash is null",
-                (runs,),
-            )
-            writer = work.cursor()
-            while batch := texts.fetchmany(CLEAN_BATCH):
-                for page_id, text in batch:
-                    fp = fingerprint(text)
-                    writer.execute(
-                        "update stage.articles set content_hash = %s, minhash = %s, shingle_count = %s,"
-                        " band_keys = %s where page_id = %s",
-                        (fp.content_hash, fp.minhash, fp.shingle_count, fp.band_keys, page_id),
-                    )
-                run.count("fingerprinted", len(batch))
+            run.counters.update(loader.fingerprint_stage(work, runs))
         run.counters["seconds"] = round(time.monotonic() - started, 1)
         return run.counters
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from wirehouse.db import connect
 
@@ -32,6 +33,7 @@ class SourceSummary:
 class RunSummary:
     dag_run_id: str
     sources: list[SourceSummary]
+    log_file: Path | None = None
 
     def lines(self) -> list[str]:
         return [s.line() for s in self.sources]
@@ -41,7 +43,7 @@ class RunSummary:
         return [s for s in self.sources if s.status != "success"]
 
 
-def run_summary(dag_run_id: str) -> RunSummary:
+def run_summary(dag_run_id: str, log_file: Path | None = None) -> RunSummary:
     with connect() as conn:
         fetches = conn.execute(
             "select distinct on (source) run_id, source, status, error, counters from ops.runs"
@@ -56,7 +58,7 @@ def run_summary(dag_run_id: str) -> RunSummary:
                 source=source, status=status, error=error, pages=counters.get("pages", 0),
                 seconds=counters.get("seconds", 0.0), outcomes=outcomes,
                 fetch_failures=counters.get("fetch_failures", 0)))
-    return RunSummary(dag_run_id, summaries)
+    return RunSummary(dag_run_id, summaries, log_file)
 
 
 def raise_for_failures(summary: RunSummary) -> None:

@@ -80,3 +80,35 @@ def current_fetch_runs(conn: psycopg.Connection, interval: Interval) -> dict[str
         (interval.start, interval.end),
     ).fetchall()
     return dict(rows)
+
+
+STAGE_TASKS = {"per_source.fetch": "fetch", "per_source.clean": "clean", "dedup": "dedup", "load": "load"}
+
+
+def record_task_failure(context) -> None:
+    """Airflow's on_failure_callback: mark the task's ops.runs row failed, even when the task was killed."""
+    from wirehouse.db import connect
+
+    ti = context["ti"]
+    task = STAGE_TASKS.get(ti.task_id)
+    if task is None:
+        return
+    source = None
+    if ti.map_index is not None and ti.map_index >= 0:
+        sources = ti.xcom_pull(task_ids="prepare") or []
+        source = sources[ti.map_index] if ti.map_index < len(sources) else None
+    error = f"airflow: {context.get('exception') or 'task failed'}"
+    interval = interval_from_context(context)
+    with connect(autocommit=True) as conn:
+        updated = conn.execute(
+            "update ops.runs set status = 'failed', finished_at = clock_timestamp(), error = coalesce(error, %s)"
+            " where dag_run_id = %s and task = %s and source is not distinct from %s and status = 'running'",
+            (error, context["run_id"], task, source)).rowcount
+        # The task's own code records its exceptions; only a failure it never saw needs a row here.
+        recorded = updated or conn.execute(
+            "select 1 from ops.runs where dag_run_id = %s and task = %s and source is not distinct from %s"
+            " and status = 'failed' and started_at >= coalesce(%s, '-infinity')",
+            (context["run_id"], task, source, getattr(ti, "start_date", None))).fetchone()
+        if not recorded:
+            run_id = start_run(conn, task, interval, source, context["dag"].dag_id, context["run_id"])
+            finish_run(conn, run_id, "failed", {}, error)

@@ -40,6 +40,8 @@ class Source:
     follow: tuple[str, ...] = ()
     politeness: Politeness = field(default_factory=Politeness)
     drop_lines: tuple[str, ...] = ()
+    cadence: str = "hourly"
+    grace_minutes: int = 0  # also fetch what feeds and sitemaps date this long before the interval
 
     def is_article_url(self, url: str) -> bool:
         return any(re.search(p, url) for p in self.article_urls)
@@ -51,7 +53,8 @@ class Source:
 _REQUIRED = {"name", "title", "rank", "domains", "article_urls"}
 _LISTS = {"domains", "feeds", "sitemaps", "start_pages", "follow", "article_urls"}
 _REGEX_LISTS = {"follow", "article_urls"}
-_ALLOWED = _REQUIRED | _LISTS | {"language", "politeness", "cleaning"}
+_ALLOWED = _REQUIRED | _LISTS | {"language", "politeness", "cleaning", "cadence", "grace_minutes"}
+CADENCES = ("hourly", "daily")
 _POLITENESS = {"download_delay": (int, float), "concurrency": int, "obey_robots": bool}
 _CLEANING = {"drop_lines"}
 
@@ -196,6 +199,11 @@ class _Parser:
             raise self.error(fields["name"], f"{label}: name must match {NAME_RE.pattern}")
         if not isinstance(kwargs["rank"], int) or isinstance(kwargs["rank"], bool):
             raise self.error(fields["rank"], f"{label}: rank must be a whole number")
+        if kwargs.get("cadence", "hourly") not in CADENCES:
+            raise self.error(fields["cadence"], f"{label}: cadence must be one of {', '.join(CADENCES)}")
+        grace = kwargs.get("grace_minutes", 0)
+        if not isinstance(grace, int) or isinstance(grace, bool) or grace < 0:
+            raise self.error(fields["grace_minutes"], f"{label}: grace_minutes must be a whole number ≥ 0")
         if not kwargs["domains"] or not kwargs["article_urls"]:
             raise self.error(node, f"{label}: domains and article_urls must not be empty")
         if not (kwargs.get("feeds") or kwargs.get("sitemaps") or kwargs.get("start_pages")):

@@ -1,0 +1,137 @@
+"""Deduplication against a real PostgreSQL, through the pipeline's own fingerprint and load code."""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import psycopg
+import pytest
+import yaml
+
+from bench.dedup_data import T0, Page, ingest, outlets, seed_documents, templated, truncate
+from extract.fingerprints import fingerprint
+from wirehouse.config import PROJECT_ROOT
+
+GOLD = yaml.safe_load((PROJECT_ROOT / "seeds" / "replay" / "gold.yaml").read_text())["pages"]
+TEXTS = [g["text"] for g in GOLD if g.get("text") and g["kind"] != "copy"]
+CONTRACT = {
+    "warehouse.articles": "article_id",
+    "warehouse.article_urls": "url",
+    "warehouse.article_copies": "url",
+    "warehouse.article_versions": "article_id, version_no",
+    "warehouse.stories": "story_id",
+}
+
+
+@pytest.fixture
+def conn(warehouse_db):
+    with psycopg.connect(warehouse_db) as c:
+        yield c
+
+
+def tables(conn) -> dict:
+    return {t: conn.execute(f"select * from {t} order by {k}").fetchall() for t, k in CONTRACT.items()}
+
+
+def page(source, path, text, hours=0.0, **kw) -> Page:
+    return Page(source=source, url=f"https://{source}.example/{path}", text=text, title=path,
+                published_at=T0 + timedelta(hours=hours), group=path, **kw)
+
+
+def copies(conn):
+    return conn.execute("select c.source, a.source, c.kind from warehouse.article_copies c"
+                        " join warehouse.articles a using (article_id) order by 1").fetchall()
+
+
+def test_seed_articles_are_one_story_and_no_copies(conn):
+    pages = [Page(source=s, url=f"https://{s}.example/kherson", text=t, title=s, published_at=when, group=s)
+             for s, t, when in seed_documents()]
+    assert ingest(conn, pages, T0) == {"new": 5}
+    assert copies(conn) == []
+    assert conn.execute("select article_count, sources from warehouse.stories").fetchall() == [
+        (5, ["aggregator", "express", "huffpost", "kyivpost", "newsmax"])]
+
+
+def test_ap_paragraphs_shared_by_two_articles_do_not_make_a_copy(conn):
+    (_, newsmax, t1), (_, huffpost, t2) = [d for d in seed_documents() if d[0] in ("newsmax", "huffpost")]
+    assert ingest(conn, [page("newsmax", "a", newsmax, 1), page("huffpost", "b", huffpost, 2)], T0) == {"new": 2}
+
+
+def test_truncated_aggregator_copy_and_original_arriving_later(conn):
+    body = TEXTS[0]
+    excerpt = truncate(body, random.Random(1))
+    # the aggregator's copy is fetched first, the original (published earlier) a run later
+    assert ingest(conn, [page("aggregator", "copy", excerpt, 5)], T0) == {"new": 1}
+    assert ingest(conn, [page("outlet", "original", body, 1)], T0 + timedelta(hours=1)) == {"new": 1}
+    assert copies(conn) == [("aggregator", "outlet", "partial")]
+    (n,) = conn.execute("select count(*) from warehouse.articles").fetchone()
+    assert n == 1
+    # the copy's page now points at the original
+    assert conn.execute("select count(distinct article_id) from ops.page_outcomes").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("order", ["original first", "copy first", "one batch"])
+def test_original_wins_whatever_the_arrival_order(conn, order):
+    rng = random.Random(3)
+    body = TEXTS[1]
+    paras = body.split("\n\n")
+    edited = "\n\n".join(paras[:2] + paras[3:] + ["This article was republished with permission."])
+    pages = [page("wire", "original", body, 1), page("daily", "edited", edited, 2),
+             page("digest", "excerpt", truncate(body, rng), 3), page("mirror", "exact", body, 4)]
+    if order == "one batch":
+        ingest(conn, pages[::-1], T0)
+    else:
+        batches = [pages[:1], pages[1:]] if order == "original first" else [pages[1:], pages[:1]]
+        for i, batch in enumerate(batches):
+            ingest(conn, batch, T0 + timedelta(hours=i))
+    assert copies(conn) == [("daily", "wire", "near"), ("digest", "wire", "partial"), ("mirror", "wire", "exact")]
+    assert conn.execute("select source, canonical_url from warehouse.articles").fetchall() == [
+        ("wire", "https://wire.example/original")]
+
+
+def test_revision_unchanged_refetch_and_rerun(conn):
+    body = TEXTS[2]
+    ingest(conn, [page("outlet", "story", body, 1)], T0)
+    before = tables(conn)
+    assert ingest(conn, [page("outlet", "story", body, 1)], T0) == {"unchanged": 1}
+    assert tables(conn) == before, "an unchanged refetch changes nothing"
+    revised = body.replace(body.split()[10], "CORRECTED", 1) + "\n\nCorrection: an earlier version misstated a date."
+    assert ingest(conn, [page("outlet", "story", revised, 1)], T0 + timedelta(hours=1)) == {"version": 1}
+    rows = conn.execute("select version_no, text from warehouse.article_versions order by 1").fetchall()
+    assert [r[0] for r in rows] == [1, 2] and rows[1][1] == revised
+    assert conn.execute("select text, version_count from warehouse.articles").fetchone() == (revised, 2)
+    # the same outlet under another URL with near-identical text: the same article, not a copy
+    assert ingest(conn, [page("outlet", "story-amp-less-url", revised + " Updated.", 1)],
+                  T0 + timedelta(hours=2)) == {"version": 1}
+    assert copies(conn) == []
+
+
+def test_rerun_of_a_loaded_interval_changes_nothing(conn):
+    from wirehouse.load import load_interval
+    from wirehouse.runs import Interval
+
+    pages = [page("a", "x", TEXTS[3], 1), page("b", "y", TEXTS[3], 2)]
+    ingest(conn, pages, T0)
+    before = tables(conn)
+    run_ids = [r[0] for r in conn.execute("select distinct run_id from stage.articles")]
+    with conn.transaction():
+        assert load_interval(conn, run_ids, Interval(T0 - timedelta(hours=1), T0), {}) == {}
+    assert tables(conn) == before
+
+
+def test_outlet_boilerplate_does_not_make_different_articles_alike(conn):
+    template = outlets(1, random.Random(5))["outlet00"]
+    # short bodies, much furniture: without the boilerplate filter they would look alike
+    briefs = [" ".join(t.split()[:45]) for t in TEXTS[4:10]]
+    pages = [page("outlet00", f"brief{i}", templated(b, template), i) for i, b in enumerate(briefs)]
+    assert ingest(conn, pages, T0) == {"new": len(pages)}
+    fp = fingerprint(pages[0].text)
+    assert fp.anchors, "furniture alone is shingled when nothing is known about the outlet"
+
+
+def test_look_back_window(conn, monkeypatch):
+    monkeypatch.setenv("WIREHOUSE_DEDUP_LOOKBACK_DAYS", "2")
+    ingest(conn, [page("wire", "old", TEXTS[11], 0)], T0)
+    later = T0 + timedelta(days=5)
+    p = page("daily", "late", TEXTS[11], 24 * 5)
+    assert ingest(conn, [p], later) == {"new": 1}, "outside the window: not compared"
