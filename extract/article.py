@@ -27,6 +27,17 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class ExtractedPage:
+    """One extracted page. ``provenance`` maps each metadata field that has a value (title,
+    authors, published, modified, language) to where it came from:
+
+    - ``json-ld``: the page's schema.org Article JSON-LD (headline, author, datePublished, ...)
+    - ``meta``: <meta> tags (og:title, article:published_time, author, og:locale) or <title>
+    - ``h1``: the visible headline, when no declared title agrees with it
+    - ``byline``: a visible byline element (rel=author, itemprop=author, class *byline*/*author*)
+    - ``htmldate``: htmldate's extensive search over the page (date only)
+    - ``html-lang``: <html lang>; ``langid``: detected from the text; ``rules``: the source's default
+    - ``trafilatura``: trafilatura's own metadata, the last resort
+    A field without a value has no provenance entry."""
     is_article: bool
     reason: str | None = None
     url: str | None = None
@@ -93,13 +104,13 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     provenance: dict[str, str] = {}
     title, title_from = pick_title(tree, meta, ld, document.title if document else None, sites)
     authors, authors_from = pick_authors(tree, meta, ld, document.author if document else None, url)
-    published, modified, published_from = pick_dates(
+    published, modified, published_from, modified_from = pick_dates(
         source, tree, meta, ld, url, htmldate_result=document.date if document else None)
     site_labels = [name for name in (meta.get("og:site_name"), ld.publisher if ld else None) if name]
     text = clean_text(document.text or "", rules, title, site_labels) if document else ""
     language, language_from = pick_language(tree, meta, ld, text, rules.language)
     for key, origin in (("title", title_from), ("authors", authors_from),
-                        ("published", published_from), ("language", language_from)):
+                        ("published", published_from), ("modified", modified_from), ("language", language_from)):
         if origin:
             provenance[key] = origin
 

@@ -165,13 +165,18 @@ LEAD_WORDS = 120
 def story_terms(text: str) -> list[str]:
     """Names in the lead (capitalised words), to group different outlets' coverage of one event.
 
-    Headlines are left out: title case would make every word look like a name.
+    Headlines are left out: title case would make every word look like a name. A word
+    capitalised only because it starts a sentence ("However", "Officials") is not a name
+    unless the lead also capitalises it mid-sentence.
     """
     lead = " ".join(text.split()[:LEAD_WORDS])
-    terms = set()
+    found: list[tuple[str, bool]] = []
     for match in _NAME_RE.finditer(lead):
-        for word in match.group(0).split():
+        before = lead[:match.start()].rstrip()
+        sentence_start = not before or before[-1] in ".!?:;\"“”‘’'|•–—-"
+        for i, word in enumerate(match.group(0).split()):
             word = word.strip("’'-").casefold().removesuffix("’s").removesuffix("'s")
             if len(word) > 2 and word not in _NOT_NAMES:
-                terms.add(word)
-    return sorted(terms)
+                found.append((word, sentence_start and i == 0))
+    mid_sentence = {w for w, first in found if not first}
+    return sorted({w for w, first in found if not first or w in mid_sentence})

@@ -260,8 +260,8 @@ def _not_future(value: datetime | None, now: datetime) -> datetime | None:
 
 
 def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None, url: str | None,
-               htmldate_result: str | None = None) -> tuple[datetime | None, datetime | None, str | None]:
-    """(published, modified, provenance of published).
+               htmldate_result: str | None = None) -> tuple[datetime | None, datetime | None, str | None, str | None]:
+    """(published, modified, provenance of published, provenance of modified).
 
     ``htmldate_result`` is the date trafilatura already found with htmldate's
     extensive search; htmldate is only run again when it is missing.
@@ -278,12 +278,13 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
         found = htmldate_result or _htmldate(html, url, now)
         published = _with_time_of_day(_not_future(parse_datetime(found), now), tree, now)
         source = "htmldate" if published else None
-    modified = None
-    for value in [ld.modified if ld else None, *[meta.get(key) for key in _MODIFIED_META]]:
+    modified, modified_from = None, None
+    for value, origin in [(ld.modified if ld else None, "json-ld"), *[(meta.get(key), "meta") for key in _MODIFIED_META]]:
         modified = _not_future(parse_datetime(value), now)
         if modified:
+            modified_from = origin
             break
-    return published, modified, source
+    return published, modified, source, modified_from
 
 
 def _with_time_of_day(day: datetime | None, tree: HtmlElement, now: datetime) -> datetime | None:

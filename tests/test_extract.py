@@ -110,7 +110,8 @@ def kyiv_post() -> SeedPage:
 <footer><p>© 2024 Kyiv Post. All rights reserved.</p></footer></body></html>"""
     return SeedPage(html, "https://www.kyivpost.com/post/4321", gold, related + footer, title,
                     ["Jason Jay Smart"], datetime(2022, 11, 11, 13, 20, tzinfo=timezone.utc), "en",
-                    {"title": "json-ld", "authors": "json-ld", "published": "json-ld", "language": "html-lang"})
+                    {"title": "json-ld", "authors": "json-ld", "published": "json-ld", "modified": "json-ld",
+                     "language": "html-lang"})
 
 
 def express() -> SeedPage:

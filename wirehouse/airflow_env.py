@@ -79,6 +79,8 @@ def standalone_env(port: int, home: Path | None = None) -> tuple[dict[str, str],
     if not passwords.exists():
         passwords.write_text(json.dumps({"admin": secrets.token_urlsafe(12)}))
         passwords.chmod(0o600)
+    # Every task is a Python process of its own: more at once than twice the cores only thrashes.
+    env.setdefault("AIRFLOW__CORE__PARALLELISM", str(2 * (os.cpu_count() or 1)))
     env.update({
         "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__API__BASE_URL": f"http://localhost:{port}",

@@ -23,6 +23,9 @@ Timestamps come from the run's data interval, never the clock, so reruns are ide
 """
 from __future__ import annotations
 
+import functools
+import math
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -45,7 +48,8 @@ BOILERPLATE_MIN_PAGES = 3  # a line in this many pages (distinct URLs) of one so
 FINGERPRINT_BATCH = 200  # pages held in memory at once while fingerprinting
 STORY_WINDOW = timedelta(days=1)
 STORY_MIN_SHARED_TERMS = 3
-STORY_MIN_OVERLAP = 0.3  # shared names / names of the article with fewer
+STORY_MIN_OVERLAP = 0.4  # idf-weighted: weight of the shared names / weight of the article's with fewer
+STORY_IDF_MIN_DOCS = 1000
 FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
 
 
@@ -127,8 +131,10 @@ class Loader:
         self.batch_ids: set[int] = set()  # articles whose anchors are in batch_anchors, not the prefetch
         self.batch_anchor_lists: dict[int, list[int]] = {}
         self.new_ids: list[int] = []
+        self.write_seconds = 0.0  # time spent writing, for the benchmark
         self.gone: dict[int, int] = {}  # article demoted in this batch -> its original
         self.stories: dict[str, list[StoryEntry]] = defaultdict(list)
+        self.idf: dict[str, float] = {}
         self.story_of: dict[int, StoryEntry] = {}
 
     def order_key(self, published_at: datetime | None, source: str) -> tuple:
@@ -137,7 +143,7 @@ class Loader:
     # -- prefetch: a few set-based queries for the whole batch --------------------------
 
     def prefetch(self, pages: list[dict]) -> None:
-        urls = sorted({v for p in pages for u in self.urls_of(p) for v in variants(u)})
+        urls = sorted({v for p in pages for v in self._urls(p["url"], p["final_url"], p["canonical_url"])[1]})
         self.copy_urls = dict(self.conn.execute(
             "select url, article_id from warehouse.article_copies where url = any(%s)", (urls,)).fetchall())
         rows = self.cur.execute(
@@ -168,9 +174,7 @@ class Loader:
                           " on commit drop")
         self.conn.execute("truncate load_anchors")
         with self.cur.copy("copy load_anchors (page_id, anchor) from stdin") as copy:
-            for p in pages:
-                for anchor in p["anchors"]:
-                    copy.write_row((p["page_id"], anchor))
+            copy.write("".join(f"{p['page_id']}\t{a}\n" for p in pages for a in p["anchors"]))
         self.conn.execute("analyze load_anchors")
         rows = self.cur.execute(
             "with hits as (select b.page_id, a.article_id, count(*) as shared from load_anchors b"
@@ -197,6 +201,19 @@ class Loader:
         for r in rows:
             self.add_story_entry(StoryEntry(r["article_id"], r["story_id"], frozenset(r["story_terms"]),
                                             r["source"], r["w"]))
+        # inverse document frequency of each name over the look-back window and this batch:
+        # "Trump" or "Google" say less about the event than "Kherson" or "Noem"
+        terms = sorted(set(terms) | {t for r in rows for t in r["story_terms"]})
+        total, = self.conn.execute("select count(*) from dedup.signatures where window_at >= %s",
+                                   (self.window_start,)).fetchone()
+        df = Counter(dict(self.conn.execute(
+            "select t, count(*) from dedup.signatures s cross join unnest(s.story_terms) t"
+            " where s.window_at >= %s and t = any(%s) group by t", (self.window_start, terms)).fetchall()))
+        df.update(t for p in pages for t in set(p["story_terms"] or ()))
+        # a small window is treated as STORY_IDF_MIN_DOCS articles: a name in all five articles of
+        # a tiny warehouse is not therefore common
+        total = max(total + len(pages), STORY_IDF_MIN_DOCS)
+        self.idf = {t: math.log((total + 1) / (df[t] + 1)) + 1.0 for t in terms}
 
     def remember(self, known: Known) -> None:
         if known.article_id in self.batch_ids or known.article_id in self.gone:
@@ -214,14 +231,20 @@ class Loader:
     # -- resolution ----------------------------------------------------------------
 
     @staticmethod
+    @functools.lru_cache(maxsize=65536)
+    def _urls(url: str, final_url: str, canonical: str) -> tuple[list[str], list[str]]:
+        urls = {url, final_url, canonical}
+        urls |= {normalize(u) for u in urls - {canonical}}  # the canonical URL was normalised by clean
+        urls = sorted(urls)
+        return urls, sorted({v for u in urls for v in variants(u)})
+
+    @staticmethod
     def urls_of(page: dict) -> list[str]:
         """The URLs a page is known by: as fetched, redirected to, canonical, and their normal forms."""
-        return sorted({page["url"], page["final_url"], page["canonical_url"],
-                       normalize(page["url"]), normalize(page["final_url"])})
+        return Loader._urls(page["url"], page["final_url"], page["canonical_url"])[0]
 
     def resolve(self, page: dict) -> tuple[str, int, str | None]:
-        urls = self.urls_of(page)
-        lookup = sorted({v for u in urls for v in variants(u)})
+        urls, lookup = self._urls(page["url"], page["final_url"], page["canonical_url"])
         copy_of = next((self.copy_urls[u] for u in lookup if u in self.copy_urls), None)
         if copy_of is not None:
             copy_of = self.alive(copy_of)
@@ -323,17 +346,21 @@ class Loader:
         """Join the story of another outlet's article on the same event (most shared names), else start one."""
         terms = frozenset(page["story_terms"] or ())
         when = page["published_at"] or self.seen_at
+        idf = self.idf
         shared: Counter[int] = Counter()
         for term in terms:
             for entry in self.stories.get(term, ()):
                 shared[entry.article_id] += 1
+        weight = sum(idf.get(t, 1.0) for t in terms)
         best, best_key = article_id, None
         for other_id, n in shared.items():
             entry = self.story_of[other_id]
-            if entry.source == page["source"] or other_id in self.gone or abs(entry.when - when) > STORY_WINDOW:
+            if (n < STORY_MIN_SHARED_TERMS or entry.source == page["source"] or other_id in self.gone
+                    or abs(entry.when - when) > STORY_WINDOW):
                 continue
-            score = n / max(1, min(len(terms), len(entry.terms)))
-            if n >= STORY_MIN_SHARED_TERMS and score >= STORY_MIN_OVERLAP:
+            common = sum(idf.get(t, 1.0) for t in terms & entry.terms)
+            score = common / max(1e-9, min(weight, sum(idf.get(t, 1.0) for t in entry.terms)))
+            if score >= STORY_MIN_OVERLAP:
                 key = (-score, -n, entry.story_id)
                 if best_key is None or key < best_key:
                     best, best_key = entry.story_id, key
@@ -453,6 +480,13 @@ class Loader:
 
     def flush(self) -> None:
         """Write what the batch decided so far, in bulk."""
+        started = time.perf_counter()
+        try:
+            self._flush()
+        finally:
+            self.write_seconds += time.perf_counter() - started
+
+    def _flush(self) -> None:
         b, cur = self.buf, self.cur
         if b.articles:
             with cur.copy("copy warehouse.articles (article_id, source, canonical_url, title, authors, published_at,"
@@ -467,20 +501,24 @@ class Loader:
                     copy.write_row(row)
         if b.anchors:
             with cur.copy("copy dedup.anchors (anchor, article_id) from stdin") as copy:
-                for row in b.anchors:
-                    copy.write_row(row)
+                copy.write("".join(f"{a}\t{i}\n" for a, i in b.anchors))
         if b.versions:
-            cur.executemany(
-                "insert into warehouse.article_versions (article_id, version_no, fetched_at, content_hash, title,"
-                " text, page_id) values (%s, %s, %s, %s, %s, %s, %s)", b.versions)
-        if b.urls:
-            cur.executemany(
-                "insert into warehouse.article_urls (url, canonical_url, article_id, source, first_seen_at,"
-                " last_seen_at) values (%s, %s, %s, %s, %s, %s) on conflict (url) do update set"
+            with cur.copy("copy warehouse.article_versions (article_id, version_no, fetched_at, content_hash, title,"
+                          " text, page_id) from stdin") as copy:
+                for row in b.versions:
+                    copy.write_row(row)
+        if b.urls:  # an upsert of many rows: COPY into a temporary table, then one statement
+            cur.execute("create temp table if not exists load_urls (like warehouse.article_urls) on commit drop")
+            cur.execute("truncate load_urls")
+            with cur.copy("copy load_urls (url, canonical_url, article_id, source, first_seen_at, last_seen_at)"
+                          " from stdin") as copy:
+                for row in sorted(b.urls.values()):
+                    copy.write_row(row)
+            cur.execute(
+                "insert into warehouse.article_urls select * from load_urls on conflict (url) do update set"
                 " article_id = excluded.article_id,"
                 " first_seen_at = least(warehouse.article_urls.first_seen_at, excluded.first_seen_at),"
-                " last_seen_at = greatest(warehouse.article_urls.last_seen_at, excluded.last_seen_at)",
-                sorted(b.urls.values()))
+                " last_seen_at = greatest(warehouse.article_urls.last_seen_at, excluded.last_seen_at)")
         if b.copies:
             cur.executemany(
                 "insert into warehouse.article_copies (url, canonical_url, source, article_id, kind, similarity,"

@@ -1,0 +1,90 @@
+"""End to end with a real Airflow (`airflow standalone`): REST API, a triggered run, a three-day
+backfill, the asset-triggered downstream DAG, and a rerun that changes nothing."""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+import psycopg
+import pytest
+
+from tests.airflow_client import AirflowClient
+from tests.airflow_processes import airflow_processes, prepare_environment
+from tests.conftest import _create_database, _drop_database
+from tests.test_pipeline import snapshot
+from wirehouse.replay import load_gold
+
+pytestmark = pytest.mark.timeout(1800)
+DAG = "news_ingest_daily"  # the replay's outlets have cadence: daily
+
+
+@pytest.fixture(scope="module")
+def standalone(pg_server, replay_server, tmp_path_factory):
+    warehouse, metadata = _create_database(pg_server), _create_database(pg_server)
+    env, password, port = prepare_environment(
+        "standalone", warehouse, metadata, replay_server.base_url, tmp_path_factory.mktemp("standalone"))
+    try:
+        with airflow_processes("standalone", {"standalone": ["standalone"]}, env):
+            client = AirflowClient(f"http://127.0.0.1:{port}", "admin", password)
+            client.wait_healthy(timeout=300)
+            client.wait_for_dag(DAG, timeout=180)
+            yield client, warehouse
+    finally:
+        _drop_database(pg_server, warehouse)
+        _drop_database(pg_server, metadata)
+
+
+def day(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def wait_for_backfill_runs(client: AirflowClient, count: int, timeout: float = 120) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = [r for r in client.runs(DAG) if r["run_type"] == "backfill"]
+        if len(runs) == count:
+            return runs
+        time.sleep(2)
+    raise TimeoutError("the backfill did not create its runs")
+
+
+def test_trigger_backfill_and_rerun_through_a_real_airflow(standalone, replay_server):
+    client, warehouse = standalone
+    client.patch("/api/v2/dags/warehouse_daily_summary", {"is_paused": False})
+    client.patch(f"/api/v2/dags/{DAG}", {"is_paused": False})
+
+    triggered = client.post(f"/api/v2/dags/{DAG}/dagRuns", {"logical_date": "2022-11-12T00:00:00Z"})
+    assert (triggered["data_interval_start"], triggered["data_interval_end"]) == (
+        "2022-11-11T00:00:00Z", "2022-11-12T00:00:00Z")
+    client.post("/api/v2/backfills", {"dag_id": DAG, "from_date": "2022-11-08T00:00:00Z",
+                                      "to_date": "2022-11-10T00:00:00Z", "max_active_runs": 2,
+                                      "reprocess_behavior": "none"})
+    backfill = wait_for_backfill_runs(client, 3)
+    states = client.wait_for_runs(DAG, {triggered["dag_run_id"], *(r["dag_run_id"] for r in backfill)}, 1200)
+    assert set(states.values()) == {"success"}, states
+
+    covered = {(day(r["data_interval_start"]), day(r["data_interval_end"])) for r in [triggered, *backfill]}
+    assert {start.day for start, _ in covered} == {8, 9, 10, 11}
+    gold = load_gold(replay_server.base_url)
+    expected = {g["canonical_url"] for g in gold if g["kind"] in ("article", "out_of_window")
+                and any(start <= day(g["published"]) < end for start, end in covered)}
+    with psycopg.connect(warehouse) as conn:
+        loaded = {r[0] for r in conn.execute("select canonical_url from warehouse.articles")}
+        copies = conn.execute("select count(*) from warehouse.article_copies").fetchone()[0]
+        undecided = conn.execute("select coalesce(sum(undecided), 0) from ops.run_accounting").fetchone()[0]
+    assert loaded == expected and len(expected) > 5
+    assert copies == 1 and undecided == 0
+
+    events = client.get("/api/v2/assets/events?limit=100")["asset_events"]
+    assert any(e["extra"].get("new", 0) > 0 for e in events if e["source_dag_id"] == DAG)
+    summary_runs = [r["dag_run_id"] for r in client.runs("warehouse_daily_summary")]
+    assert summary_runs, "the load's asset event triggers the downstream DAG"
+    client.wait_for_runs("warehouse_daily_summary", set(summary_runs), 300)
+    with psycopg.connect(warehouse) as conn:
+        summarised = conn.execute("select coalesce(sum(articles), 0) from warehouse.daily_source_summary").fetchone()
+    assert summarised[0] == len(expected)
+
+    before = snapshot(warehouse)
+    again = client.post(f"/api/v2/dags/{DAG}/dagRuns", {"logical_date": "2022-11-12T00:00:00Z"})
+    assert client.wait_for_runs(DAG, {again["dag_run_id"]}, 600) == {again["dag_run_id"]: "success"}
+    assert snapshot(warehouse) == before
