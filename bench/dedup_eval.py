@@ -46,7 +46,7 @@ def build(rng: random.Random) -> list[Page]:
     originals, briefs, events = texts[:-60], texts[-60:], newsy
     templates = outlets(N_OUTLETS, rng)
     names = sorted(templates)
-    filler = [" ".join(b.split()[:60]) for _, b in briefs[:0]] or [
+    filler = [  # what an outlet adds to a republished article
         "Editor's note: this story has been updated with comments from local officials and a correction.",
         "This article first appeared in our partner publication and is republished here with permission.",
         "Additional reporting by our regional correspondents, who contributed to this report from the scene.",

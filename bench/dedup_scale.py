@@ -108,13 +108,15 @@ def batch_pages(texts: Texts, copied: dict[int, str]) -> list[Page]:
         source = f"outlet{rng.randrange(200):03d}"
         r = rng.random()
         if r < 0.10:  # a copy of a stored article
-            kind = rng.choice(["exact", "near", "partial"])
-            text = copy_of(copied[rng.choice(stored_ids)], kind, rng)
-        elif r < 0.15 and pages:  # a copy of an article earlier in the batch
-            text = copy_of(rng.choice(pages[: max(1, len(pages) // 2)]).text, rng.choice(["near", "partial"]), rng)
+            kind, of = rng.choice(["exact", "near", "partial"]), rng.choice(stored_ids)
+            text = copy_of(copied[of], kind, rng)
+        elif r < 0.15 and pages:  # a copy of another article of the batch (published before or after it)
+            kind, of = rng.choice(["near", "partial"]), rng.choice(pages[: max(1, len(pages) // 2)])
+            text = copy_of(of.text, kind, rng)
         else:
-            kind, text = "new", texts.article()
-        pages.append(Page(source, f"https://{source}.example/new/{i}", text, f"New {i}", when, str(i)))
+            kind, of, text = "new", None, texts.article()
+        pages.append(Page(source, f"https://{source}.example/new/{i}", text, f"New {i}", when, str(i), kind=kind,
+                          extra={"of": of}))
     return pages
 
 
@@ -131,6 +133,16 @@ def run_batch(conn: psycopg.Connection, pages: list[Page]) -> tuple[float, float
                                   (run_id,)).fetchall()
         counters = load_pages(loader, rows)
         loaded = time.perf_counter()
+        article = dict(conn.execute("select page_id, article_id from ops.page_outcomes where run_id = %s",
+                                    (run_id,)))
+    # a planted copy is found when it ends in the article of what it copies (the stored article, or
+    # whichever of the two batch pages was published first)
+    planted = [p for p in pages if p.kind != "new"]
+    found = sum(article[p.extra["page_id"]] == (p.extra["of"] if isinstance(p.extra["of"], int)
+                                                 else article[p.extra["of"].extra["page_id"]]) for p in planted)
+    counters["planted copies found"] = f"{found}/{len(planted)}"
+    merged = len({article[p.extra["page_id"]] for p in pages if p.kind == "new"})
+    counters["distinct new texts kept apart"] = f"{merged}/{sum(p.kind == 'new' for p in pages)}"
     return fingerprinted - started, loaded - fingerprinted - loader.write_seconds, loader.write_seconds, counters
 
 
@@ -179,8 +191,7 @@ def main() -> int:
                   f"  (stored set grown by COPY in {seeded:.0f} s)", flush=True)
         stored_sets = [np.array(v) for (v,) in conn.execute(
             "select array_agg(anchor) from dedup.anchors group by article_id order by article_id")]
-        from extract.fingerprints import fingerprint as fp_fn
-        batch_sets = [fp_fn(p.text).anchors for p in pages]
+        batch_sets = [fingerprint(p.text).anchors for p in pages]
     small, large = results[0], results[-1]
     print(f"match time grows {large[2] / small[2]:.2f}x, the whole load {sum(large[1:]) / sum(small[1:]):.2f}x, for "
           f"{large[0] // small[0]}x the stored articles (comparing all pairs would grow {large[0] // small[0]}x)")

@@ -32,7 +32,7 @@ def warehouse_daily_summary():
 
         for event in context["triggering_asset_events"].get(ARTICLES, []):
             print(f"triggered by {event.source_dag_id} {event.source_run_id}: {event.extra}")
-        return refresh_daily_source_summary(context["logical_date"] or context["dag_run"].run_after)
+        return refresh_daily_source_summary(context["dag_run"].run_after)  # asset-triggered runs have no logical date
 
     refresh()
 

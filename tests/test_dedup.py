@@ -135,3 +135,18 @@ def test_look_back_window(conn, monkeypatch):
     later = T0 + timedelta(days=5)
     p = page("daily", "late", TEXTS[11], 24 * 5)
     assert ingest(conn, [p], later) == {"new": 1}, "outside the window: not compared"
+
+
+def test_a_known_article_under_another_spelling_of_its_url_is_unchanged(conn):
+    ingest(conn, [page("outlet", "story", TEXTS[12], 1)], T0)
+    variant = page("outlet", "story", TEXTS[12], 1)
+    variant.url = "http://outlet.example/story/amp?utm_source=feed"
+    assert ingest(conn, [variant], T0 + timedelta(hours=1)) == {"unchanged": 1}
+    assert conn.execute("select count(*) from warehouse.articles").fetchone() == (1,)
+
+
+def test_unrelated_articles_published_together_are_separate_stories(conn):
+    unrelated = [t for t in TEXTS if "Kherson" not in t][:7]  # the replay's other, older articles
+    pages = [page(f"outlet{i}", f"p{i}", text, i * 0.1) for i, text in enumerate(unrelated)]
+    ingest(conn, pages, T0)
+    assert conn.execute("select max(article_count), count(*) from warehouse.stories").fetchone() == (1, 7)

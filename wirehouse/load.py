@@ -11,7 +11,9 @@ the look-back window (WIREHOUSE_DEDUP_LOOKBACK_DAYS) and the pages before it in 
      shingles, extract/fingerprints)    same article (a new version); another outlet:
                                         resemblance >= NEAR_RESEMBLANCE: a near copy, else the
                                         shorter text contained >= PARTIAL_CONTAINMENT: partial
-  5. otherwise                       -> a new article, joined to a story
+  5. otherwise                       -> a new article, joined to a story: another outlet's
+                                        article within STORY_WINDOW sharing >= 3 names of the
+                                        lead and >= STORY_MIN_OVERLAP of their idf weight
 The original of a copy is the earliest published, ties broken by source rank; when an
 original arrives after its copy, the copy's article row is turned into a copy row.
 
@@ -193,10 +195,9 @@ class Loader:
         if not pages or not terms:
             return
         rows = self.cur.execute(
-            "select s.article_id, a.story_id, s.story_terms, s.source, coalesce(s.published_at, a.first_seen_at) as w"
+            "select s.article_id, a.story_id, s.story_terms, s.source, s.window_at as w"
             " from dedup.signatures s join warehouse.articles a using (article_id)"
-            " where a.story_id is not null and s.story_terms && %s::text[]"
-            " and coalesce(s.published_at, a.first_seen_at) between %s and %s",
+            " where a.story_id is not null and s.story_terms && %s::text[] and s.window_at between %s and %s",
             (terms, min(whens) - STORY_WINDOW, max(whens) + STORY_WINDOW)).fetchall()
         for r in rows:
             self.add_story_entry(StoryEntry(r["article_id"], r["story_id"], frozenset(r["story_terms"]),
