@@ -64,15 +64,17 @@ def patched_environ(values: dict[str, str]):
 
 
 @contextlib.contextmanager
-def airflow_processes(name: str, commands: dict[str, list[str]], env: dict[str, str]):
-    """Run `airflow <args>` for each named command until the block ends."""
+def airflow_processes(name: str, commands: dict[str, list[str]], env: dict[str, str],
+                      env_by_command: dict[str, dict[str, str]] | None = None):
+    """Run `airflow <args>` for each named command (with its own extra environment) until the block ends."""
     logs = ARTIFACTS / name
     logs.mkdir(parents=True, exist_ok=True)
     processes = []
     try:
         for label, args in commands.items():
             log = open(logs / f"{label}.log", "wb")
-            processes.append((subprocess.Popen([AIRFLOW, *args], env=env, cwd=PROJECT_ROOT, stdout=log,
+            command_env = {**env, **(env_by_command or {}).get(label, {})}
+            processes.append((subprocess.Popen([AIRFLOW, *args], env=command_env, cwd=PROJECT_ROOT, stdout=log,
                                                stderr=subprocess.STDOUT, start_new_session=True), log))
         yield logs
     finally:

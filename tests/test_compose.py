@@ -116,6 +116,19 @@ def test_compose_cli_validates_the_file(cli):
     assert done.returncode == 0, f"{cli} config -q failed:\n{done.stdout}\n{done.stderr}"
 
 
+def test_file_validates_against_the_compose_specification(compose):
+    """Always runs: the Compose Specification's JSON schema (docker/compose-spec.json, from docker-compose 1.29.2)."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads((PROJECT_ROOT / "docker" / "compose-spec.json").read_text())
+    jsonschema.validate(compose, schema)
+    broken = {**compose, "services": {**compose["services"], "redis": {**compose["services"]["redis"], "restart": 3}}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)  # the schema does reject a malformed file
+
+
 # --- services ---------------------------------------------------------------------------
 
 def test_every_required_service_exists(services):

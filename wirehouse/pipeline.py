@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 from extract import CleaningRules, extract_article
@@ -52,12 +54,9 @@ def fetch(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
         command = [sys.executable, "-m", "scrapers.crawl", "--source", source_name,
                    "--start", interval.start.isoformat(), "--end", interval.end.isoformat(),
                    "--run-id", str(run.run_id)]
-        try:
-            # Scrapy logs to stderr; sent to stdout so Airflow does not show its INFO lines as errors.
-            done = subprocess.run(command, env=env, cwd=PROJECT_ROOT, timeout=FETCH_TIMEOUT_SECONDS,
-                                  stderr=subprocess.STDOUT)
-        except subprocess.TimeoutExpired:
-            raise FetchFailed(f"{source_name}: the crawl took longer than {FETCH_TIMEOUT_SECONDS} s") from None
+        returncode = _run_logged(command, env)
+        if returncode is None:
+            raise FetchFailed(f"{source_name}: the crawl took longer than {FETCH_TIMEOUT_SECONDS} s")
         for kind, n in conn.execute(
             "select kind, count(*) from raw.pages where run_id = %s group by kind", (run.run_id,)
         ):
@@ -69,13 +68,32 @@ def fetch(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
         run.count("pages", sum(v for k, v in run.counters.items() if k.startswith("pages_")))
         run.count("fetch_failures", sum(n for _, n, _ in failures))
         run.counters["seconds"] = round(time.monotonic() - started, 1)
-        if done.returncode != 0:
-            raise FetchFailed(f"{source_name}: the crawler exited with status {done.returncode}")
+        if returncode != 0:
+            raise FetchFailed(f"{source_name}: the crawler exited with status {returncode}")
         if run.counters["pages"] == 0 and failures:
             detail = "; ".join(f"{reason} ({n}×, e.g. {url})" for reason, n, url in failures[:3])
             raise FetchFailed(f"{source_name}: no page could be fetched: {detail}")
         log.info("fetch %s %s: %s", source_name, interval, run.counters)
         return run.counters
+
+
+def _run_logged(command: list[str], env: dict[str, str]) -> int | None:
+    """Run the crawl, passing its output line by line to our log; None if it ran out of time.
+
+    The output is piped rather than inherited: under Celery a task's own stdout may be closed,
+    and Airflow would show a child's stderr lines as errors.
+    """
+    process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, errors="replace")
+    timer = threading.Timer(FETCH_TIMEOUT_SECONDS, process.kill)
+    timer.start()
+    try:
+        for line in process.stdout:
+            log.info("%s", line.rstrip())
+        process.wait()
+    finally:
+        timer.cancel()
+    return None if process.returncode == -signal.SIGKILL else process.returncode
 
 
 def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
