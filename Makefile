@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 
 PORT ?= 8080
 
-.PHONY: run demo test airflow eval eval-dedup bench-dedup env clean-env
+.PHONY: run demo test browser airflow eval eval-dedup bench-dedup env clean-env
 
 $(BIN)/.synced: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,14 @@ run: env  ## one full ingest over $$WIREHOUSE_SOURCES (default seeds/sources.yam
 demo: env  ## the same against the offline replay of the seed outlets
 	WIREHOUSE_SOURCES=seeds/replay.yaml $(BIN)/wirehouse run
 
-test: env
+test: env browser
 	$(BIN)/python -m pytest
+
+# The UI test drives Debian's Chromium; installed here when missing (as root, with apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium is not installed: the browser check of the Airflow UI will be skipped"
 
 airflow: env  ## Airflow standalone with the DAGs (metadata in the embedded PostgreSQL), UI on :$(PORT)
 	$(BIN)/wirehouse airflow --port $(PORT)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests.airflow_client import AirflowClient
-from tests.airflow_processes import airflow_processes, prepare_environment
+from tests.airflow_processes import ARTIFACTS, airflow_processes, prepare_environment
 from tests.conftest import _create_database, _drop_database
 from tests.test_pipeline import snapshot
 from wirehouse.replay import load_gold
@@ -90,3 +91,34 @@ def test_trigger_backfill_and_rerun_through_a_real_airflow(standalone, replay_se
     assert again["data_interval_start"] == triggered["data_interval_start"]
     assert client.wait_for_runs(DAG, {again["dag_run_id"]}, 600) == {again["dag_run_id"]: "success"}
     assert snapshot(warehouse) == before
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
+def test_ui_login_and_grid_view_in_a_real_browser(standalone):
+    from playwright.sync_api import sync_playwright
+
+    client, _ = standalone
+    shots = ARTIFACTS / "ui"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{client.base_url}/dags/{DAG}")
+        page.wait_for_url("**/login**", timeout=60_000)
+        page.fill("input[name=username]", client.username)
+        page.fill("input[name=password]", client.password)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/dags/**", timeout=60_000)
+        page.goto(f"{client.base_url}/dags/{DAG}")  # the DAG page opens on its grid view
+        page.wait_for_load_state("networkidle", timeout=60_000)
+        page.wait_for_timeout(3000)  # let the grid draw its runs
+        page.screenshot(path=str(shots / "grid.png"), full_page=True)
+        text = page.inner_text("body")
+        browser.close()
+    assert DAG in text and "prepare" in text, f"the grid shows the DAG and its tasks; the page said: {text[:500]}"
+    assert (shots / "grid.png").stat().st_size > 10_000
