@@ -11,7 +11,7 @@ hourly for the sources with `cadence: hourly` (the default) in `WIREHOUSE_SOURCE
 | `prepare` | migrates the warehouse, validates the sources file, lists this cadence's sources | yes |
 | `per_source.fetch` | Scrapy crawl of one source (feeds, sitemaps, sections) into `raw.pages` | yes: a new fetch replaces the old one for this interval |
 | `per_source.clean` | trafilatura extraction of that fetch into `stage.articles` | yes |
-| `dedup` | exact hashes and MinHash signatures of the interval's articles | yes |
+| `dedup` | exact hashes and sampled shingles (the near-duplicate fingerprint) of the interval's articles | yes |
 | `load` | merges into `warehouse.*` in one transaction; emits the warehouse assets | yes: pages already decided are skipped |
 | `report` | one summary line per source; fails the run if a source failed | yes |
 

@@ -92,6 +92,21 @@ def test_trigger_backfill_and_rerun_through_a_real_airflow(standalone, replay_se
     assert client.wait_for_runs(DAG, {again["dag_run_id"]}, 600) == {again["dag_run_id"]: "success"}
     assert snapshot(warehouse) == before
 
+    # Rerunning the backfill over completed runs changes nothing either.
+    first_tries = {r["dag_run_id"]: r["end_date"] for r in backfill}
+    client.post("/api/v2/backfills", {"dag_id": DAG, "from_date": "2022-11-08T00:00:00Z",
+                                      "to_date": "2022-11-10T00:00:00Z", "max_active_runs": 2,
+                                      "reprocess_behavior": "completed"})
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        rerun = {r["dag_run_id"]: r for r in client.runs(DAG) if r["dag_run_id"] in first_tries}
+        if all(r["state"] == "success" and r["end_date"] != first_tries[i] for i, r in rerun.items()):
+            break
+        time.sleep(3)
+    else:
+        raise TimeoutError(f"the reprocessing backfill did not finish: {rerun}")
+    assert snapshot(warehouse) == before
+
 
 CHROMIUM = "/usr/bin/chromium"
 

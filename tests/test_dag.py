@@ -40,3 +40,15 @@ def test_dag_file_does_no_heavy_work_at_import():
     out = subprocess.run([sys.executable, "-c", code, str(DAGS / "news_ingest.py")],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out.strip().splitlines()[-1]) == []
+
+
+def test_prepare_lists_the_cadence_sources_or_those_named_in_the_conf(warehouse_db, replay_sources):
+    import pytest
+
+    from wirehouse.pipeline import prepare
+
+    assert prepare("hourly") == []  # the replay's outlets all run daily
+    assert len(prepare("daily")) == 6
+    assert prepare("daily", only=["newsmax", "kyivpost"]) == ["kyivpost", "newsmax"]
+    with pytest.raises(ValueError, match="unknown source.*nosuch"):
+        prepare("daily", only=["nosuch"])
