@@ -12,7 +12,7 @@ import pytest
 from tests.airflow_client import AirflowClient
 from tests.airflow_processes import ARTIFACTS, airflow_processes, prepare_environment
 from tests.conftest import _create_database, _drop_database
-from tests.test_pipeline import snapshot
+from tests.contract import snapshot
 from wirehouse.replay import load_gold
 
 pytestmark = pytest.mark.timeout(1800)

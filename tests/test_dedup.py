@@ -10,19 +10,11 @@ import yaml
 
 from bench.dedup_data import T0, Page, ingest, outlets, seed_documents, templated, truncate
 from extract.fingerprints import fingerprint
+from tests.contract import contract_rows
 from wirehouse.config import PROJECT_ROOT
 
 GOLD = yaml.safe_load((PROJECT_ROOT / "seeds" / "replay" / "gold.yaml").read_text())["pages"]
 TEXTS = [g["text"] for g in GOLD if g.get("text") and g["kind"] != "copy"]
-CONTRACT = {
-    "warehouse.articles": "article_id",
-    "warehouse.article_urls": "url",
-    "warehouse.article_copies": "url",
-    "warehouse.article_versions": "article_id, version_no",
-    "warehouse.stories": "story_id",
-}
-
-
 @pytest.fixture
 def conn(warehouse_db):
     with psycopg.connect(warehouse_db) as c:
@@ -30,7 +22,7 @@ def conn(warehouse_db):
 
 
 def tables(conn) -> dict:
-    return {t: conn.execute(f"select * from {t} order by {k}").fetchall() for t, k in CONTRACT.items()}
+    return contract_rows(conn)
 
 
 def page(source, path, text, hours=0.0, **kw) -> Page:

@@ -4,23 +4,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from tests.contract import snapshot
 from wirehouse.ingest import run_ingest
 from wirehouse.replay import load_gold
-
-CONTRACT = {
-    "warehouse.articles": "article_id",
-    "warehouse.article_urls": "url",
-    "warehouse.article_copies": "url",
-    "warehouse.article_versions": "article_id, version_no",
-    "warehouse.stories": "story_id",
-}
-
-
-def snapshot(db: str) -> dict[str, list[tuple]]:
-    with psycopg.connect(db) as conn:
-        return {table: conn.execute(f"select * from {table} order by {key}").fetchall()
-                for table, key in CONTRACT.items()}
-
 
 @pytest.fixture
 def ingested(warehouse_db, replay_sources, tmp_path, monkeypatch):
