@@ -16,6 +16,7 @@ index costs before it has found a single copy.
 """
 from __future__ import annotations
 
+import argparse
 import io
 import random
 import sys
@@ -163,11 +164,15 @@ def baseline(stored_sets: list[np.ndarray], batch_sets: list[list[int]]) -> tupl
     return built - started, time.perf_counter() - built, hits
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.dedup_scale", description=__doc__)
+    parser.add_argument("--sizes", type=lambda v: [int(n) for n in v.split(",")], default=SIZES,
+                        help="stored-set sizes, ascending, comma-separated (default: %(default)s)")
+    sizes = parser.parse_args(argv).sizes
     texts = Texts(SEED)
     rng = np.random.default_rng(SEED)
     stock = rng.integers(-2**63, 2**63 - 1, size=STOCK, dtype=np.int64)
-    copied_ids = sorted(random.Random(SEED).sample(range(SIZES[0]), COPIED))
+    copied_ids = sorted(random.Random(SEED).sample(range(sizes[0]), COPIED))
     copied = {i: texts.article() for i in copied_ids}
     pages = batch_pages(texts, copied)
     url = database("wh_dedup_scale")
@@ -179,7 +184,7 @@ def main() -> int:
     results = []
     stored = 0
     with psycopg.connect(url) as conn:
-        for size in SIZES:
+        for size in sizes:
             t = time.perf_counter()
             seed_stored(conn, stored, size, copied, rng, stock)
             seeded = time.perf_counter() - t
