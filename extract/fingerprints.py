@@ -52,10 +52,6 @@ def _sha(tokens: Iterable[str]) -> str:
     return hashlib.sha256(" ".join(tokens).encode()).hexdigest()[:32]
 
 
-def content_hash(text: str) -> str:
-    return _sha(words(text))
-
-
 def _raw_lines(text: str) -> list[str]:
     """The lines that have words, as written."""
     return [line for line in text.splitlines() if _WORD_RE.search(line)]

@@ -24,7 +24,7 @@ from wirehouse.urls import canonical_url
 
 log = logging.getLogger(__name__)
 FETCH_TIMEOUT_SECONDS = int(os.environ.get("WIREHOUSE_FETCH_TIMEOUT", "3300"))
-CLEAN_BATCH = 100  # pages held in memory at once by clean and dedup
+CLEAN_BATCH = 100  # pages held in memory at once by clean
 
 
 class FetchFailed(RuntimeError):
@@ -164,7 +164,8 @@ def _clean_page(cur, run_id, source, rules, page_id, kind, url, final_url, statu
         " authors = excluded.authors, published_at = excluded.published_at, modified_at = excluded.modified_at,"
         " language = excluded.language, description = excluded.description, text = excluded.text,"
         " word_count = excluded.word_count, provenance = excluded.provenance,"
-        " content_hash = null, minhash = null, shingle_count = null, band_keys = null",
+        " content_hash = null, body_hash = null, anchors = null, shingle_count = null, line_hashes = null,"
+        " story_terms = null",  # the fingerprint of the old text: dedup computes it again
         (page_id, run_id, source.name, url, final_url, fetched_at, canonical_url(final_url, page.canonical_url),
          page.title, page.authors, page.published, page.modified, page.language, page.description,
          page.text, page.word_count, json.dumps(page.provenance, sort_keys=True)),
