@@ -14,9 +14,8 @@ from wirehouse.config import settings
 from wirehouse.db import connect
 from wirehouse.migrate import migrate
 from wirehouse.report import RunSummary, run_summary
-from wirehouse.sources import expand_env, read_sources_file
+from wirehouse.sources import CADENCES, expand_env, read_sources_file
 
-DAG_IDS = {"hourly": "news_ingest", "daily": "news_ingest_daily"}  # as generated in dags/news_ingest.py
 
 
 @contextlib.contextmanager
@@ -56,7 +55,7 @@ def run_ingest(logical_date: datetime | None = None, log_dir: Path | None = None
     cadences = sorted({source.cadence for source in sources_file.sources})
     with replay, open(log_file, "wb") as log:
         for cadence in cadences:
-            airflow(["dags", "test", DAG_IDS[cadence], logical_date.isoformat()], env,
+            airflow(["dags", "test", CADENCES[cadence][0], logical_date.isoformat()], env,
                     stdout=log, stderr=subprocess.STDOUT)
 
     summaries = []
@@ -64,8 +63,8 @@ def run_ingest(logical_date: datetime | None = None, log_dir: Path | None = None
         for cadence in cadences:
             row = conn.execute(
                 "select dag_run_id from ops.runs where run_id > %s and dag_id = %s order by run_id desc limit 1",
-                (last_run, DAG_IDS[cadence])).fetchone()
+                (last_run, CADENCES[cadence][0])).fetchone()
             if row is None:
-                raise RuntimeError(f"the {DAG_IDS[cadence]} run recorded nothing; see {log_file}")
+                raise RuntimeError(f"the {CADENCES[cadence][0]} run recorded nothing; see {log_file}")
             summaries.append(run_summary(row[0], log_file))
     return summaries

@@ -54,7 +54,8 @@ _REQUIRED = {"name", "title", "rank", "domains", "article_urls"}
 _LISTS = {"domains", "feeds", "sitemaps", "start_pages", "follow", "article_urls"}
 _REGEX_LISTS = {"follow", "article_urls"}
 _ALLOWED = _REQUIRED | _LISTS | {"language", "politeness", "cleaning", "cadence", "grace_minutes"}
-CADENCES = ("hourly", "daily")
+# Each cadence is ingested by one DAG of dags/news_ingest.py: its dag_id and cron schedule.
+CADENCES = {"hourly": ("news_ingest", "0 * * * *"), "daily": ("news_ingest_daily", "0 0 * * *")}
 _POLITENESS = {"download_delay": (int, float), "concurrency": int, "obey_robots": bool}
 _CLEANING = {"drop_lines"}
 
