@@ -49,6 +49,15 @@ def wait_for_backfill_runs(client: AirflowClient, count: int, timeout: float = 1
     raise TimeoutError("the backfill did not create its runs")
 
 
+def wait_for_backfill_completion(client: AirflowClient, backfill_id: int, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if client.get(f"/api/v2/backfills/{backfill_id}")["completed_at"]:
+            return
+        time.sleep(3)
+    raise TimeoutError(f"backfill {backfill_id} not marked complete after {timeout} s")
+
+
 def test_trigger_backfill_and_rerun_through_a_real_airflow(standalone, replay_server):
     client, warehouse = standalone
     client.patch("/api/v2/dags/warehouse_daily_summary", {"is_paused": False})
@@ -57,9 +66,9 @@ def test_trigger_backfill_and_rerun_through_a_real_airflow(standalone, replay_se
     triggered = client.post(f"/api/v2/dags/{DAG}/dagRuns", {"logical_date": "2022-11-12T00:00:00Z"})
     assert (triggered["data_interval_start"], triggered["data_interval_end"]) == (
         "2022-11-11T00:00:00Z", "2022-11-12T00:00:00Z")
-    client.post("/api/v2/backfills", {"dag_id": DAG, "from_date": "2022-11-08T00:00:00Z",
-                                      "to_date": "2022-11-10T00:00:00Z", "max_active_runs": 2,
-                                      "reprocess_behavior": "none"})
+    first_backfill = client.post("/api/v2/backfills", {"dag_id": DAG, "from_date": "2022-11-08T00:00:00Z",
+                                                       "to_date": "2022-11-10T00:00:00Z", "max_active_runs": 2,
+                                                       "reprocess_behavior": "none"})
     backfill = wait_for_backfill_runs(client, 3)
     states = client.wait_for_runs(DAG, {triggered["dag_run_id"], *(r["dag_run_id"] for r in backfill)}, 1200)
     assert set(states.values()) == {"success"}, states
@@ -92,7 +101,9 @@ def test_trigger_backfill_and_rerun_through_a_real_airflow(standalone, replay_se
     assert client.wait_for_runs(DAG, {again["dag_run_id"]}, 600) == {again["dag_run_id"]: "success"}
     assert snapshot(warehouse) == before
 
-    # Rerunning the backfill over completed runs changes nothing either.
+    # Rerunning the backfill over completed runs changes nothing either. Airflow allows one running
+    # backfill per DAG, and marks one complete a little after its last run ends.
+    wait_for_backfill_completion(client, first_backfill["id"])
     first_tries = {r["dag_run_id"]: r["end_date"] for r in backfill}
     client.post("/api/v2/backfills", {"dag_id": DAG, "from_date": "2022-11-08T00:00:00Z",
                                       "to_date": "2022-11-10T00:00:00Z", "max_active_runs": 2,
