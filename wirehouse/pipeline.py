@@ -4,14 +4,20 @@ through PostgreSQL (raw.pages → stage.articles → warehouse.*), never a worke
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import Future, ProcessPoolExecutor
+
+import psycopg
 
 from extract import CleaningRules, extract_article
 from wirehouse import load as loader
@@ -25,6 +31,21 @@ from wirehouse.urls import canonical_url
 log = logging.getLogger(__name__)
 FETCH_TIMEOUT_SECONDS = int(os.environ.get("WIREHOUSE_FETCH_TIMEOUT", "3300"))
 CLEAN_BATCH = 100  # pages held in memory at once by clean
+
+
+# PostgreSQL text cannot hold NUL, and UTF-8 cannot encode a lone surrogate; both reach an
+# extracted page through escapes such as JSON-LD's "\u0000" or "\ud800".
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value):
+    """value with NUL removed and lone surrogates replaced by U+FFFD (as undecodable bytes are),
+    inside strings and lists of strings; anything else unchanged."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    return value
 
 
 class FetchFailed(RuntimeError):
@@ -115,16 +136,63 @@ def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
                 (fetch_run,),
             )
             writer = work.cursor()
-            while batch := pages.fetchmany(CLEAN_BATCH):
-                for page in batch:
-                    outcome = _clean_page(writer, fetch_run, source, rules, *page)
-                    run.count(outcome)
+            batches = iter(lambda: pages.fetchmany(CLEAN_BATCH), [])
+            first = next(batches, [])
+            # extraction in worker processes, one batch ahead of the writes; a source that fits
+            # in one batch is not worth starting them
+            with _extraction_pool(clean_workers() if len(first) == CLEAN_BATCH else 1) as pool:
+                pending = None
+                for batch in itertools.chain([first] if first else [], batches):
+                    ahead = batch, [pool.submit(_extract, page[6], page[3], rules, page[5].get("content-type"))
+                                    if page[1] == "article" and page[4] == 200 and page[6] else None
+                                    for page in batch]
+                    if pending:
+                        for page, extracted in zip(*pending):
+                            run.count(_clean_page(writer, fetch_run, source, rules, *page, extracted=extracted))
+                    pending = ahead
+                for page, extracted in zip(*pending or ((), ())):
+                    run.count(_clean_page(writer, fetch_run, source, rules, *page, extracted=extracted))
         run.counters["seconds"] = round(time.monotonic() - started, 1)
         log.info("clean %s %s: %s", source_name, interval, run.counters)
         return run.counters
 
 
-def _clean_page(cur, run_id, source, rules, page_id, kind, url, final_url, status, headers, body, fetched_at) -> str:
+def clean_workers() -> int:
+    """Processes extracting pages in one clean task: WIREHOUSE_CLEAN_WORKERS, else one per core."""
+    return int(os.environ.get("WIREHOUSE_CLEAN_WORKERS") or os.cpu_count() or 1)
+
+
+class _InProcess:
+    """The executor interface, running each call at once in this process."""
+
+    def submit(self, fn, *args) -> Future:
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def __enter__(self) -> "_InProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def _extraction_pool(workers: int):
+    if workers <= 1:
+        return _InProcess()
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _extract(body, final_url, rules, content_type):
+    """The extracted page, or why extraction failed (runs in a worker process)."""
+    try:
+        return extract_article(bytes(body), final_url, rules, encoding=_charset(content_type or ""))
+    except Exception as exc:  # an extractor bug must become a reject, not a failed run
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _clean_page(cur, run_id, source, rules, page_id, kind, url, final_url, status, headers, body, fetched_at,
+                extracted: Future | None = None) -> str:
     def decide(outcome: str, detail: str) -> str:
         cur.execute(
             "insert into ops.page_outcomes (page_id, run_id, source, url, outcome, detail)"
@@ -137,7 +205,7 @@ def _clean_page(cur, run_id, source, rules, page_id, kind, url, final_url, statu
         cur.execute(
             "insert into ops.rejects (run_id, page_id, source, url, stage, reason, detail, raw)"
             " values (%s, %s, %s, %s, 'clean', %s, %s, %s) on conflict do nothing",
-            (run_id, page_id, source.name, url, reason, detail, body),
+            (run_id, page_id, source.name, url, reason, storable(detail), body),
         )
         return decide("rejected", reason)
 
@@ -150,12 +218,20 @@ def _clean_page(cur, run_id, source, rules, page_id, kind, url, final_url, statu
         return reject("not HTML", f"content-type: {content_type}")
     if not body:
         return reject("empty body")
-    try:
-        page = extract_article(bytes(body), final_url, rules, encoding=_charset(content_type))
-    except Exception as exc:  # an extractor bug must become a reject, not a failed run
-        return reject("extraction failed", f"{type(exc).__name__}: {exc}")
+    page = extracted.result() if extracted is not None else _extract(body, final_url, rules, content_type)
+    if isinstance(page, str):
+        return reject("extraction failed", page)
     if not page.is_article:
-        return decide("not_article", page.reason or "not an article")
+        return decide("not_article", storable(page.reason) or "not an article")
+    try:
+        with cur.connection.transaction():  # a savepoint: one page the database refuses is one reject
+            _stage_article(cur, run_id, source, page_id, url, final_url, fetched_at, page)
+    except (psycopg.DataError, UnicodeEncodeError) as exc:
+        return reject("unstorable", f"{type(exc).__name__}: {exc}")
+    return "extracted"
+
+
+def _stage_article(cur, run_id, source, page_id, url, final_url, fetched_at, page) -> None:
     cur.execute(
         "insert into stage.articles (page_id, run_id, source, url, final_url, fetched_at, canonical_url,"
         " title, authors, published_at, modified_at, language, description, text, word_count, provenance)"
@@ -166,11 +242,11 @@ def _clean_page(cur, run_id, source, rules, page_id, kind, url, final_url, statu
         " word_count = excluded.word_count, provenance = excluded.provenance,"
         " content_hash = null, body_hash = null, anchors = null, shingle_count = null, line_hashes = null,"
         " story_terms = null",  # the fingerprint of the old text: dedup computes it again
-        (page_id, run_id, source.name, url, final_url, fetched_at, canonical_url(final_url, page.canonical_url),
-         page.title, page.authors, page.published, page.modified, page.language, page.description,
-         page.text, page.word_count, json.dumps(page.provenance, sort_keys=True)),
+        (page_id, run_id, source.name, url, final_url, fetched_at,
+         canonical_url(final_url, storable(page.canonical_url)), storable(page.title), storable(page.authors),
+         page.published, page.modified, storable(page.language), storable(page.description),
+         storable(page.text), page.word_count, json.dumps(page.provenance, sort_keys=True)),
     )
-    return "extracted"
 
 
 def _charset(content_type: str) -> str | None:

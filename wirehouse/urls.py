@@ -25,12 +25,25 @@ _AMP_QUERY = {("amp", ""), ("amp", "1"), ("amp", "true"), ("outputtype", "amp"),
 
 
 def normalize(url: str) -> str:
+    """The canonical spelling of url; a URL that cannot be parsed (a bad port, a broken IPv6 host)
+    is returned as it is. Normalising a normal URL gives it back: variants stacked on each other
+    (`/amp/amp`, `amp.m.` hosts) are folded until nothing changes."""
+    for _ in range(8):
+        folded = _normalize_once(url)
+        if folded == url:
+            break
+        url = folded
+    return url
+
+
+def _normalize_once(url: str) -> str:
     try:
         url = courlan.normalize_url(url, strict=True)
+        parts = urlsplit(canonicalize_url(url))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return url
+        parts.port  # raises ValueError when out of range
     except (ValueError, AttributeError):
-        return url
-    parts = urlsplit(canonicalize_url(url))
-    if parts.scheme not in ("http", "https") or not parts.hostname:
         return url
     host = _VARIANT_HOST.sub("", parts.netloc)
     path = _AMP_PATH.sub("", parts.path) or "/"
@@ -57,7 +70,18 @@ def same_site(a: str, b: str) -> bool:
         return False
 
 
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises ValueError when out of range
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
 def canonical_url(final_url: str, declared: str | None) -> str:
-    if declared and urlsplit(declared).scheme in ("http", "https") and same_site(declared, final_url):
+    """The page's canonical URL: its declared rel=canonical when that is a well-formed URL of the
+    same site, else the URL it was fetched from, normalised."""
+    if declared and _is_web_url(declared) and same_site(declared, final_url):
         return normalize(declared)
     return normalize(final_url)
