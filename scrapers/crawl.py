@@ -30,6 +30,7 @@ def crawl_settings(source: Source, user_agent: str) -> Settings:
         "DOWNLOAD_DELAY": politeness.download_delay,
         "AUTOTHROTTLE_START_DELAY": politeness.download_delay,
         "CONCURRENT_REQUESTS_PER_DOMAIN": politeness.concurrency,
+        "DOWNLOAD_TIMEOUT": politeness.download_timeout,
     }, priority="cmdline")
     return crawl
 

@@ -31,9 +31,9 @@ class RawPagesPipeline:
     def process_item(self, item):
         if item["type"] == "failure":
             self.conn.execute(
-                "insert into ops.rejects (run_id, source, url, stage, reason, detail)"
-                " values (%s, %s, %s, 'fetch', %s, %s)",
-                (self.run_id, item["source"], item["url"], item["reason"], item["detail"]),
+                "insert into ops.rejects (run_id, source, url, stage, reason, detail, raw)"
+                " values (%s, %s, %s, 'fetch', %s, %s, %s)",
+                (self.run_id, item["source"], item["url"], item["reason"], item["detail"], item.get("raw")),
             )
             return item
         self.pages.append((

@@ -18,6 +18,16 @@ DNS_TIMEOUT = 15
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
+RETRY_AFTER_MAX = 60.0  # seconds: the longest Retry-After a 429 or 503 response is waited for
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapers.middlewares.PrivateAddressGuard": 90,  # before robots.txt is fetched for the host
+    "scrapers.middlewares.RetryAfterMiddleware": 560,  # sees a response before RetryMiddleware (550)
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scrapers.middlewares.GuardedMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapers.middlewares.GuardedRedirectMiddleware": 600,
+}
 
 # Every response is stored, 404s and 500s included: the clean stage turns them into rejects.
 HTTPERROR_ALLOW_ALL = True

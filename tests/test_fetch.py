@@ -78,6 +78,7 @@ sources:
     domains: [127.0.0.1]
     feeds: ['http://127.0.0.1:{unused_port}/feed.xml']
     article_urls: ['/news/']
+    allow_private_addresses: true
     politeness: {{download_delay: 0, obey_robots: false}}
 """)
     monkeypatch.setenv("WIREHOUSE_SOURCES", str(sources))

@@ -43,6 +43,8 @@ sources:
     (GOOD.replace("    rank: 1\n", ""), 2, "missing required key(s): rank"),
     (GOOD.replace("rank: 1", "rank: first"), 4, "rank must be a whole number"),
     (GOOD.replace("[news.example.com]", "news.example.com"), 5, "domains must be a list"),
+    (GOOD + "    allow_private_addresses: yes please\n", 8, "must be true, false or a list of host names"),
+    (GOOD + "    politeness: {download_timeout: fast}\n", 8, "download_timeout: wrong type str"),
     ("sources: [\n", 2, "not valid YAML"),
     ("", 1, "the file is empty"),
 ])
@@ -62,3 +64,13 @@ def test_valid_minimal_source(tmp_path):
     assert source.is_article_url("https://news.example.com/2024/05/story")
     assert not source.is_article_url("https://news.example.com/about")
     assert source.politeness.obey_robots
+    assert source.allow_private_addresses is False  # the spider refuses private addresses by default
+
+
+@pytest.mark.parametrize("value, expected", [("true", True), ("[intranet.example.com]", ("intranet.example.com",))])
+def test_allow_private_addresses_for_every_host_or_some(tmp_path, value, expected):
+    path = tmp_path / "sources.yaml"
+    path.write_text(GOOD + f"    allow_private_addresses: {value}\n    politeness: {{download_timeout: 5}}\n")
+    (source,) = load_sources(path)
+    assert source.allow_private_addresses == expected
+    assert source.politeness.download_timeout == 5

@@ -24,6 +24,7 @@ class Politeness:
     download_delay: float = 1.0
     concurrency: int = 2
     obey_robots: bool = True
+    download_timeout: float = 30.0  # seconds one response may take, headers to last byte
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Source:
     drop_lines: tuple[str, ...] = ()
     cadence: str = "hourly"
     grace_minutes: int = 0  # also fetch what feeds and sitemaps date this long before the interval
+    # Fetching from private, loopback or link-local addresses: False, True, or only these host names.
+    allow_private_addresses: bool | tuple[str, ...] = False
 
     def is_article_url(self, url: str) -> bool:
         return any(re.search(p, url) for p in self.article_urls)
@@ -53,10 +56,12 @@ class Source:
 _REQUIRED = {"name", "title", "rank", "domains", "article_urls"}
 _LISTS = {"domains", "feeds", "sitemaps", "start_pages", "follow", "article_urls"}
 _REGEX_LISTS = {"follow", "article_urls"}
-_ALLOWED = _REQUIRED | _LISTS | {"language", "politeness", "cleaning", "cadence", "grace_minutes"}
+_ALLOWED = _REQUIRED | _LISTS | {"language", "politeness", "cleaning", "cadence", "grace_minutes",
+                                 "allow_private_addresses"}
 # Each cadence is ingested by one DAG of dags/news_ingest.py: its dag_id and cron schedule.
 CADENCES = {"hourly": ("news_ingest", "0 * * * *"), "daily": ("news_ingest_daily", "0 0 * * *")}
-_POLITENESS = {"download_delay": (int, float), "concurrency": int, "obey_robots": bool}
+_POLITENESS = {"download_delay": (int, float), "concurrency": int, "obey_robots": bool,
+               "download_timeout": (int, float)}
 _CLEANING = {"drop_lines"}
 
 
@@ -194,6 +199,11 @@ class _Parser:
                 kwargs[key] = self.politeness(value, what)
             elif key == "cleaning":
                 kwargs["drop_lines"] = self.cleaning(value, what)
+            elif key == "allow_private_addresses":
+                kwargs[key] = self.strings(value, what) if isinstance(value, yaml.SequenceNode) \
+                    else self.scalar(value, what)
+                if not isinstance(kwargs[key], (bool, tuple)) or kwargs[key] == ():
+                    raise self.error(value, f"{what} must be true, false or a list of host names")
             else:
                 kwargs[key] = self.scalar(value, what)
         if not NAME_RE.match(str(kwargs["name"])):

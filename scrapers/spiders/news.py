@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlparse
 
 import scrapy
 from scrapy import signals
@@ -14,6 +15,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 
+from scrapers import middlewares
 from scrapers.discovery import Listing, NotAListing, parse_feed, parse_sitemap
 from wirehouse.sources import Source
 
@@ -63,38 +65,47 @@ class NewsSpider(scrapy.Spider):
     def request(self, url: str, callback, **meta: Any) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
 
+    def on_domains(self, url: str) -> bool:
+        host = urlparse(url).hostname or ""
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
     def in_window(self, when: datetime) -> bool:
         return self.window_start <= when < self.window_end
 
     # -- callbacks -----------------------------------------------------------------
 
+    # An unreadable feed or sitemap ends as a fetch reject with its bytes, not as a stored page:
+    # one state per URL.
+
     def parse_feed(self, response):
-        yield self.page(response, "feed")
         if response.status != 200:
+            yield self.page(response, "feed")
             return
         try:
             listings = parse_feed(response.body)
         except NotAListing as exc:
-            yield self.failure(response.url, "unreadable feed", str(exc))
+            yield self.unreadable(response, "unreadable feed", str(exc))
             return
+        yield self.page(response, "feed")
         yield from self.article_requests(listings)
 
     def parse_sitemap(self, response):
-        yield self.page(response, "sitemap")
         if response.status != 200:
+            yield self.page(response, "sitemap")
             return
         body = response.body
         if body[:2] == b"\x1f\x8b":
             try:
                 body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
             except Exception as exc:  # gunzip raises several kinds for corrupt or oversized data
-                yield self.failure(response.url, "unreadable sitemap", f"gzip: {exc}")
+                yield self.unreadable(response, "unreadable sitemap", f"gzip: {exc}")
                 return
         try:
             kind, listings = parse_sitemap(body)
         except NotAListing as exc:
-            yield self.failure(response.url, "unreadable sitemap", str(exc))
+            yield self.unreadable(response, "unreadable sitemap", str(exc))
             return
+        yield self.page(response, "sitemap")
         if kind == "index":
             for listing in listings:
                 # A child sitemap unchanged since before the window cannot list anything in it.
@@ -128,6 +139,9 @@ class NewsSpider(scrapy.Spider):
             if not self.source.is_article_url(listing.url):
                 stats.inc_value("wirehouse/skipped_not_article_url")
                 continue
+            if not self.on_domains(listing.url):
+                stats.inc_value("wirehouse/skipped_offsite")  # Scrapy's offsite filter would drop it unseen
+                continue
             if listing.date is not None:
                 inside = self.in_window(listing.date)
                 self.dated[listing.url] = self.dated.get(listing.url, False) or inside
@@ -138,13 +152,17 @@ class NewsSpider(scrapy.Spider):
 
     # -- items ---------------------------------------------------------------------
 
+    @staticmethod
+    def requested_url(request_or_response) -> str:
+        """The URL the spider asked for, before any redirect."""
+        return (request_or_response.meta.get("redirect_urls") or [request_or_response.url])[0]
+
     def page(self, response, kind: str) -> dict:
-        redirects = response.meta.get("redirect_urls") or [response.url]
         return {
             "type": "page",
             "source": self.source.name,
             "kind": kind,
-            "url": redirects[0],
+            "url": self.requested_url(response),
             "final_url": response.url,
             "status": response.status,
             "headers": {
@@ -155,13 +173,22 @@ class NewsSpider(scrapy.Spider):
             "fetched_at": datetime.now(timezone.utc),
         }
 
-    def failure(self, url: str, reason: str, detail: str) -> dict:
-        return {"type": "failure", "source": self.source.name, "url": url, "reason": reason, "detail": detail}
+    def failure(self, url: str, reason: str, detail: str, raw: bytes | None = None) -> dict:
+        return {"type": "failure", "source": self.source.name, "url": url, "reason": reason, "detail": detail,
+                "raw": raw}
+
+    def unreadable(self, response, reason: str, detail: str) -> dict:
+        return self.failure(self.requested_url(response), reason, detail, raw=response.body)
 
     def on_error(self, failure):
-        error = failure.value
+        error, request = failure.value, failure.request
         self.crawler.stats.inc_value(f"wirehouse/failures/{type(error).__name__}")
-        yield self.failure(failure.request.url, failure_reason(error), str(error) or repr(error))
+        maxsize = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        reason = failure_reason(error).replace("DOWNLOAD_MAXSIZE", f"{maxsize / 2**20:g} MiB")
+        tries = request.meta.get("retry_times", 0) + 1
+        detail = f"{tries} tries; last: {error or repr(error)}" if tries > 1 else str(error) or repr(error)
+        # A redirect's failure belongs to the URL the spider asked for, as a stored page would.
+        yield self.failure(self.requested_url(request), reason, detail)
 
 
 _REASONS = {  # Scrapy's download errors, and Twisted's where Scrapy passes them through
@@ -174,12 +201,26 @@ _REASONS = {  # Scrapy's download errors, and Twisted's where Scrapy passes them
     "TCPTimedOutError": "timed out",
     "ResponseDataLossError": "response cut short",
     "DownloadFailedError": "download failed",
-    "DownloadCancelledError": "download cancelled (too large?)",
+    # Scrapy's HTTP/1.1 handler cancels a body only when it grows past DOWNLOAD_MAXSIZE.
+    "DownloadCancelledError": "too large: cut off at DOWNLOAD_MAXSIZE",
     "UnsupportedURLSchemeError": "unsupported URL scheme",
 }
+_MESSAGES = (  # what IgnoreRequest and failed downloads say, by the words of their message
+    (middlewares.BLOCKED_PRIVATE, middlewares.BLOCKED_PRIVATE),
+    (middlewares.REDIRECT_LOOP, middlewares.REDIRECT_LOOP),
+    (middlewares.REDIRECT_OFFSITE, middlewares.REDIRECT_OFFSITE),
+    ("robots.txt", "forbidden by robots.txt"),
+    ("larger than download max size", "too large: announced over DOWNLOAD_MAXSIZE"),
+    ("exceeded DOWNLOAD_MAXSIZE", "too large: decompressed over DOWNLOAD_MAXSIZE"),
+    ("ConnectionLost", "connection lost"),  # inside DownloadFailedError, the way Scrapy 2.19 wraps it
+    ("ConnectionDone", "connection closed"),
+    ("max redirections reached", "too many redirects"),
+)
 
 
 def failure_reason(error: BaseException) -> str:
-    if "robots.txt" in str(error):
-        return "forbidden by robots.txt"
+    message = str(error)
+    for words, reason in _MESSAGES:
+        if words in message:
+            return reason
     return _REASONS.get(type(error).__name__, f"fetch failed: {type(error).__name__}")
