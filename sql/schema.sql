@@ -226,31 +226,36 @@ CREATE VIEW ops.run_accounting AS
     r.interval_end,
     r.dag_run_id,
     r.status,
-    COALESCE(p.pages, (0)::bigint) AS pages,
-    COALESCE(o.new, (0)::bigint) AS new,
-    COALESCE(o.version, (0)::bigint) AS versions,
-    COALESCE(o.unchanged, (0)::bigint) AS unchanged,
-    COALESCE(o.copy, (0)::bigint) AS copies,
-    COALESCE(o.not_article, (0)::bigint) AS not_articles,
-    COALESCE(o.rejected, (0)::bigint) AS rejected,
-    (COALESCE(p.pages, (0)::bigint) - COALESCE(o.decided, (0)::bigint)) AS undecided,
-    COALESCE(f.fetch_failures, (0)::bigint) AS fetch_failures
-   FROM (((ops.runs r
-     LEFT JOIN LATERAL ( SELECT count(*) AS pages
-           FROM raw.pages
-          WHERE (pages.run_id = r.run_id)) p ON (true))
-     LEFT JOIN LATERAL ( SELECT count(*) AS decided,
-            count(*) FILTER (WHERE (page_outcomes.outcome = 'new'::text)) AS new,
-            count(*) FILTER (WHERE (page_outcomes.outcome = 'version'::text)) AS version,
-            count(*) FILTER (WHERE (page_outcomes.outcome = 'unchanged'::text)) AS unchanged,
-            count(*) FILTER (WHERE (page_outcomes.outcome = 'copy'::text)) AS copy,
-            count(*) FILTER (WHERE (page_outcomes.outcome = 'not_article'::text)) AS not_article,
-            count(*) FILTER (WHERE (page_outcomes.outcome = 'rejected'::text)) AS rejected
-           FROM ops.page_outcomes
-          WHERE (page_outcomes.run_id = r.run_id)) o ON (true))
-     LEFT JOIN LATERAL ( SELECT count(*) AS fetch_failures
-           FROM ops.rejects
-          WHERE ((rejects.run_id = r.run_id) AND (rejects.stage = 'fetch'::text))) f ON (true))
+    p.pages,
+    p.new,
+    p.versions,
+    p.unchanged,
+    p.copies,
+    p.not_articles,
+    p.rejected,
+    p.undecided,
+    f.fetch_failures,
+    f.unanswered,
+    (p.pages + f.unanswered) AS requests,
+    (p.pages = (((((p.new + p.versions) + p.unchanged) + p.copies) + p.not_articles) + p.rejected)) AS balanced
+   FROM ((ops.runs r
+     CROSS JOIN LATERAL ( SELECT count(*) AS pages,
+            count(*) FILTER (WHERE (o.outcome = 'new'::text)) AS new,
+            count(*) FILTER (WHERE (o.outcome = 'version'::text)) AS versions,
+            count(*) FILTER (WHERE (o.outcome = 'unchanged'::text)) AS unchanged,
+            count(*) FILTER (WHERE (o.outcome = 'copy'::text)) AS copies,
+            count(*) FILTER (WHERE (o.outcome = 'not_article'::text)) AS not_articles,
+            count(*) FILTER (WHERE (o.outcome = 'rejected'::text)) AS rejected,
+            count(*) FILTER (WHERE (o.page_id IS NULL)) AS undecided
+           FROM (raw.pages pg
+             LEFT JOIN ops.page_outcomes o ON ((o.page_id = pg.page_id)))
+          WHERE (pg.run_id = r.run_id)) p)
+     CROSS JOIN LATERAL ( SELECT count(*) AS fetch_failures,
+            count(*) FILTER (WHERE (NOT (EXISTS ( SELECT 1
+                   FROM raw.pages pg
+                  WHERE ((pg.run_id = r.run_id) AND (pg.url = j.url)))))) AS unanswered
+           FROM ops.rejects j
+          WHERE ((j.run_id = r.run_id) AND (j.stage = 'fetch'::text))) f)
   WHERE (r.task = 'fetch'::text);
 
 ALTER TABLE ops.runs ALTER COLUMN run_id ADD GENERATED ALWAYS AS IDENTITY (

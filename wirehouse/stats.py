@@ -12,13 +12,14 @@ def print_stats(limit: int = 20) -> int:
         for table in TABLES:
             print(f"{table:28} {conn.execute(f'select count(*) from {table}').fetchone()[0]:>10}")
         rows = conn.execute(
-            "select run_id, source, interval_start, pages, new, versions, unchanged, copies, not_articles,"
-            " rejected, undecided, fetch_failures from ops.run_accounting order by run_id desc limit %s",
+            "select run_id, source, interval_start, status, pages, new, versions, unchanged, copies, not_articles,"
+            " rejected, undecided, unanswered, balanced from ops.run_accounting order by run_id desc limit %s",
             (limit,)).fetchall()
-    print("\nfetch runs (pages = new + versions + unchanged + copies + not articles + rejected + undecided)")
-    print(f"{'run':>6} {'source':16} {'interval start':25} {'pages':>6} {'new':>5} {'vers':>5} {'same':>5}"
-          f" {'copy':>5} {'non':>5} {'rej':>5} {'undec':>5} {'netfail':>7}")
-    for run_id, source, start, *counts in rows:
-        print(f"{run_id:>6} {source:16} {start.isoformat():25} " + " ".join(
-            f"{n:>{w}}" for n, w in zip(counts, (6, 5, 5, 5, 5, 5, 5, 5, 7))))
+    print("\nfetch runs: pages = new + versions + unchanged + copies + not articles + rejected (+ undecided);"
+          " requests = pages + unanswered")
+    print(f"{'run':>6} {'source':16} {'interval start':25} {'status':7} {'pages':>6} {'new':>5} {'vers':>5}"
+          f" {'same':>5} {'copy':>5} {'non':>5} {'rej':>5} {'undec':>5} {'unans':>5}  balanced")
+    for run_id, source, start, status, *counts, balanced in rows:
+        print(f"{run_id:>6} {source:16} {start.isoformat():25} {status:7} " + " ".join(
+            f"{n:>{w}}" for n, w in zip(counts, (6, 5, 5, 5, 5, 5, 5, 5, 5))) + f"  {'yes' if balanced else 'NO'}")
     return 0
