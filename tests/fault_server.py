@@ -33,6 +33,7 @@ FAULT_PAGES = {
     "truncated.html": "Content-Length larger than the body",
     "loop.html": "redirect loop between two URLs",
     "offsite.html": "redirect to another host",
+    "refresh.html": "a <meta http-equiv=refresh> to itself",
     "moved.html": "redirect to ok.html, which is also listed (a duplicate redirect target)",
     "huge.html": "a 2 GiB body announced by Content-Length",
     "endless.html": "a body streamed without Content-Length, up to 2 GiB",
@@ -314,6 +315,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self.redirect(site.url("news/loop-b.html"))
         if name == "loop-b.html":
             return self.redirect(site.url("news/loop.html"))
+        if name == "refresh.html":
+            return self.send(200, b'<html><head><meta http-equiv="refresh" content="0; url=/news/refresh.html">'
+                                  b"</head><body></body></html>")
         if name == "offsite.html":
             return self.redirect("http://elsewhere.invalid/news/ok.html")
         if name == "moved.html":

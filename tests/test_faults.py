@@ -125,6 +125,7 @@ def test_fetch_failures_have_a_clear_reason(crawl):
         "news/truncated.html": "response cut short",
         "news/loop.html": "redirect loop",
         "news/offsite.html": "redirect to another host",
+        "news/refresh.html": "redirect loop",
         "news/huge.html": "too large: announced over 16 MiB",
         "news/endless.html": "too large: cut off at 16 MiB",
         "news/bomb.html": "too large: decompressed over 16 MiB",
