@@ -143,7 +143,7 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
 # -- authors -----------------------------------------------------------------
 
 _NOT_A_PERSON = re.compile(
-    r"view (?:more|all) posts|^admin(?:istrator)?$|https?://|www\.|@|\d|[*:=<>{}\[\]|/\\]|"
+    r"view (?:more|all) posts|learn more|read more|view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|\d|[*:=<>{}\[\]|/\\]|"
     r"^(?:the )?(?:reuters|associated press|ap|afp|agence france[- ]presse|press association|pa media|pa|upi|dpa|"
     r"ani|pti|ians|bloomberg)$|^(?:by|author|authors|posted|written|name|anonymous|guest|unknown|none|null)$",
     re.I,
@@ -153,7 +153,7 @@ _COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bure
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|text|words|story|article|reviewed|reported|edited|published)\s+)?by[:\s]+|"
     r"^\s*(?:authors?|written by|posted by|reviewed by)\s*:?\s*(?=[A-Z])", re.I)
-_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|\n|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)).*$", re.I | re.S)
+_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|\n|\s[-–—]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)).*$", re.I | re.S)
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
 _TRAILING_DATE = re.compile(
     r"(?:\s+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -161,23 +161,47 @@ _TRAILING_DATE = re.compile(
     r"sat(?:urday)?|sun(?:day)?)\.?(?:\s+\d.*)?)+$", re.I)
 
 
-def clean_authors(names: list[str], sites: set[str], hosts: set[str] = frozenset()) -> list[str]:
-    """People and bylined teams only: no site names, boilerplate, URLs, dates or sentences; no duplicates.
+# A role or a share button after the name: "Jane Doe Contributing Writer", "Jane Doe Facebook Tweet Pin"
+_ROLE_WORDS = {
+    "writer", "writers", "editor", "reporter", "coordinator", "correspondent", "contributor", "manager", "director",
+    "producer", "columnist", "journalist", "analyst", "strategist", "specialist", "photographer", "expert",
+    "gardener", "astrologer", "dietitian", "senior", "staff", "contributing", "content", "marketing", "managing",
+    "associate", "chief", "deputy", "executive", "tech", "technology", "health", "news", "lead", "freelance",
+    "guest", "digital", "social", "editorial", "facebook", "tweet", "twitter", "pin", "pinterest", "share",
+    "email", "linkedin", "instagram",
+}
 
-    ``sites`` are the names the page declares for itself (og:site_name, publisher);
-    ``hosts`` the domain's labels, which only rule out a one-word name ("Acme" on acme.com),
-    since personal sites are often named after their author.
+
+def _without_role(name: str) -> str:
+    """"Jane Doe Contributing Writer" → "Jane Doe"; a team's name ("Great Day Editorial Team") stays whole."""
+    words = name.split()
+    if len(words) < 4 or words[-1].casefold() in {"team", "staff", "newsroom", "desk", "bureau"}:
+        return name
+    for i, word in enumerate(words[2:], start=2):
+        if word.casefold().strip(".,") in _ROLE_WORDS:
+            return " ".join(words[:i]).split(",")[0]
+    return name
+
+
+def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[str] = frozenset()) -> list[str]:
+    """People and bylined teams only: no boilerplate, URLs, dates or sentences; no duplicates.
+
+    ``sites`` are the names the page declares for itself (og:site_name, publisher)
+    and ``hosts`` the domain's labels: a name equal to one of them is dropped.
+    Callers pass them only for guessed names; a name the page itself declares as the
+    author (JSON-LD, meta, a byline) is kept even when it names the outlet
+    ("Escalon", "Resy Staff"), since that is what the page says.
     """
     people: list[str] = []
     for name in names:
         name = " ".join(unescape(name).split())
         name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-")
-        name = _TRAILING_DATE.sub("", name).strip(" ,;:-")
+        name = _without_role(_TRAILING_DATE.sub("", name).strip(" ,;:-"))
         words = name.split()
         if not 1 <= len(words) <= 5 or len(name) > 60 or _NOT_A_PERSON.search(name) or _TRAILING_DATE.fullmatch(" " + name):
             continue
         key = _squash(name)
-        if key in sites or (len(words) == 1 and key in hosts) or _squash(_COLLECTIVE.sub("", name)) in sites | {""}:
+        if key in sites or key in hosts or _squash(_COLLECTIVE.sub("", name)) in sites | hosts | {""}:
             continue
         if len(words) > 1 and any(w[0].islower() for w in words if w.isalpha() and len(w) > 3):
             continue  # a phrase, not a name ("view the archive"); one-word handles may be lower case
@@ -190,15 +214,55 @@ def _split_names(value: str) -> list[str]:
     return [n for n in re.split(r"\s*(?:,|;|\band\b|&)\s*", _BYLINE_PREFIX.sub("", value)) if n]
 
 
+def _names_in(texts: list[str]) -> list[str]:
+    return [n for text in texts for n in _split_names(_BYLINE_CUT.sub("", " ".join(text.split())))]
+
+
+# Links to an author's page: /author/jane-doe, /authors/…, /writers/…, /people/…, ?author=…
+_AUTHOR_HREF = re.compile(
+    r"/(?:author|authors|writer|writers|contributor|contributors|people|profiles?|producers|journalists?|staff|by)/"
+    r"[^/?#]+/?(?:[?#].*)?$|[?&]_?author=", re.I)
+_BY_TEXT = re.compile(r"^\s*(?:(?:written|posted|reported|words|story|text)\s+)?by\s*:?\s+(?=\S)", re.I)
+_NOT_BYLINE = "ancestor-or-self::*[self::nav or self::footer or self::aside or self::script or self::style or self::form]"
+
+
+def _is_name_like(name: str) -> bool:
+    """A guessed byline must look like a name: 1-5 words, the first one capitalised."""
+    words = name.split()
+    return 1 <= len(words) <= 5 and words[0][:1].isupper()
+
+
 def visible_byline(tree: HtmlElement) -> list[str]:
+    """Names from the page's visible byline, trying the most explicit markup first:
+    rel/itemprop=author; a short "By Jane Doe" line; a link to an author page on
+    the same site; elements whose class says byline or author."""
+    explicit = tree.xpath('//*[@rel="author" or @itemprop="author"][not(self::meta or self::link or self::script)]'
+                          f'[not({_NOT_BYLINE})]')
+    for node in explicit[:5]:
+        inner = node.xpath('.//*[@itemprop="name"]')
+        names = _names_in([_visible_text(t) for t in inner] or [_visible_text(node)])
+        if names:
+            return names
+    for node in tree.xpath("//body//*[self::p or self::span or self::div or self::h3 or self::h4 or self::li or self::address]"
+                           f"[not({_NOT_BYLINE})]"):
+        text = _visible_text(node)
+        if len(text) <= 80 and _BY_TEXT.match(text):
+            names = [n for n in _names_in([_BY_TEXT.sub("", text)]) if _is_name_like(n)]
+            if names:
+                return names
+    for link in tree.xpath(f"//a[@href][not({_NOT_BYLINE})]"):
+        href = link.get("href", "")
+        if _AUTHOR_HREF.search(href) and not urlsplit(href).netloc:  # a site's own author page, not a social profile
+            names = [n for n in _names_in([_visible_text(link)]) if _is_name_like(n)]
+            if names:
+                return names
     nodes = tree.xpath(
-        '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") or contains(@class, "author-name")'
-        ' or contains(@class, "author")][not(self::meta or self::link or self::script or self::body or self::html)]'
+        '//*[contains(@class, "byline") or contains(@class, "author-name") or contains(@class, "author")]'
+        f'[not(self::meta or self::link or self::script or self::body or self::html)][not({_NOT_BYLINE})]'
     )
     for node in nodes[:5]:
-        inner = node.xpath('.//*[@itemprop="name" or @rel="author" or contains(@class, "name")]')
-        texts = [_visible_text(t) for t in inner] or [_visible_text(node)]
-        names = [n for text in texts for n in _split_names(_BYLINE_CUT.sub("", " ".join(text.split())))]
+        inner = node.xpath('.//*[@rel="author" or contains(@class, "name")]')
+        names = [n for n in _names_in([_visible_text(t) for t in inner] or [_visible_text(node)]) if _is_name_like(n)]
         if names:
             return names
     return []
@@ -206,21 +270,30 @@ def visible_byline(tree: HtmlElement) -> list[str]:
 
 def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
                  fallback: str | None, url: str | None = None) -> tuple[list[str], str | None]:
-    """The article's authors and where they came from: json-ld, meta, byline or trafilatura."""
-    declared = site_names(meta, ld, None)
+    """The article's authors and where they came from: json-ld, meta, byline or trafilatura.
+
+    A name the page declares (JSON-LD, meta, byline) is kept even when it is the
+    outlet's own ("Escalon", "Resy Staff"), but a person named by a later source
+    wins over it; trafilatura's guess is never taken when it is just the site's name."""
+    sites = site_names(meta, ld, url)
     meta_names = [v for k, v in meta.items() if k in {"author", "article:author", "dc.creator", "sailthru.author",
                                                        "parsely-author", "byl"}]
-    candidates = [
-        (ld.authors if ld else [], "json-ld"),
-        ([n for v in meta_names for n in _split_names(v)], "meta"),
-        (visible_byline(tree), "byline"),
-        (_split_names(fallback) if fallback else [], "trafilatura"),
-    ]
-    hosts = {_squash(h) for h in host_labels(url)}
-    for names, source in candidates:
-        people = clean_authors(names, declared, hosts)
-        if people:
+    outlet: tuple[list[str], str | None] = ([], None)
+    for names, source in [(ld.authors if ld else [], "json-ld"),
+                          ([n for v in meta_names for n in _split_names(v)], "meta"),
+                          (visible_byline(tree), "byline")]:
+        people = clean_authors(names)
+        if people and all(_squash(_COLLECTIVE.sub("", p)) in sites for p in people):
+            outlet = outlet if outlet[0] else (people, source)
+        elif people:
             return people, source
+    if outlet[0]:
+        return outlet
+    if fallback:
+        people = clean_authors(_split_names(fallback), site_names(meta, ld, None),
+                               {_squash(h) for h in host_labels(url)})
+        if people:
+            return people, "trafilatura"
     return [], None
 
 

@@ -89,20 +89,23 @@ def unescape(value: str) -> str:
     return value
 
 
-def _person_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
-    """Names of the people in a schema.org author value; organisations are skipped."""
+def _author_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Names in a schema.org author value: people first, then organisations (a site may
+    name itself the author; the caller prefers a person when the page names one)."""
     values = value if isinstance(value, list) else [value]
-    names: list[str] = []
+    people: list[str] = []
+    organisations: list[str] = []
     for item in values:
         if isinstance(item, dict) and set(item) <= {"@id"} and item.get("@id") in by_id:
             item = by_id[item["@id"]]
         if isinstance(item, str):
-            names.extend(part for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", unescape(item)) if part)
-        elif isinstance(item, dict) and not (_types(item) & {"organization", "newsmediaorganization"}):
+            people.extend(part for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", unescape(item)) if part)
+        elif isinstance(item, dict):
             name = _text(item.get("name"))
             if name:
-                names.append(name)
-    return names
+                is_org = bool(_types(item) & {"organization", "newsmediaorganization"})
+                (organisations if is_org else people).append(name)
+    return people or organisations
 
 
 def read_json_ld(tree: HtmlElement) -> JsonLdArticle | None:
@@ -115,7 +118,7 @@ def read_json_ld(tree: HtmlElement) -> JsonLdArticle | None:
     entity = article.get("mainEntityOfPage")
     return JsonLdArticle(
         headline=_text(article.get("headline")) or _text(article.get("name")),
-        authors=_person_names(article.get("author", []), by_id),
+        authors=_author_names(article.get("author", []), by_id),
         published=_text(article.get("datePublished")) or _text(article.get("dateCreated")),
         modified=_text(article.get("dateModified")),
         language=_text(article.get("inLanguage")),

@@ -206,8 +206,8 @@ def newsmax() -> SeedPage:
 <section class="community">{p(footer[15:19])}</section></div>
 <footer>{p(footer[19:])}</footer></body></html>"""
     return SeedPage(html, "https://www.newsmax.com/newsfront/ukraine-russia-kherson/2022/11/11/id/1095465/",
-                    gold, boilerplate, title, [], datetime(2022, 11, 12, 0, 29, tzinfo=timezone.utc), "en",
-                    {"title": "json-ld", "published": "json-ld", "language": "html-lang"})
+                    gold, boilerplate, title, ["Newsmax Staff"], datetime(2022, 11, 12, 0, 29, tzinfo=timezone.utc), "en",
+                    {"title": "json-ld", "authors": "json-ld", "published": "json-ld", "language": "html-lang"})
 
 
 def huffpost() -> SeedPage:
