@@ -92,10 +92,25 @@ def cmd_psql(args) -> int:
         psql = str(bundled) if bundled.exists() else psql
     except ImportError:
         pass
+    url, env = without_password(database_url())
     if psql is None:
-        print("psql not found; connect any client to: " + database_url(), file=sys.stderr)
+        print(f"psql not found; connect any client to: {url} (the password is in WIREHOUSE_DATABASE_URL)",
+              file=sys.stderr)
         return 1
-    os.execv(psql, [psql, database_url(), *args.psql_args])
+    # The password goes to psql through its environment, never its command line (which `ps` shows).
+    os.execve(psql, [psql, url, *args.psql_args], env)
+
+
+def without_password(url: str) -> tuple[str, dict[str, str]]:
+    """url without its password, and an environment that passes the password to libpq as PGPASSWORD."""
+    import psycopg
+
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    env = dict(os.environ)
+    password = info.pop("password", None)
+    if password:
+        env["PGPASSWORD"] = password
+    return psycopg.conninfo.make_conninfo(**info), env
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     psql.add_argument("psql_args", nargs=argparse.REMAINDER)
     psql.set_defaults(func=cmd_psql)
 
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "psql":  # everything after `psql` is psql's, options too (`wirehouse psql -c '...'`)
+        args.psql_args = [*extra, *args.psql_args]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
     except SourcesError as exc:

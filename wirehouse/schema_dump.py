@@ -48,7 +48,7 @@ def main() -> int:
     server = with_database(embedded_url(PROJECT_ROOT / ".wirehouse" / "test-pg"), "postgres")
     name = f"wh_schema_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'create database "{name}"')
+        conn.execute(psycopg.sql.SQL("create database {}").format(psycopg.sql.Identifier(name)))
     try:
         url = with_database(server, name)
         with psycopg.connect(url, autocommit=True) as conn:
@@ -56,7 +56,7 @@ def main() -> int:
         (PROJECT_ROOT / "sql" / "schema.sql").write_text(dump_schema(url))
     finally:
         with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'drop database "{name}" with (force)')
+            conn.execute(psycopg.sql.SQL("drop database {} with (force)").format(psycopg.sql.Identifier(name)))
     print("wrote sql/schema.sql")
     return 0
 
