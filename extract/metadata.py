@@ -27,10 +27,14 @@ def _squash(value: str | None) -> str:
     return re.sub(r"\W+", "", (value or "").casefold())
 
 
+_NOT_A_NAME_LABEL = {"www", "com", "org", "net", "edu", "gov", "co", "uk", "blog", "news", "www2", "m", "amp"}
+
+
 def host_labels(url: str | None) -> set[str]:
-    """"www.example-times.co.uk" → {"example-times.co.uk", "example-times"}."""
+    """"blog.example-times.co.uk" → {"blog.example-times.co.uk", "example-times"}: the host and its name-like labels."""
     host = re.sub(r"^www\d?\.", "", urlsplit(url).hostname or "") if url else ""
-    return {host, host.split(".")[0]} - {""}
+    labels = {label for label in host.split(".")[:-1] if label not in _NOT_A_NAME_LABEL and len(label) > 1}
+    return ({host} | labels) - {""}
 
 
 def site_names(meta: dict[str, str], ld: JsonLdArticle | None, url: str | None) -> set[str]:
@@ -58,11 +62,21 @@ def strip_site_suffix(title: str, sites: set[str], headings: list[str]) -> str:
         part = _rejoin(title, parts[i:j])
         if _squash(part) in heading_keys:
             return part
-    while len(parts) > 1 and _squash(parts[-1]) in sites | {""}:
+    while len(parts) > 1 and _names_site(parts[-1], sites):
         parts.pop()
-    while len(parts) > 1 and _squash(parts[0]) in sites | {""}:
+    while len(parts) > 1 and _names_site(parts[0], sites):
         parts.pop(0)
     return _rejoin(title, parts)
+
+
+def _names_site(part: str, sites: set[str]) -> bool:
+    """"Newegg.com", "UC Davis Children's Hospital" on health.ucdavis.edu, "DianaHR" on getdianahr.com."""
+    key = _squash(part)
+    if key in sites | {""}:
+        return True
+    if len(part.split()) > 5 or len(key) < 4:
+        return False
+    return any(len(site) >= 4 and (key.startswith(site) or site.endswith(key)) for site in sites)
 
 
 def _rejoin(title: str, parts: list[str]) -> str:
@@ -76,10 +90,34 @@ def _visible_text(element: HtmlElement) -> str:
     return " ".join(" ".join(element.itertext()).split())
 
 
+_MOJIBAKE = re.compile("[ÂÃâ][\x80-\xbf]")
+_LEADING_DATE = re.compile(
+    r"^(?:\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})\s+(?=\S)", re.I)
+_TRAILING_POSTED = re.compile(r"\s+(?:posted|published|updated)\s+on\s.*$", re.I)
+
+
+def _repair_mojibake(value: str) -> str:
+    """UTF-8 read as Latin-1 somewhere upstream ("Investorâ\x80\x99s" → "Investor’s")."""
+    if not _MOJIBAKE.search(value):
+        return value
+    for encoding in ("latin-1", "cp1252"):
+        try:
+            return value.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+    return value
+
+
+# A section label before the headline ("Blog: …") or a bare host name ("example.com Headline").
+_LEADING_LABEL = re.compile(r"^(?:(?:blog|news|article|post)\s*:\s+|[a-z0-9-]+\.(?:com|org|net|io|dev|co)\s+(?=[A-Z]))", re.I)
+
+
 def _clean_title(value: str) -> str:
-    """Markdown and quote marks some CMSs leave around a headline ("## Title", '"Title"', "*Title*")."""
-    value = " ".join(unescape(value).split())
+    """Markdown and quote marks some CMSs leave around a headline ("## Title", '"Title"', "*Title*"),
+    a date glued before it or a "Posted on …" line after it."""
+    value = _repair_mojibake(" ".join(unescape(value).split()))
     value = re.sub(r"^#{1,6}\s+", "", value)
+    value = _TRAILING_POSTED.sub("", _LEADING_LABEL.sub("", _LEADING_DATE.sub("", value)))
     for left, right in ('""', "“”", "**", "__"):
         if len(value) > 2 and value[0] == left and value[-1] == right and value.count(left) + value.count(right) == 2:
             value = value[1:-1].strip()
@@ -123,7 +161,7 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
     titles = [v for v, _ in declared]
     h1s = []
     for element in tree.iter("h1"):
-        text = _clean_title(_visible_text(element))
+        text = _headline_part(strip_site_suffix(_clean_title(_visible_text(element)), sites, []), _PIPE)
         if text and len(text.split()) <= MAX_HEADLINE_WORDS and _squash(text) not in sites and text not in h1s:
             h1s.append(text)
         if len(h1s) == 5:
@@ -133,11 +171,27 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
         scored = [(_agreement(h, titles), -i, h) for i, h in enumerate(h1s)]
         score, _, best = max(scored)
         if score >= 0.5 or (len(h1s) == 1 and (len(best.split()) > 1 or score > 0)):
-            origin = next((o for v, o in declared if _squash(strip_site_suffix(v, sites, headings)) == _squash(best)), "h1")
+            same = [(_headline_part(strip_site_suffix(v, sites, headings), _PIPE), o) for v, o in declared]
+            value, origin = next(((v, o) for v, o in same if _squash(v) == _squash(best)), (best, "h1"))
+            if best.isupper() and same:  # an all-caps <h1> is styling: the declared title has the real case
+                value, origin = max(same, key=lambda pair: _agreement(best, [pair[0]]))
+                return value, origin
             return best, origin
     for value, origin in declared:
-        return strip_site_suffix(value, sites, headings), origin
+        return _headline_part(strip_site_suffix(value, sites, headings), _PART_SEPARATOR), origin
     return None, None
+
+
+_PART_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
+_PIPE = re.compile(r"\s+\|\s+")
+
+
+def _headline_part(title: str, separator: re.Pattern) -> str:
+    """"Headline | Section" or, in a declared title with no <h1> to agree with, "Headline – a
+    tagline": the first part is the headline when it is a phrase of its own (three words or more).
+    A visible <h1> is only split at a bar: its dashes are usually part of the headline."""
+    first = separator.split(title, maxsplit=1)[0]
+    return first if first != title and len(first.split()) >= 3 else title
 
 
 # -- authors -----------------------------------------------------------------
