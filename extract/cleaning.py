@@ -62,6 +62,22 @@ _BOILERPLATE_LINES = [re.compile(p, re.I) for p in (
     r"\((?:photo|image|picture|pictured|credit|video)s?\s*:[^()]*\)\s*$",
     r"\([^()]*\b(?:getty images|afp|reuters|ap photo|press association|shutterstock|epa|alamy)\b[^()]*\)\s*$",
     r"^(?:photo|image|credit|picture)s?\s*:",
+    # reader prompts
+    r"^did you (?:make|try) (?:this|one of (?:my|our)) recipes?",
+    r"(?:receive|get) notifications about new posts",
+    r"get updates from this writer",
+    r"funded by readers like you",
+    r"^fill (?:out|in) the form\b",
+)]
+
+# Affiliate and advertising disclosures run long: checked on lines up to DISCLOSURE_LINE_WORDS words.
+DISCLOSURE_LINE_WORDS = 80
+_DISCLOSURE_LINES = [re.compile(p, re.I) for p in (
+    r"qualifying purchases",
+    r"\b(?:may|might|will|we|i) (?:earn|receive|get) (?:a )?(?:small |tiny )?(?:affiliate )?commissions?\b",
+    r"supported by (?:the )?commissions",
+    r"chosen independently by our editors",
+    r"^(?:advertiser |affiliate |editorial )?disclosure\s*:",
 )]
 
 # Widgets, headings and navigation: checked on lines up to SHORT_LINE_WORDS words.
@@ -87,6 +103,20 @@ _WIDGET_LINES = [re.compile(p, re.I) for p in (
     r"^(?:share|share this(?: article| story)?|tweet|email|print|top|back to top|view|watch tv live|watch live|"
     r"advertisement|newsfront|menu|search|close|x)$",
     r"^(?:tags?|topics?|filed under|categories)\s*:",
+    r"^(?:home|blog|tags|subscribe(?: to us| now)?|register|log ?in|sign ?in|sign up|privacy policy|cookie policy|"
+    r"terms of (?:use|service)|copyright|advertiser disclosure|advertising policy|editorial policy|blog index|"
+    r"pin (?:it )?for later|jump to (?:the )?(?:list|recipe)|view on amazon|see (?:packages|price|deals?|details)|"
+    r"why (?:you can )?trust us\??)$",
+    r"^back to (?:all )?(?:blogs?|posts?|articles?|news|home)\b",
+    r"^(?:next|previous|prev) (?:article|post|story)\b",
+    r"^(?:written|posted|reviewed|edited) by\b",
+    r"^(?:sign up for|subscribe to) (?:our|the)\b",
+    r"^follow us\b",
+    r"^browse related\b",
+    r"^advertisement\b",
+    r"^(?:book|request|schedule|get) (?:a |your )?(?:free )?(?:demo|quote|consultation)$",
+    r"^get started(?: today| now| for free)?$",
+    r"^\d+\s*min(?:ute)?s? read$",
     r"^by\s+[^.]{0,60}\|",  # "By Jane Doe | Friday, 11 November 2022"
     r"^(?:[\w-]+\.)+(?:com|org|net|co\.uk|co|news|info)$",  # a bare domain
     # a lower-case keyword list, "ukraine, russia, kherson" (case-sensitive: capitalised lists are headings)
@@ -102,6 +132,9 @@ _DATE_WORDS = re.compile(
 )
 
 
+_LIST_MARKER = re.compile(r"^(?:[-–*•·]|\d{1,2}[.)])\s+")
+
+
 def trim_line(line: str) -> str:
     """Cut inline teasers and truncation markers off the end of a paragraph."""
     line = _INLINE_TEASER.sub("", line)
@@ -114,8 +147,11 @@ def is_boilerplate(line: str, extra: Sequence[re.Pattern[str]] = ()) -> bool:
         return True
     if not _HAS_LETTER.search(_DATE_WORDS.sub("", line)):  # numbers, dates, symbols only
         return True
+    line = _LIST_MARKER.sub("", line)
     words = len(WORD.findall(line))
     if words <= SHORT_LINE_WORDS and any(p.search(line) for p in _WIDGET_LINES):
+        return True
+    if words <= DISCLOSURE_LINE_WORDS and any(p.search(line) for p in _DISCLOSURE_LINES):
         return True
     return words <= LONG_LINE_WORDS and any(p.search(line) for p in _BOILERPLATE_LINES)
 

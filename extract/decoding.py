@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 
+import charset_normalizer
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -39,13 +41,34 @@ def _is_utf8_with_non_ascii(data: bytes) -> bool:
     return True
 
 
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _detected(data: bytes) -> str:
+    """The charset that fits bytes nobody labelled right (charset_normalizer, trafilatura's own detector)."""
+    match = charset_normalizer.from_bytes(data[:200_000]).best()
+    return _known(match.encoding) if match and match.encoding else "cp1252"
+
+
 def decode_html(data: bytes | str, encoding: str | None = None) -> str:
-    """Decode with ``encoding`` if given and known, else the meta charset, else UTF-8; never raises."""
+    """Decode with ``encoding`` if given and known, else the meta charset, else UTF-8; never raises.
+
+    A label that the bytes contradict is not trusted: bytes that are not UTF-8 under a
+    UTF-8 label (or under none) are decoded with the meta charset or a detected one, and
+    valid multi-byte UTF-8 under a Latin-1 label is read as UTF-8."""
     if isinstance(data, str):
         return data
     chosen = _known(encoding) or declared_charset(data) or "utf-8"
     if chosen in _SINGLE_BYTE and _is_utf8_with_non_ascii(data):
         chosen = "utf-8"  # a page saved as UTF-8 that still declares latin-1 would come out as mojibake ("â€™")
+    elif chosen == "utf-8" and not _decodes(data, "utf-8"):
+        meta = declared_charset(data)
+        chosen = meta if meta and meta != "utf-8" and _decodes(data, meta) else _detected(data)
     text = data.decode(chosen, errors="replace")
     return text.lstrip("\ufeff")
 

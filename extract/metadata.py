@@ -450,7 +450,7 @@ def pick_language(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | N
         code = _iso639_1(value)
         if code:
             return code, source
-    if len(text.split()) >= 20:
+    if len(text.split()) >= 20 or len(text) >= 60:  # 60 characters: scripts written without spaces
         code, _score = py3langid.classify(text)
         return code, "langid"
     code = _iso639_1(default)

@@ -307,6 +307,17 @@ def test_article_sentences_that_mention_boilerplate_words_survive():
     assert clean_text("\n".join(lines)) == "\n\n".join(lines)
 
 
+def test_disclosures_prompts_and_navigation_lines_are_dropped():
+    story = "The city council voted on Friday to rebuild the river port damaged by the autumn storms."
+    furniture = [
+        "Disclosure: As an affiliate, I earn from qualifying purchases. If you click a link and buy, I may receive "
+        "a commission at no additional cost to you, which keeps this site running.",
+        "- Back to blog", "Posted by David at December 16, 2025", "Written by Jane Doe", "Privacy Policy",
+        "- 11 min read", "Sign up for our newsletter", "Follow us on Facebook", "Book a demo", "Next article: Ports",
+    ]
+    assert clean_text("\n".join([furniture[0], story, *furniture[1:]])) == story
+
+
 def test_per_source_rules_and_duplicates():
     text = "First paragraph here.\nFirst paragraph here.\nSubscribe to Kherson Daily today\nLast paragraph."
     rules = CleaningRules(drop_lines=(r"^Subscribe to Kherson Daily",))

@@ -213,13 +213,15 @@ def article_text(crawl: Crawl, path: str) -> str:
     ("news/cp1251.html", "Городской совет в пятницу обсудил восстановление речного порта"),
     ("news/sjis.html", "市議会は金曜日、秋の嵐で被害を受けた河川港の再建について話し合った。"),
     ("news/utf8-labelled-latin1.html", "Le conseil régional s'est réuni vendredi"),
-    pytest.param("news/latin1-labelled-utf8.html", "Le conseil régional s'est réuni vendredi", marks=pytest.mark.xfail(
-        strict=True, reason="extract/decoding.py trusts a wrong 'charset=utf-8' header: U+FFFD for each é")),
-    pytest.param("news/cp1251-undeclared.html", "Городской совет", marks=pytest.mark.xfail(
-        strict=True, reason="no charset anywhere: extract/decoding.py assumes UTF-8 and finds binary")),
+    ("news/latin1-labelled-utf8.html", "Le conseil régional s'est réuni vendredi"),
+    ("news/cp1251-undeclared.html", "Городской совет"),
 ])
 def test_charsets_are_decoded(crawl, path, words):
     assert words in article_text(crawl, path)
+
+
+def test_text_without_spaces_gets_a_language(crawl):
+    assert crawl.query("select language from stage.articles where url = %s", crawl.url("news/sjis.html")) == [("ja",)]
 
 
 def test_a_healthy_source_is_not_held_up_by_a_faulty_one(crawl):
