@@ -7,6 +7,9 @@ and bytes) on 127.0.0.1 for a source added beside the replay's outlets by `sourc
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import threading
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,13 +37,35 @@ def ingest_interval(interval: Interval, sources: list[str]) -> dict[str, dict]:
     return counters
 
 
+# The contract tables with generated ids replaced by the canonical URL they stand for, and without
+# the clock time a page was fetched at: what two runs of the same data must agree on, even when a
+# crash left a gap in a sequence or a rerun fetched the pages again.
+STORY = "(select min(b.canonical_url) from warehouse.articles b where b.story_id = {}.story_id)"
+NATURAL = {
+    "warehouse.articles": "select a.source, a.canonical_url, a.title, a.authors, a.published_at, a.modified_at,"
+                          " a.language, a.description, a.text, a.word_count, a.content_hash, a.first_seen_at,"
+                          f" a.last_seen_at, a.version_count, {STORY.format('a')}, a.provenance, a.search"
+                          " from warehouse.articles a",
+    "warehouse.article_urls": "select u.url, u.canonical_url, a.canonical_url, u.source, u.first_seen_at,"
+                              " u.last_seen_at from warehouse.article_urls u join warehouse.articles a using (article_id)",
+    "warehouse.article_copies": "select c.url, c.canonical_url, c.source, a.canonical_url, c.kind, c.similarity, c.title,"
+                                " c.published_at, c.first_seen_at, c.last_seen_at"
+                                " from warehouse.article_copies c join warehouse.articles a using (article_id)",
+    "warehouse.article_versions": "select a.canonical_url, v.version_no, v.content_hash, v.title, v.text"
+                                  " from warehouse.article_versions v join warehouse.articles a using (article_id)",
+    "warehouse.stories": f"select {STORY.format('s')}, s.title, s.first_published_at, s.article_count, s.sources"
+                         " from warehouse.stories s",
+}
+assert NATURAL.keys() == CONTRACT.keys()
+
+
 def checksums(db: str) -> dict[str, tuple[int, str]]:
-    """Row count and an order-independent checksum of each contract table."""
+    """Row count and an order-independent checksum of each contract table (see NATURAL)."""
     result = {}
     with psycopg.connect(db) as conn:
-        for table, key in CONTRACT.items():
-            rows = conn.execute(f"select md5(t::text) from {table} t order by {key}").fetchall()
-            result[table] = (len(rows), hashlib.sha256("".join(r[0] for r in rows).encode()).hexdigest())
+        for table, query in NATURAL.items():
+            rows = sorted(r[0] for r in conn.execute(f"select md5(t::text) from ({query}) t"))
+            result[table] = (len(rows), hashlib.sha256("".join(rows).encode()).hexdigest())
     return result
 
 
@@ -94,3 +119,26 @@ def sources_with(tmp_path: Path, name: str, feeds: list[str], article_urls: list
     path = tmp_path / "sources.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
+
+
+def run_steps(steps: list[str], interval: Interval = REPLAY_DAY) -> None:
+    """`fetch:SOURCE`, `clean:SOURCE`, `dedup`, `load`, or `run:SOURCE,SOURCE` (all four stages)."""
+    for step in steps:
+        stage, _, arg = step.partition(":")
+        if stage == "run":
+            ingest_interval(interval, arg.split(","))
+        elif stage in ("fetch", "clean"):
+            getattr(pipeline, stage)(arg, interval)
+        else:
+            getattr(pipeline, stage)(interval)
+
+
+def stage_process(steps: list[str], env: dict[str, str], interval: Interval = REPLAY_DAY) -> subprocess.Popen:
+    """`python -m tests.stages` in a process group of its own (the crawl it starts is killed with it)."""
+    return subprocess.Popen([sys.executable, "-m", "tests.stages", interval.start.isoformat(),
+                             interval.end.isoformat(), *steps], env={**os.environ, **env}, cwd=PROJECT_ROOT,
+                            start_new_session=True)
+
+
+if __name__ == "__main__":
+    run_steps(sys.argv[3:], Interval(datetime.fromisoformat(sys.argv[1]), datetime.fromisoformat(sys.argv[2])))

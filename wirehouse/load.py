@@ -525,16 +525,20 @@ class Loader:
                 "insert into warehouse.article_copies (url, canonical_url, source, article_id, kind, similarity,"
                 " title, published_at, first_seen_at, last_seen_at) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                 " on conflict (url) do update set last_seen_at = greatest(warehouse.article_copies.last_seen_at,"
-                " excluded.last_seen_at)", list(b.copies.values()))
+                " excluded.last_seen_at), first_seen_at = least(warehouse.article_copies.first_seen_at,"
+                " excluded.first_seen_at)", list(b.copies.values()))
         if b.copy_signatures:
             cur.executemany("insert into dedup.copy_signatures (url, body_hash, anchors) values (%s, %s, %s)"
                             " on conflict (url) do nothing", list(b.copy_signatures.values()))
+        # first/last seen are the earliest and latest interval that saw it, whatever order intervals load in
         if b.copy_seen:
-            cur.execute("update warehouse.article_copies set last_seen_at = greatest(last_seen_at, %s)"
-                        " where url = any(%s)", (self.seen_at, sorted(b.copy_seen)))
+            cur.execute("update warehouse.article_copies set last_seen_at = greatest(last_seen_at, %s),"
+                        " first_seen_at = least(first_seen_at, %s) where url = any(%s)",
+                        (self.seen_at, self.seen_at, sorted(b.copy_seen)))
         if b.article_seen:
-            cur.execute("update warehouse.articles set last_seen_at = greatest(last_seen_at, %s)"
-                        " where article_id = any(%s)", (self.seen_at, sorted(b.article_seen)))
+            cur.execute("update warehouse.articles set last_seen_at = greatest(last_seen_at, %s),"
+                        " first_seen_at = least(first_seen_at, %s) where article_id = any(%s)",
+                        (self.seen_at, self.seen_at, sorted(b.article_seen)))
         if b.outcomes:
             with cur.copy("copy ops.page_outcomes (page_id, run_id, source, url, outcome, article_id, detail)"
                           " from stdin") as copy:

@@ -31,6 +31,7 @@ from wirehouse.urls import canonical_url
 log = logging.getLogger(__name__)
 FETCH_TIMEOUT_SECONDS = int(os.environ.get("WIREHOUSE_FETCH_TIMEOUT", "3300"))
 CLEAN_BATCH = 100  # pages held in memory at once by clean
+CLEAN_LOCK_KEY = 0x7768636C  # "whcl", with the source's hash: one clean of a source at a time
 
 
 # PostgreSQL text cannot hold NUL, and UTF-8 cannot encode a lone surrogate; both reach an
@@ -127,6 +128,9 @@ def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
         if fetch_run is None:
             raise RuntimeError(f"{source_name}: no successful fetch for {interval}; run fetch first")
         with connect() as work, work.transaction():
+            # two runs of one interval (a backfill racing the schedule) may clean the same fetch:
+            # one at a time, the second sees the first's decisions and skips those pages
+            work.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (CLEAN_LOCK_KEY, source_name))
             pages = work.cursor(name="pages_to_clean")
             pages.execute(
                 "select p.page_id, p.kind, p.url, p.final_url, p.status, p.headers, p.body, p.fetched_at"
@@ -140,7 +144,7 @@ def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
             first = next(batches, [])
             # extraction in worker processes, one batch ahead of the writes; a source that fits
             # in one batch is not worth starting them
-            with _extraction_pool(clean_workers() if len(first) == CLEAN_BATCH else 1) as pool:
+            with _extraction_pool(clean_workers() if len(first) == CLEAN_BATCH else 1, rules) as pool:
                 pending = None
                 for batch in itertools.chain([first] if first else [], batches):
                     ahead = batch, [pool.submit(_extract, page[6], page[3], rules, page[5].get("content-type"))
@@ -177,10 +181,19 @@ class _InProcess:
         pass
 
 
-def _extraction_pool(workers: int):
+# Extraction loads models, stoplists and date locales lazily, seconds of CPU the first time:
+# this page makes the task load them once, before the workers are forked, not once per worker.
+_WARM_UP_PAGE = ("<html><head><title>Warm-up</title></head><body><nav>Home | News</nav><main><h1>Warm-up</h1>"
+                 "<p>Published on 11 November 2022 by Staff Writer.</p><span class=\"date\">el 12 de noviembre</span>"
+                 + "<p>Short lines of text that say very little about anything.</p>" * 3
+                 + "</main></body></html>").encode()
+
+
+def _extraction_pool(workers: int, rules):
     if workers <= 1:
         return _InProcess()
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    _extract(_WARM_UP_PAGE, "http://localhost/warm-up", rules, "text/html")
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
 
 def _extract(body, final_url, rules, content_type):
