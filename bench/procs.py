@@ -1,0 +1,93 @@
+"""Memory and CPU of a process tree, sampled from /proc (Linux) while a benchmark runs.
+
+    with TreeSampler(exclude=server.pids) as tree:
+        run_the_pipeline()
+    tree.peak_rss, tree.cpu_seconds("scrapers.crawl")
+
+Every SAMPLE_SECONDS the sampler walks the descendants of this process (except the
+excluded subtrees: the benchmark's own web server) and sums their resident set sizes; the
+peak of that sum is `peak_rss`. It also keeps each process's last seen CPU time, so the CPU
+of the processes whose command line contains a word can be summed afterwards (a process's
+last SAMPLE_SECONDS before it exits are missed).
+"""
+from __future__ import annotations
+
+import os
+import threading
+
+SAMPLE_SECONDS = 0.1
+_TICKS = os.sysconf("SC_CLK_TCK")
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _stat(pid: int) -> tuple[int, float, int] | None:
+    """(parent pid, CPU seconds, RSS bytes) of a process, None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+    # fields[0] is the state (field 3 of stat): ppid is field 4, utime 14, stime 15, rss 24
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICKS, int(fields[21]) * _PAGE
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+class TreeSampler(threading.Thread):
+    def __init__(self, root: int | None = None, exclude: list[int] = ()):
+        super().__init__(name="tree-sampler", daemon=True)
+        self.root = root or os.getpid()
+        self.exclude = set(exclude)
+        self.peak_rss = 0
+        self.peak_processes = 0
+        self.cpu: dict[int, float] = {}
+        self.commands: dict[int, str] = {}
+        self._done = threading.Event()
+
+    def sample(self) -> None:
+        stats = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and (stat := _stat(int(entry))) is not None:
+                stats[int(entry)] = stat
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _, _) in stats.items():
+            children.setdefault(ppid, []).append(pid)
+        tree, todo = [], [self.root]
+        while todo:
+            pid = todo.pop()
+            if pid in self.exclude:
+                continue
+            tree.append(pid)
+            todo.extend(children.get(pid, ()))
+        rss = 0
+        for pid in tree:
+            if pid in stats:
+                rss += stats[pid][2]
+                self.cpu[pid] = stats[pid][1]
+                if pid not in self.commands:
+                    self.commands[pid] = _cmdline(pid)
+        self.peak_rss = max(self.peak_rss, rss)
+        self.peak_processes = max(self.peak_processes, len(tree))
+
+    def run(self) -> None:
+        while not self._done.wait(SAMPLE_SECONDS):
+            self.sample()
+
+    def cpu_seconds(self, word: str) -> float:
+        return sum(cpu for pid, cpu in self.cpu.items() if word in self.commands.get(pid, ""))
+
+    def __enter__(self) -> "TreeSampler":
+        self.sample()
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self.join()
+        self.sample()
