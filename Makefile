@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 
 PORT ?= 8080
 
-.PHONY: run demo test browser airflow eval eval-dedup bench-dedup env clean-env
+.PHONY: run demo test browser airflow eval eval-dedup bench bench-dedup env clean-env
 
 $(BIN)/.synced: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ eval: env  ## extraction quality vs plain trafilatura on ../shared/benchmarks
 
 eval-dedup: env  ## duplicate detection and story quality on a labelled set
 	$(BIN)/python -m bench.dedup_eval
+
+SIZES ?= 1000 10000
+BENCH_FLAGS ?=
+bench: env  ## every stage beside its baseline at 1k and 10k pages (BENCH_FLAGS=--with-100k adds 100k); see BENCHMARKS.md
+	$(BIN)/python -m bench.run --sizes "$(SIZES)" $(BENCH_FLAGS)
 
 bench-dedup: env  ## dedup of 10k new articles against 10k..100k stored ones
 	$(BIN)/python -m bench.dedup_scale
