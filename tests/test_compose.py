@@ -3,10 +3,12 @@
 No Docker engine is needed: the file is parsed with PyYAML and checked against what the stack
 must be, the Airflow settings it uses are looked up in the installed Airflow's own
 configuration description, and `docker-compose config -q` / `docker compose config -q`
-validate it when a compose binary is installed (skipped with the reason otherwise).
+validate it when a compose binary is installed (skipped with the reason otherwise). The five
+secrets have no default: the tests give them values of their own (TEST_ENV).
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -44,14 +46,29 @@ COMMANDS = {
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR?err}; not $${VAR} (escaped for the container)
 INTERPOLATION = re.compile(r"(?<!\$)\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|FERNET|TOKEN|_KEY$")
+# Required (`${VAR:?message}`), with no default in the repository: .env or the environment sets them.
+SECRETS = ("POSTGRES_PASSWORD", "AIRFLOW_ADMIN_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET",
+           "AIRFLOW_API_SECRET_KEY")
+# The environment the tests run compose with: the secrets only (URL-safe, as the password must be).
+TEST_ENV = {name: f"test-{name.lower().replace('_', '-')}" for name in SECRETS}
 
 
-def resolve(value: str) -> str:
-    """A compose string with every variable at its default (as with no .env), `$$` → `$`."""
-    def default(m: re.Match) -> str:
-        return m.group("arg") if m.group("op") in (":-", "-") else ""
+class MissingVariable(Exception):
+    """A required ${VAR:?message} is unset or empty; the exception's text is the file's message."""
 
-    return INTERPOLATION.sub(default, value).replace("$$", "$")
+
+def resolve(value: str, env: dict[str, str] = TEST_ENV) -> str:
+    """A compose string as compose interpolates it with `env` as the whole environment (no .env), `$$` → `$`."""
+    def substitute(m: re.Match) -> str:
+        name, op, arg = m.group("name", "op", "arg")
+        value = env.get(name)
+        if op in (":?", "?") and (value is None or (op == ":?" and value == "")):
+            raise MissingVariable(arg)
+        if (op == ":-" and not value) or (op == "-" and value is None):
+            return arg
+        return value or ""
+
+    return INTERPOLATION.sub(substitute, value).replace("$$", "$")
 
 
 def is_interpolation(value: str) -> bool:
@@ -104,16 +121,33 @@ def _compose_v2_available() -> bool:
     return done.returncode == 0
 
 
-@pytest.mark.parametrize("cli", ["docker-compose", "docker compose"])
-def test_compose_cli_validates_the_file(cli):
+def compose_config(cli: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    """`config -q` with `env` as the .env file and none of the secrets in the process environment."""
     if cli == "docker-compose" and not shutil.which("docker-compose"):
         pytest.skip("the docker-compose (v1) binary is not installed "
                     "(apt-get install docker-compose) so `docker-compose config -q` cannot run")
     if cli == "docker compose" and not _compose_v2_available():
         pytest.skip("compose v2 (`docker compose`) is not installed so `docker compose config -q` cannot run")
-    done = subprocess.run([*cli.split(), "-f", str(COMPOSE_FILE), "config", "-q"],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    env_file = tmp_path / "test.env"
+    env_file.write_text("".join(f"{name}={value}\n" for name, value in env.items()))
+    process_env = {k: v for k, v in os.environ.items() if k not in SECRETS}
+    return subprocess.run([*cli.split(), "--env-file", str(env_file), "-f", str(COMPOSE_FILE), "config", "-q"],
+                          cwd=PROJECT_ROOT, env=process_env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("cli", ["docker-compose", "docker compose"])
+def test_compose_cli_validates_the_file(cli, tmp_path):
+    done = compose_config(cli, TEST_ENV, tmp_path)
     assert done.returncode == 0, f"{cli} config -q failed:\n{done.stdout}\n{done.stderr}"
+
+
+@pytest.mark.parametrize("cli", ["docker-compose", "docker compose"])
+def test_compose_cli_refuses_a_missing_secret(cli, tmp_path):
+    for name in SECRETS:
+        for env in ({k: v for k, v in TEST_ENV.items() if k != name}, {**TEST_ENV, name: ""}):
+            done = compose_config(cli, env, tmp_path)
+            assert done.returncode != 0, f"{cli} config -q accepted the file without {name}"
+            assert f"set {name} in .env" in done.stderr, done.stderr
 
 
 def test_file_validates_against_the_compose_specification(compose):
@@ -245,23 +279,94 @@ def test_apiserver_publishes_the_ui(services):
 
 # --- credentials ------------------------------------------------------------------------
 
+def is_required_secret(value: str) -> bool:
+    """The whole value is `${SECRET:?message}`, one of SECRETS, with a message naming it."""
+    m = INTERPOLATION.fullmatch(value.strip())
+    return bool(m) and m.group("name") in SECRETS and m.group("op") == ":?" and m.group("name") in m.group("arg")
+
+
 def test_no_credential_literals_in_compose_file(compose):
-    # 1. Every secret-looking environment variable is exactly one ${VAR...} expression.
+    # 1. Every secret-looking environment variable is exactly one required ${SECRET:?message}.
     for name, service in compose["services"].items():
         for key, value in environment(service).items():
             if SECRET_NAME.search(key) and not key.endswith(("_FILE", "_PATH")):
-                assert is_interpolation(value), f"{name}: {key} is a literal, use ${{VAR:-default}}"
-    # 2. Every user:password@ in a URL is made of ${VAR...} expressions.
+                assert is_required_secret(value), \
+                    f"{name}: {key}: {value!r} is not ${{SECRET:?set SECRET in .env ...}} with SECRET in {SECRETS}"
+    # 2. Every user:password@ in a URL is ${VAR...} expressions, the password the required POSTGRES_PASSWORD.
     userinfo = re.compile(r"://(?P<user>\$\{[^}]*\}|[^:/@\s]*):(?P<password>\$\{[^}]*\}|[^@\s]*)@")
     for text in strings(compose):
         for m in userinfo.finditer(text):
-            for part in ("user", "password"):
-                assert is_interpolation(m.group(part)), f"literal {part} in {text!r}"
-            assert "POSTGRES_PASSWORD" in m.group("password")
+            assert is_interpolation(m.group("user")), f"literal user in {text!r}"
+            assert is_required_secret(m.group("password")), f"password in {text!r}"
+            assert INTERPOLATION.fullmatch(m.group("password")).group("name") == "POSTGRES_PASSWORD"
     # 3. No KEY=literal or PGPASSWORD-style assignment hidden in commands or healthchecks.
     assignment = re.compile(r"\b[A-Z_]*(?:PASSWORD|SECRET|FERNET_KEY)[A-Z_]*=(?!\$)\S")
     for text in strings(compose):
         assert not assignment.search(text), f"credential literal in {text!r}"
+
+
+def test_secrets_are_required_and_have_no_default_in_the_repository(compose):
+    text = COMPOSE_FILE.read_text()  # comments included
+    expressions = [m for m in INTERPOLATION.finditer(text)]
+    secret_named = {m.group("name") for m in expressions if SECRET_NAME.search(m.group("name"))}
+    assert secret_named == set(SECRETS), f"secret-looking variables not in SECRETS, or unused: {secret_named ^ set(SECRETS)}"
+    for m in expressions:
+        if m.group("name") in SECRETS:
+            assert m.group("op") == ":?", f"{m.group(0)} is not required (`:?`, which also refuses an empty value)"
+            assert f"set {m.group('name')} in .env" in m.group("arg") and "docker/env.example" in m.group("arg"), \
+                f"{m.group(0)}: the message does not say what to set"
+    example = dict(re.findall(r"^#?\s*([A-Z_][A-Z0-9_]*)=(.*)$", ENV_EXAMPLE.read_text(), re.MULTILINE))
+    uncommented = set(re.findall(r"^([A-Z_][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), re.MULTILINE))
+    for name in SECRETS:
+        assert name in uncommented and example[name].strip() == "", \
+            f"docker/env.example must have an empty `{name}=` to fill in, not {example.get(name)!r}"
+        assert len(re.findall(rf"^#?\s*{name}=", ENV_EXAMPLE.read_text(), re.MULTILINE)) == 1, name
+
+
+def test_resolving_without_a_secret_fails_naming_it(compose):
+    everything = list(strings(compose))
+    resolved = [resolve(s) for s in everything]
+    for name in SECRETS:
+        assert any(TEST_ENV[name] in s for s in resolved), f"{name} is not used by docker-compose.yml"
+        for env in ({k: v for k, v in TEST_ENV.items() if k != name}, {**TEST_ENV, name: ""}):
+            with pytest.raises(MissingVariable) as missing:
+                for s in everything:
+                    resolve(s, env)
+            assert f"set {name} in .env (see docker/env.example)" == str(missing.value)
+    env = {k: resolve(v) for k, v in environment(compose["services"]["postgres"]).items()}
+    assert env["POSTGRES_PASSWORD"] == TEST_ENV["POSTGRES_PASSWORD"]
+    url = resolve(environment(compose["services"]["airflow-worker"])["WIREHOUSE_DATABASE_URL"])
+    assert f":{TEST_ENV['POSTGRES_PASSWORD']}@postgres:" in url, url
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    return dict(re.findall(r"^([A-Z_][A-Z0-9_]*)=(.*)$", path.read_text(), re.MULTILINE))
+
+
+def test_make_env_writes_fresh_secrets_once(compose, tmp_path):
+    from cryptography.fernet import Fernet
+
+    script = DOCKER_DIR / "make-env.sh"
+    first, second = tmp_path / "first.env", tmp_path / "second.env"
+    for target in (first, second):
+        subprocess.run(["sh", str(script), str(target)], check=True, capture_output=True, timeout=30)
+    env, other = read_env_file(first), read_env_file(second)
+    assert sorted(env) == sorted(SECRETS), "only the secrets are set, everything else keeps its default"
+    for name in SECRETS:
+        assert len(env[name]) >= 43 and env[name] != other[name], (name, env[name], other[name])
+    assert re.fullmatch(r"[A-Za-z0-9._~-]+", env["POSTGRES_PASSWORD"]), "the password goes into URLs unescaped"
+    Fernet(env["AIRFLOW_FERNET_KEY"].encode())  # a valid key
+    for s in strings(compose):
+        resolve(s, env)
+    assert (first.stat().st_mode & 0o077) == 0, "the .env is readable by other users"
+    before = first.read_text()
+    done = subprocess.run(["sh", str(script), str(first)], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and "left unchanged" in done.stderr and first.read_text() == before
+
+
+def test_env_file_is_not_committed():
+    done = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=PROJECT_ROOT, timeout=30)
+    assert done.returncode == 0, ".env is not in .gitignore"
 
 
 def test_no_credentials_in_dockerfile_or_helper_scripts():

@@ -284,10 +284,11 @@ def test_the_reader_role_is_made_once_per_server(warehouse_db, blank_db):
 URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s/:@'\"${}]+:(?!\$\{)([^\s@/'\"]+)@", re.I)
 # a credential-named key given a literal: `password = "..."`, `"api_token": "..."` (code, JSON) or
 # `DB_PASSWORD: value` (YAML, env files); a ${VARIABLE} expansion or a value computed in code is fine.
-# (Compose's `${VARIABLE:-default}` are expansions: their defaults are for a laptop, see docker/env.example.)
 SECRET_KEY = r"(?<![{\w-])[\w-]*(?:password|passwd|secret|token|api_key)"
 ASSIGNED_SECRET = re.compile(
     rf"""(?ix){SECRET_KEY}["']?\s*[:=]\s*(?:["']([^"'$]{{4,}})["']|(?!["'$]|os\.|env)([^\s"',()]{{6,}})\s*$)""")
+# a credential-named ${VARIABLE:-default} or ${VARIABLE-default}: a default is a credential in the repository
+SECRET_DEFAULT = re.compile(r"\$\{\w*(?:password|passwd|secret|token|api_key|fernet)\w*:?-[^}]", re.I)
 DOCS = {".md"}  # documentation may show an example, against example hosts only
 
 
@@ -311,17 +312,20 @@ def test_no_credentials_in_the_repository():
                     continue
                 found.append(f"{name}:{number}: {match.group(0)}")
             found += [f"{name}:{number}: {match.group(0)}" for match in ASSIGNED_SECRET.finditer(line)]
+            found += [f"{name}:{number}: {match.group(0)}" for match in SECRET_DEFAULT.finditer(line)]
     assert found == []
 
 
 def test_the_credentials_check_finds_what_it_looks_for():
     # the examples are put together here so that this file holds none of them on one line
     assert URL_PASSWORD.search("WIREHOUSE_DATABASE_URL=postgresql://wirehouse:" + "hunter22@db:5432/w")
-    assert not URL_PASSWORD.search("postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD:-x}@postgres:5432/w")
+    assert not URL_PASSWORD.search("postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD:?set it}@postgres:5432/w")
     assert ASSIGNED_SECRET.search("pass" + 'word = "hunter22"') and ASSIGNED_SECRET.search("api_tok" + "en: abcdef123")
     assert ASSIGNED_SECRET.search("POSTGRES_PASS" + "WORD=wirehouse")
     assert not ASSIGNED_SECRET.search("pass" + 'word = os.environ["PGPASSWORD"]')
-    assert not ASSIGNED_SECRET.search("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-laptop}")
+    assert not ASSIGNED_SECRET.search("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it}")
+    assert SECRET_DEFAULT.search("POSTGRES_PASSWORD: ${POSTGRES_PASS" + "WORD:-laptop}")
+    assert SECRET_DEFAULT.search("${AIRFLOW_FERNET" + "_KEY-abc}") and not SECRET_DEFAULT.search("${POSTGRES_USER:-wirehouse}")
 
 
 def wirehouse(args: list[str], url: str, **kwargs) -> subprocess.CompletedProcess:
