@@ -6,7 +6,9 @@
 
 Every SAMPLE_SECONDS the sampler walks the descendants of this process (except the
 excluded subtrees: the benchmark's own web server) and sums their resident set sizes; the
-peak of that sum is `peak_rss`. It also keeps each process's last seen CPU time, so the CPU
+peak of that sum is `peak_rss`. Forked workers share most of their pages with their parent,
+which RSS counts in each: `peak_pss` is the same peak of proportional set sizes (each shared
+page split between its sharers), what the tree really holds. It also keeps each process's last seen CPU time, so the CPU
 of the processes whose command line contains a word can be summed afterwards (a process's
 last SAMPLE_SECONDS before it exits are missed).
 """
@@ -31,6 +33,17 @@ def _stat(pid: int) -> tuple[int, float, int] | None:
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICKS, int(fields[21]) * _PAGE
 
 
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _cmdline(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -45,6 +58,7 @@ class TreeSampler(threading.Thread):
         self.root = root or os.getpid()
         self.exclude = set(exclude)
         self.peak_rss = 0
+        self.peak_pss = 0
         self.peak_processes = 0
         self.cpu: dict[int, float] = {}
         self.commands: dict[int, str] = {}
@@ -65,14 +79,16 @@ class TreeSampler(threading.Thread):
                 continue
             tree.append(pid)
             todo.extend(children.get(pid, ()))
-        rss = 0
+        rss = pss = 0
         for pid in tree:
             if pid in stats:
                 rss += stats[pid][2]
+                pss += _pss(pid)
                 self.cpu[pid] = stats[pid][1]
                 if pid not in self.commands:
                     self.commands[pid] = _cmdline(pid)
         self.peak_rss = max(self.peak_rss, rss)
+        self.peak_pss = max(self.peak_pss, pss)
         self.peak_processes = max(self.peak_processes, len(tree))
 
     def run(self) -> None:

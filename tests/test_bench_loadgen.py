@@ -12,7 +12,7 @@ import pytest
 
 from bench import loadgen
 from bench.procs import TreeSampler
-from bench.run import Row, SizeResult, render, scaling_rows
+from bench.run import Row, SizeResult, raw_copy, render, scaling_rows
 from scrapers.discovery import parse_feed, parse_sitemap
 
 PAGES = 50
@@ -85,9 +85,11 @@ def test_clean_extracts_in_worker_processes_as_it_does_in_one(site, server, ware
     for workers in ("2", "1"):
         monkeypatch.setenv("WIREHOUSE_CLEAN_WORKERS", workers)
         counters = pipeline.clean("o001", interval)
+        pipeline.dedup(interval)
         with psycopg.connect(warehouse_db) as conn:
             results.append((counters["extracted"], conn.execute(
                 "select page_id, title, text from stage.articles order by page_id").fetchall()))
+            assert raw_copy(conn)["rows"] == counters["extracted"]  # the load baseline takes the same rows
             conn.execute("delete from stage.articles")
             conn.execute("delete from ops.page_outcomes")
     assert results[0][0] == results[1][0] > 8  # more than two batches
@@ -101,7 +103,7 @@ def test_tree_sampler_sums_the_rss_of_child_processes():
         child.stdout.readline()
         with TreeSampler() as tree:
             pass
-        assert tree.peak_rss > 300 * 2**20 and tree.peak_processes >= 2
+        assert tree.peak_rss > 300 * 2**20 and tree.peak_pss > 300 * 2**20 and tree.peak_processes >= 2
         assert tree.cpu_seconds("bytearray") > 0
         with TreeSampler(exclude=[child.pid]) as without:
             pass
