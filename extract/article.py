@@ -19,6 +19,8 @@ from extract.structured import read_json_ld, read_meta
 __all__ = ["CleaningRules", "ExtractedPage", "extract_article", "MIN_ARTICLE_WORDS"]
 
 MIN_ARTICLE_WORDS = 80
+# Far beyond any article (a book is ~500k characters), and keeps the search tsvector under PostgreSQL's 1 MB limit.
+MAX_ARTICLE_CHARS = 400_000
 # A page that declares itself something other than an article needs this much text to count as one.
 MIN_WORDS_FOR_NON_ARTICLE_OG_TYPE = 150
 
@@ -68,9 +70,11 @@ def _run_trafilatura(tree, url: str | None):
         return None
 
 
-def _not_article_reason(text_words: int, og_type: str | None) -> str | None:
+def _not_article_reason(text_words: int, text_chars: int, og_type: str | None) -> str | None:
     if text_words == 0:
         return "no main text"
+    if text_chars > MAX_ARTICLE_CHARS:
+        return f"too long: {text_chars} characters of text"
     if text_words < MIN_ARTICLE_WORDS:
         return f"too short: {text_words} words"
     if og_type and "article" not in og_type.lower() and text_words < MIN_WORDS_FOR_NON_ARTICLE_OG_TYPE:
@@ -115,7 +119,7 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
             provenance[key] = origin
 
     words = word_count(text)
-    reason = _not_article_reason(words, meta.get("og:type"))
+    reason = _not_article_reason(words, len(text), meta.get("og:type"))
     description = (ld.description if ld else None) or meta.get("og:description") or meta.get("description") \
         or (document.description if document else None)
     return ExtractedPage(

@@ -30,10 +30,16 @@ _INLINE_TEASER = re.compile(
 # Aggregator truncation marker: "... however, …read more" keeps the sentence.
 _TRAILING_READ_MORE = re.compile(r"\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*(?:read more|continue reading)\W*$", re.I)
 
+
+def _any_of(*patterns: str) -> re.Pattern[str]:
+    """One case-insensitive regex matching any of ``patterns`` (one search per line, not one per pattern)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
 # Boilerplate sentences: checked on lines up to LONG_LINE_WORDS words, so a
 # paragraph that merely quotes such words survives.
 LONG_LINE_WORDS = 40
-_BOILERPLATE_LINES = [re.compile(p, re.I) for p in (
+_BOILERPLATE_LINES = _any_of(
     # teasers and related-content widgets
     r"^(?:read more|read next|read also|also read|see also|related|related (?:articles?|stories|coverage|topics?)|"
     r"more on this(?: story)?|recommended|most read|trending)\s*:",
@@ -68,21 +74,21 @@ _BOILERPLATE_LINES = [re.compile(p, re.I) for p in (
     r"get updates from this writer",
     r"funded by readers like you",
     r"^fill (?:out|in) the form\b",
-)]
+)
 
 # Affiliate and advertising disclosures run long: checked on lines up to DISCLOSURE_LINE_WORDS words.
 DISCLOSURE_LINE_WORDS = 80
-_DISCLOSURE_LINES = [re.compile(p, re.I) for p in (
+_DISCLOSURE_LINES = _any_of(
     r"qualifying purchases",
     r"\b(?:may|might|will|we|i) (?:earn|receive|get) (?:a )?(?:small |tiny )?(?:affiliate )?commissions?\b",
     r"supported by (?:the )?commissions",
     r"chosen independently by our editors",
     r"^(?:advertiser |affiliate |editorial )?disclosure\s*:",
-)]
+)
 
 # Widgets, headings and navigation: checked on lines up to SHORT_LINE_WORDS words.
 SHORT_LINE_WORDS = 12
-_WIDGET_LINES = [re.compile(p, re.I) for p in (
+_WIDGET_LINES = _any_of(
     r"^(?:read more|continue reading|more)\W*$",
     r"^other topics of interest$",
     r"^(?:more|related|latest|top) (?:stories|articles|news|videos)\b",
@@ -121,7 +127,7 @@ _WIDGET_LINES = [re.compile(p, re.I) for p in (
     r"^(?:[\w-]+\.)+(?:com|org|net|co\.uk|co|news|info)$",  # a bare domain
     # a lower-case keyword list, "ukraine, russia, kherson" (case-sensitive: capitalised lists are headings)
     r"(?-i:^[a-z0-9-]+(?: [a-z0-9-]+)?(?:, ?(?!and |or )[a-z0-9-]+(?: [a-z0-9-]+)?){2,}$)",
-)]
+)
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 # A line that is only a date/time stamp: "Friday, 11 November 2022 07:29 PM EST", "Updated: 3 hours ago".
@@ -149,11 +155,11 @@ def is_boilerplate(line: str, extra: Sequence[re.Pattern[str]] = ()) -> bool:
         return True
     line = _LIST_MARKER.sub("", line)
     words = len(WORD.findall(line))
-    if words <= SHORT_LINE_WORDS and any(p.search(line) for p in _WIDGET_LINES):
+    if words <= SHORT_LINE_WORDS and _WIDGET_LINES.search(line):
         return True
-    if words <= DISCLOSURE_LINE_WORDS and any(p.search(line) for p in _DISCLOSURE_LINES):
+    if words <= DISCLOSURE_LINE_WORDS and _DISCLOSURE_LINES.search(line):
         return True
-    return words <= LONG_LINE_WORDS and any(p.search(line) for p in _BOILERPLATE_LINES)
+    return words <= LONG_LINE_WORDS and bool(_BOILERPLATE_LINES.search(line))
 
 
 def _normalise(line: str) -> str:

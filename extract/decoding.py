@@ -73,6 +73,9 @@ def decode_html(data: bytes | str, encoding: str | None = None) -> str:
     return text.lstrip("\ufeff")
 
 
+_JUNK = re.compile("[\x01-\x08\x0b\x0e-\x1f\ufffd]")  # control characters other than whitespace, U+FFFD
+
+
 def looks_binary(text: str) -> bool:
     """True for content that is not text: NUL bytes, many control or replacement characters."""
     sample = text[:20000]
@@ -80,5 +83,4 @@ def looks_binary(text: str) -> bool:
         return False
     if "\x00" in sample:
         return True
-    junk = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
-    return junk / len(sample) > 0.05
+    return len(_JUNK.findall(sample)) / len(sample) > 0.05

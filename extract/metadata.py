@@ -286,6 +286,34 @@ def _is_name_like(name: str) -> bool:
     return 1 <= len(words) <= 5 and words[0][:1].isupper()
 
 
+_BY_START = re.compile(r"\s*(?:(?:written|posted|reported)\s+)?by\b", re.I)
+
+
+def _by_line_elements(tree: HtmlElement):
+    """Short elements reading "By Jane Doe …", found from their own text (one pass over the page)."""
+    candidates = 0
+    for node in tree.iter():
+        if not isinstance(node.tag, str) or node.tag in {"script", "style"}:
+            continue
+        for text, element in ((node.text, node), (node.tail, node.getparent())):
+            if not text or not _BY_START.match(text):
+                continue
+            candidates += 1
+            if candidates > 20:
+                return
+            for _ in range(3):  # "<p><span>By</span> <a>Jane Doe</a></p>": the line is an ancestor
+                if element is None or element.tag in {"body", "html"}:
+                    break
+                line = _visible_text(element)
+                if len(line) > 80:
+                    break
+                if _BY_TEXT.match(line) and len(line.split()) > 1:
+                    if not element.xpath(_NOT_BYLINE):
+                        yield element
+                    break
+                element = element.getparent()
+
+
 def visible_byline(tree: HtmlElement) -> list[str]:
     """Names from the page's visible byline, trying the most explicit markup first:
     rel/itemprop=author; a short "By Jane Doe" line; a link to an author page on
@@ -297,13 +325,11 @@ def visible_byline(tree: HtmlElement) -> list[str]:
         names = _names_in([_visible_text(t) for t in inner] or [_visible_text(node)])
         if names:
             return names
-    for node in tree.xpath("//body//*[self::p or self::span or self::div or self::h3 or self::h4 or self::li or self::address]"
-                           f"[not({_NOT_BYLINE})]"):
+    for node in _by_line_elements(tree):
         text = _visible_text(node)
-        if len(text) <= 80 and _BY_TEXT.match(text):
-            names = [n for n in _names_in([_BY_TEXT.sub("", text)]) if _is_name_like(n)]
-            if names:
-                return names
+        names = [n for n in _names_in([_BY_TEXT.sub("", text)]) if _is_name_like(n)]
+        if names:
+            return names
     for link in tree.xpath(f"//a[@href][not({_NOT_BYLINE})]"):
         href = link.get("href", "")
         if _AUTHOR_HREF.search(href) and not urlsplit(href).netloc:  # a site's own author page, not a social profile

@@ -335,6 +335,8 @@ def test_per_source_rules_and_duplicates():
     ("<html><head><title>Home</title></head><body><nav><a href='/'>Home</a></nav></body></html>", "no main text"),
     ("<html><body><article><p>Just a short note about nothing much at all here.</p></article></body></html>",
      "too short"),
+    ("<html><body><article>" + "".join(f"<p>The council met for the {i}th time to discuss the port and its plans.</p>"
+                                        for i in range(6000)) + "</article></body></html>", "too long"),
 ])
 def test_not_an_article(raw, reason):
     result = extract_article(raw)
