@@ -148,3 +148,13 @@ def test_ui_login_and_grid_view_in_a_real_browser(standalone):
         browser.close()
     assert DAG in text and "prepare" in text, f"the grid shows the DAG and its tasks; the page said: {text[:500]}"
     assert (shots / "grid.png").stat().st_size > 10_000
+
+
+def test_the_api_and_the_ui_require_login(standalone):
+    """No token, a wrong password: the REST API answers 401 and gives no data."""
+    client, _ = standalone
+    with pytest.raises(AssertionError, match="HTTP 401"):
+        client._call("GET", "/api/v2/dags", auth=False)
+    intruder = AirflowClient(client.base_url, "admin", "not-the-password")
+    with pytest.raises(AssertionError, match="HTTP 401"):
+        intruder.login()
