@@ -199,7 +199,8 @@ def _headline_part(title: str, separator: re.Pattern) -> str:
 _NOT_A_PERSON = re.compile(
     r"view (?:more|all) posts|learn more|read more|view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|\d|[*:=<>{}\[\]|/\\]|"
     r"^(?:the )?(?:reuters|associated press|ap|afp|agence france[- ]presse|press association|pa media|pa|upi|dpa|"
-    r"ani|pti|ians|bloomberg)$|^(?:by|author|authors|posted|written|name|anonymous|guest|unknown|none|null)$",
+    r"ani|pti|ians|bloomberg)$|^(?:by|author|authors|posted|written|name|anonymous|guest|unknown|none|null)$|"
+    r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
     re.I,
 )
 # The outlet itself with a generic word ("Newsmax Staff", "The Example Times Newsroom") is not a person.
@@ -207,7 +208,7 @@ _COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bure
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|text|words|story|article|reviewed|reported|edited|published)\s+)?by[:\s]+|"
     r"^\s*(?:authors?|written by|posted by|reviewed by)\s*:?\s*(?=[A-Z])", re.I)
-_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|\n|\s[-–—]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)).*$", re.I | re.S)
+_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)).*$", re.I | re.S)
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
 _TRAILING_DATE = re.compile(
     r"(?:\s+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -222,7 +223,7 @@ _ROLE_WORDS = {
     "gardener", "astrologer", "dietitian", "senior", "staff", "contributing", "content", "marketing", "managing",
     "associate", "chief", "deputy", "executive", "tech", "technology", "health", "news", "lead", "freelance",
     "guest", "digital", "social", "editorial", "facebook", "tweet", "twitter", "pin", "pinterest", "share",
-    "email", "linkedin", "instagram",
+    "email", "linkedin", "instagram", "sponsored",
 }
 
 
@@ -251,6 +252,7 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         name = " ".join(unescape(name).split())
         name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-")
         name = _without_role(_TRAILING_DATE.sub("", name).strip(" ,;:-"))
+        name = re.sub(r"\s+(?:at|on)$", "", name)  # "Posted by David at <date>" once the date is cut
         words = name.split()
         if not 1 <= len(words) <= 5 or len(name) > 60 or _NOT_A_PERSON.search(name) or _TRAILING_DATE.fullmatch(" " + name):
             continue
@@ -348,6 +350,15 @@ def visible_byline(tree: HtmlElement) -> list[str]:
     return []
 
 
+def _without_site_suffix(name: str, sites: set[str]) -> str:
+    """"Brian Truitt USA TODAY" → "Brian Truitt": the outlet's name glued after a byline."""
+    words = name.split()
+    for cut in range(2, len(words)):
+        if _squash(" ".join(words[cut:])) in sites:
+            return " ".join(words[:cut])
+    return name
+
+
 def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
                  fallback: str | None, url: str | None = None) -> tuple[list[str], str | None]:
     """The article's authors and where they came from: json-ld, meta, byline or trafilatura.
@@ -363,6 +374,8 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
                           ([n for v in meta_names for n in _split_names(v)], "meta"),
                           (visible_byline(tree), "byline")]:
         people = clean_authors(names)
+        if source == "byline":  # visible text may run on into the outlet's name
+            people = [_without_site_suffix(person, sites) for person in people]
         if people and all(_squash(_COLLECTIVE.sub("", p)) in sites for p in people):
             outlet = outlet if outlet[0] else (people, source)
         elif people:

@@ -22,6 +22,9 @@ def authors_of(head: str, body: str, fallback: str | None = None, url: str = "ht
     ('<h1>Headline</h1><span class="author-name">Linda Rosencrance Contributing Writer</span>', ["Linda Rosencrance"]),
     ('<h1>Headline</h1><p>By Melissa Norris Facebook Tweet Pin</p>', ["Melissa Norris"]),
     ('<h1>Headline</h1><p>By: Ziyi Xu, Dec 17, 2025</p>', ["Ziyi Xu"]),
+    ('<h1>Headline</h1><p>Posted by <b>David</b> at December 16, 2025</p>', ["David"]),
+    ('<h1>Headline</h1><div class="author">Ben Applebaum-Bauch ⋅ Review Editor</div>', ["Ben Applebaum-Bauch"]),
+    ('<h1>Headline</h1><p><span>By</span> <a href="/x">Brian Truitt</a> Acme Blog</p>', ["Brian Truitt"]),
 ])
 def test_visible_bylines(body, expected):
     assert authors_of(SITE, body) == (expected, "byline")
