@@ -136,9 +136,10 @@ def wirehouse_fetch(site: loadgen.Site, server: str) -> dict:
         cpu = children_cpu() - cpu
         with psycopg.connect(url) as conn:
             pages, = conn.execute("select count(*) from raw.pages where kind = 'article' and status = 200").fetchone()
+            rejects = dict(conn.execute("select reason, count(*) from ops.rejects group by reason").fetchall())
     finally:
         drop_database(server, url)
-    return {"pages": pages, "wall": wall, "cpu": cpu}
+    return {"pages": pages, "wall": wall, "cpu": cpu, "rejects": rejects}
 
 
 def end_to_end(site: loadgen.Site, server: str, base_url: str, exclude: list[int]) -> dict:
@@ -279,7 +280,7 @@ def size_rows(r: SizeResult, clean: dict) -> list[Row]:
     plain_per_core = rate(clean["pages"], clean["cpu"]["plain"])
     clean_s, dedup_s, load_s = (e["tasks"].get(t, 0.0) for t in ("clean", "dedup", "load"))
     copy_rate = rate(e["copy"]["rows"], e["copy"]["seconds"])
-    load_rate = rate(e["staged"], load_s)
+    load_rate = rate(e["staged"], load_s) if load_s else 0.0  # 0: the load task failed
     ceilings = bare["wall"] + e["staged"] / (plain_per_core * cores) + e["copy"]["seconds"]
     rows = [
         Row(f"{n} server: pages/s, bare asyncio client", f"{rate(ceiling['pages'], ceiling['seconds']):.0f}",
@@ -297,7 +298,8 @@ def size_rows(r: SizeResult, clean: dict) -> list[Row]:
         Row(f"{n} dedup task: pages/s", f"{rate(e['staged'], dedup_s):.0f}"),
         Row(f"{n} load: rows/s, empty warehouse, upserts included", f"{load_rate:.0f}",
             f"{copy_rate:.0f} (raw COPY)", load_rate / copy_rate, "≥ 50 %", load_rate >= 0.5 * copy_rate),
-        Row(f"{n} end to end: wall s, Airflow dags test", f"{e['wall']:.0f}",
+        Row(f"{n} end to end: wall s, Airflow dags test"
+            + (f" ({e['failed_tasks']} task(s) FAILED, see {e['log']})" if e["failed_tasks"] else ""), f"{e['wall']:.0f}",
             f"{ceilings:.0f} (sum of stage ceilings)", ceilings / e["wall"]),
         Row(f"{n} end to end: peak RSS (PSS), {e['processes']} processes",
             f"{e['peak_rss'] / GIB:.2f} GiB ({e['peak_pss'] / GIB:.2f} GiB)", "", None, "< 2 GiB",

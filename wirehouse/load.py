@@ -68,6 +68,14 @@ def classify(shared: int, size_a: int, size_b: int, same_body: bool = False) -> 
     return None
 
 
+def _shifted(when: datetime, delta: timedelta) -> datetime:
+    """when + delta, held at the ends of the datetime range (a page may say it was published in year 1)."""
+    try:
+        return when + delta
+    except OverflowError:
+        return datetime.min.replace(tzinfo=timezone.utc) if delta < timedelta(0) else FAR_FUTURE
+
+
 @dataclass
 class Known:
     """What resolution needs to know about an article."""
@@ -198,7 +206,7 @@ class Loader:
             "select s.article_id, a.story_id, s.story_terms, s.source, s.window_at as w"
             " from dedup.signatures s join warehouse.articles a using (article_id)"
             " where a.story_id is not null and s.story_terms && %s::text[] and s.window_at between %s and %s",
-            (terms, min(whens) - STORY_WINDOW, max(whens) + STORY_WINDOW)).fetchall()
+            (terms, _shifted(min(whens), -STORY_WINDOW), _shifted(max(whens), STORY_WINDOW))).fetchall()
         for r in rows:
             self.add_story_entry(StoryEntry(r["article_id"], r["story_id"], frozenset(r["story_terms"]),
                                             r["source"], r["w"]))
