@@ -151,7 +151,7 @@ def trim_line(line: str) -> str:
 def is_boilerplate(line: str, extra: Sequence[re.Pattern[str]] = ()) -> bool:
     if any(p.search(line) for p in extra):
         return True
-    if not _HAS_LETTER.search(_DATE_WORDS.sub("", line)):  # numbers, dates, symbols only
+    if not line.startswith("|") and not _HAS_LETTER.search(_DATE_WORDS.sub("", line)):  # numbers, dates only; not a table row
         return True
     line = _LIST_MARKER.sub("", line)
     words = len(WORD.findall(line))
