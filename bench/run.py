@@ -228,7 +228,7 @@ def _plain(body: bytes, url: str) -> None:
 
 def clean_sample(pages: list[tuple[bytes, str]]) -> dict:
     from extract import CleaningRules
-    from wirehouse.pipeline import _extract, _extraction_pool
+    from wirehouse.pipeline import WARM_UP_CALLS, _extract, _extraction_pool
 
     rules = CleaningRules(language="en")
     for body, url in pages[:3]:  # one-off costs (imports, regex compilation) paid by neither side
@@ -243,9 +243,10 @@ def clean_sample(pages: list[tuple[bytes, str]]) -> dict:
         cpu[side] = time.process_time() - started
     walls = {}
     for workers in sorted({1, os.cpu_count() or 1}):
-        with _extraction_pool(workers, rules) as pool:
-            for future in [pool.submit(_extract, body, url, rules, "text/html") for body, url in pages[:workers * 2]]:
-                future.result()  # the workers are up and warm before the clock starts
+        with _extraction_pool(workers) as pool:
+            warm_up = pages[:WARM_UP_CALLS + 2 * workers]
+            for future in [pool.submit(_extract, body, url, rules, "text/html") for body, url in warm_up]:
+                future.result()  # the workers are forked and warm before the clock starts
             started = time.perf_counter()
             for future in [pool.submit(_extract, body, url, rules, "text/html") for body, url in pages]:
                 future.result()

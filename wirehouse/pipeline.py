@@ -144,7 +144,7 @@ def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
             first = next(batches, [])
             # extraction in worker processes, one batch ahead of the writes; a source that fits
             # in one batch is not worth starting them
-            with _extraction_pool(clean_workers() if len(first) == CLEAN_BATCH else 1, rules) as pool:
+            with _extraction_pool(clean_workers() if len(first) == CLEAN_BATCH else 1) as pool:
                 pending = None
                 for batch in itertools.chain([first] if first else [], batches):
                     ahead = batch, [pool.submit(_extract, page[6], page[3], rules, page[5].get("content-type"))
@@ -181,19 +181,37 @@ class _InProcess:
         pass
 
 
-# Extraction loads models, stoplists and date locales lazily, seconds of CPU the first time:
-# this page makes the task load them once, before the workers are forked, not once per worker.
-_WARM_UP_PAGE = ("<html><head><title>Warm-up</title></head><body><nav>Home | News</nav><main><h1>Warm-up</h1>"
-                 "<p>Published on 11 November 2022 by Staff Writer.</p><span class=\"date\">el 12 de noviembre</span>"
-                 + "<p>Short lines of text that say very little about anything.</p>" * 3
-                 + "</main></body></html>").encode()
+WARM_UP_CALLS = 20  # extractions a clean task runs itself before it forks its workers
 
 
-def _extraction_pool(workers: int, rules):
-    if workers <= 1:
-        return _InProcess()
-    _extract(_WARM_UP_PAGE, "http://localhost/warm-up", rules, "text/html")
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+class _WarmPool:
+    """Runs the first WARM_UP_CALLS in this process, then forks the workers for the rest.
+
+    Extraction loads language models, stoplists and date locales lazily, ~4 s of CPU over the
+    first pages: loaded once here, the forked workers inherit them instead of loading them each.
+    """
+
+    def __init__(self, workers: int):
+        self.workers, self.calls, self.pool = workers, 0, None
+
+    def submit(self, fn, *args) -> Future:
+        if self.pool is None and self.calls < WARM_UP_CALLS:
+            self.calls += 1
+            return _InProcess().submit(fn, *args)
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        return self.pool.submit(fn, *args)
+
+    def __enter__(self) -> "_WarmPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=exc[0] is not None)
+
+
+def _extraction_pool(workers: int):
+    return _WarmPool(workers) if workers > 1 else _InProcess()
 
 
 def _extract(body, final_url, rules, content_type):
