@@ -36,6 +36,17 @@ CREATE TABLE dedup.copy_signatures (
     anchors bigint[] NOT NULL
 );
 
+CREATE TABLE dedup.fingerprinted_runs (
+    run_id bigint NOT NULL,
+    generation bigint NOT NULL
+);
+
+CREATE TABLE dedup.generation (
+    singleton boolean DEFAULT true NOT NULL,
+    loads bigint NOT NULL,
+    CONSTRAINT generation_singleton_check CHECK (singleton)
+);
+
 CREATE TABLE dedup.signatures (
     article_id bigint NOT NULL,
     shingle_count integer NOT NULL,
@@ -367,6 +378,12 @@ ALTER TABLE ONLY dedup.anchors
 
 ALTER TABLE ONLY dedup.copy_signatures
     ADD CONSTRAINT copy_signatures_pkey PRIMARY KEY (url);
+
+ALTER TABLE ONLY dedup.fingerprinted_runs
+    ADD CONSTRAINT fingerprinted_runs_pkey PRIMARY KEY (run_id);
+
+ALTER TABLE ONLY dedup.generation
+    ADD CONSTRAINT generation_pkey PRIMARY KEY (singleton);
 
 ALTER TABLE ONLY dedup.signatures
     ADD CONSTRAINT signatures_pkey PRIMARY KEY (article_id);

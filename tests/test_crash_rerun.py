@@ -136,6 +136,25 @@ def test_overlapping_intervals_at_once_equal_one_after_the_other(databases, env)
     assert checksums(at_once) == checksums(one_by_one)
 
 
+def test_a_load_between_another_runs_dedup_and_load_equals_one_after_the_other(databases, env):
+    """The interleaving that concurrency can produce, made deterministic: both runs fingerprint,
+    then both load. The second load finds its fingerprints stale and fingerprints again."""
+    one_by_one, interleaved = databases(), databases()
+    run(one_by_one, env, RUN, REPLAY_DAY)
+    run(one_by_one, env, RUN, LATER)
+    prepare = [f"{step}:{s}" for s in SOURCES.split(",") for step in ("fetch", "clean")] + ["dedup"]
+    run(interleaved, env, prepare, REPLAY_DAY)
+    run(interleaved, env, prepare, LATER)
+    run(interleaved, env, ["load"], REPLAY_DAY)
+    run(interleaved, env, ["load"], LATER)
+    assert checksums(interleaved) == checksums(one_by_one)
+    with psycopg.connect(interleaved) as conn:  # the later runs were fingerprinted again after the first load
+        assert conn.execute("select loads from dedup.generation").fetchone() == (2,)
+        assert conn.execute("select array_agg(distinct generation) from dedup.fingerprinted_runs f"
+                            " join ops.runs r using (run_id) where r.interval_start = %s",
+                            (LATER.start,)).fetchone() == ([1],)
+
+
 def test_a_backfill_racing_the_scheduled_run_equals_one_after_the_other(databases, env, uninterrupted):
     """The same interval twice at once (a backfill and the schedule) ends like the run and a rerun."""
     db = databases()

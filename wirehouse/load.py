@@ -26,6 +26,7 @@ Timestamps come from the run's data interval, never the clock, so reruns are ide
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import time
 from collections import Counter, defaultdict
@@ -40,6 +41,8 @@ from extract.fingerprints import containment, fingerprint, line_hash, line_words
 from wirehouse.config import settings
 from wirehouse.runs import Interval
 from wirehouse.urls import normalize, variants
+
+log = logging.getLogger(__name__)
 
 LOCK_KEY = 0x77686C64  # "whld": loads are serialised so concurrent runs see each other's rows
 NEAR_RESEMBLANCE = 0.7  # shared anchors / anchors of either: an edited copy
@@ -613,6 +616,10 @@ def fingerprint_stage(conn: psycopg.Connection, fetch_runs: list[int]) -> dict:
                 " shingle_count = %s, line_hashes = %s, story_terms = %s where page_id = %s", rows)
             counters["fingerprinted"] += len(batch)
     counters["boilerplate_lines"] = sum(len(v) for v in boilerplate.values())
+    conn.execute(
+        "insert into dedup.fingerprinted_runs (run_id, generation)"
+        " select unnest(%s::bigint[]), loads from dedup.generation"
+        " on conflict (run_id) do update set generation = excluded.generation", (fetch_runs,))
     return dict(counters)
 
 
@@ -623,6 +630,8 @@ PAGE_COLUMNS = ("page_id, run_id, source, url, final_url, fetched_at, canonical_
 
 def load_interval(conn: psycopg.Connection, fetch_runs: list[int], interval: Interval, ranks: dict[str, int]) -> dict:
     conn.execute("select pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+    refingerprint_if_stale(conn, fetch_runs)
+    conn.execute("update dedup.generation set loads = loads + 1")
     loader = Loader(conn, interval, ranks)
     pages = loader.cur.execute(
         f"select {PAGE_COLUMNS} from stage.articles s where s.run_id = any(%s)"
@@ -632,6 +641,22 @@ def load_interval(conn: psycopg.Connection, fetch_runs: list[int], interval: Int
     if unfingerprinted:
         raise RuntimeError(f"{len(unfingerprinted)} pages have no fingerprint yet; run dedup first")
     return load_pages(loader, pages)
+
+
+def refingerprint_if_stale(conn: psycopg.Connection, fetch_runs: list[int]) -> None:
+    """Fingerprint again the runs whose dedup ran before another run's load (see migration 007)."""
+    stale = [run for (run,) in conn.execute(
+        "select r.run_id from unnest(%s::bigint[]) as r(run_id) cross join dedup.generation g"
+        " left join dedup.fingerprinted_runs f using (run_id)"
+        " where f.generation is distinct from g.loads", (fetch_runs,))]
+    if not stale:
+        return
+    conn.execute(
+        "update stage.articles s set content_hash = null, body_hash = null, anchors = null, shingle_count = null,"
+        " line_hashes = null, story_terms = null where s.run_id = any(%s)"
+        " and not exists (select 1 from ops.page_outcomes o where o.page_id = s.page_id)", (stale,))
+    log.info("fingerprints of runs %s went stale while another run loaded: fingerprinting again", stale)
+    fingerprint_stage(conn, stale)
 
 
 def load_pages(loader: Loader, pages: list[dict]) -> dict:
