@@ -93,7 +93,7 @@ def corpus_paths() -> list[str]:
 
 
 def default_outlets(pages: int) -> int:
-    """Ten outlets at 1k pages, twenty at 10k, fifty at 100k: outlets grow slower than pages."""
+    """Ten outlets at 1k pages, twenty at 10k, forty at 100k: outlets grow slower than pages."""
     return max(2, min(50, round(10 * (pages / 1000) ** 0.3)))
 
 
