@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
             "update ops.runs set stats = %s where run_id = %s",
             (json.dumps(stats, default=str, sort_keys=True), args.run_id),
         )
+    if stats.get("wirehouse/unstored_pages"):
+        print(f"{stats['wirehouse/unstored_pages']} fetched pages could not be stored: {stats.get('wirehouse/store_error')}",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import psycopg
+
 from wirehouse.db import connect
 
 PAGE_COLUMNS = ("run_id", "source", "kind", "url", "final_url", "status", "headers", "body", "fetched_at")
@@ -26,6 +28,8 @@ class RawPagesPipeline:
 
     def close_spider(self):
         self.flush()
+        if self.pages:  # crawl.py fails the task: its rerun fetches these pages again
+            self.crawler.stats.set_value("wirehouse/unstored_pages", len(self.pages))
         self.conn.close()
 
     def process_item(self, item):
@@ -45,14 +49,23 @@ class RawPagesPipeline:
         return item
 
     def flush(self) -> None:
+        """COPY the batch; if the database refuses it, keep it for the next flush (a batch is
+        never dropped silently: pages still unstored at the end fail the crawl)."""
         if not self.pages:
             return
-        with self.conn.transaction():
-            months = {page[-1].strftime("%Y-%m-01T00:00:00+00:00") for page in self.pages}
-            for month in months:
-                self.conn.execute("select raw.ensure_month_partition(%s)", (month,))
-            with self.conn.cursor() as cur:
-                with cur.copy(f"copy raw.pages ({', '.join(PAGE_COLUMNS)}) from stdin") as copy:
-                    for page in self.pages:
-                        copy.write_row(page)
+        try:
+            with self.conn.transaction():
+                months = {page[-1].strftime("%Y-%m-01T00:00:00+00:00") for page in self.pages}
+                for month in months:
+                    self.conn.execute("select raw.ensure_month_partition(%s)", (month,))
+                with self.conn.cursor() as cur:
+                    with cur.copy(f"copy raw.pages ({', '.join(PAGE_COLUMNS)}) from stdin") as copy:
+                        for page in self.pages:
+                            copy.write_row(page)
+        except psycopg.Error as exc:
+            self.crawler.stats.inc_value("wirehouse/store_failures")
+            self.crawler.stats.set_value("wirehouse/store_error", f"{type(exc).__name__}: {exc}"[:500])
+            if len(self.pages) >= 10 * self.batch_size:
+                raise  # the database stays unreachable: stop holding pages in memory
+            return
         self.pages.clear()

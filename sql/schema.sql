@@ -16,11 +16,16 @@ declare
     name text := format('pages_%s', to_char(month_start, 'YYYY_MM'));
 begin
     if to_regclass(format('raw.%I', name)) is null then
-        execute format(
-            'create table if not exists raw.%I partition of raw.pages for values from (%L) to (%L)',
-            name,
-            (month_start::timestamp at time zone 'UTC'),
-            ((month_start + interval '1 month')::timestamp at time zone 'UTC'));
+        perform pg_advisory_xact_lock(hashtext('raw.ensure_month_partition'));
+        begin
+            execute format(
+                'create table if not exists raw.%I partition of raw.pages for values from (%L) to (%L)',
+                name,
+                (month_start::timestamp at time zone 'UTC'),
+                ((month_start + interval '1 month')::timestamp at time zone 'UTC'));
+        exception when duplicate_table or unique_violation then
+            null;  -- created by a concurrent transaction between our check and our create
+        end;
     end if;
     return name;
 end $$;

@@ -74,3 +74,32 @@ def test_raw_pages_partitioned_by_month(warehouse_db):
             "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid"
             " where i.inhparent = 'raw.pages'::regclass order by 1")]
     assert parts == ["pages_2022_11"]
+
+
+def test_two_fetches_creating_the_same_partition_at_once_both_succeed(warehouse_db):
+    """The first creates the month's partition in an open transaction; the second, started
+    meanwhile, must wait and then find it, not fail with duplicate_table."""
+    import threading
+
+    errors: list[Exception] = []
+
+    def second() -> None:
+        try:
+            with psycopg.connect(warehouse_db, autocommit=True) as other:
+                other.execute("select raw.ensure_month_partition('2031-05-15T00:00:00Z')")
+        except Exception as exc:  # the assertion below reports it
+            errors.append(exc)
+
+    with psycopg.connect(warehouse_db) as first:
+        first.execute("select raw.ensure_month_partition('2031-05-01T00:00:00Z')")
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(timeout=1.0)
+        assert thread.is_alive(), "the second creator should wait for the first transaction"
+        first.commit()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and errors == []
+    with psycopg.connect(warehouse_db) as conn:
+        assert conn.execute("select count(*) from pg_inherits i join pg_class c on c.oid = i.inhrelid"
+                            " where i.inhparent = 'raw.pages'::regclass and c.relname = 'pages_2031_05'"
+                            ).fetchone() == (1,)
