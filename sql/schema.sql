@@ -475,9 +475,6 @@ CREATE INDEX articles_source_published_idx ON warehouse.articles USING btree (so
 
 CREATE INDEX articles_story_idx ON warehouse.articles USING btree (story_id);
 
-ALTER TABLE ONLY dedup.anchors
-    ADD CONSTRAINT anchors_article_id_fkey FOREIGN KEY (article_id) REFERENCES warehouse.articles(article_id) ON DELETE CASCADE;
-
 ALTER TABLE ONLY dedup.copy_signatures
     ADD CONSTRAINT copy_signatures_url_fkey FOREIGN KEY (url) REFERENCES warehouse.article_copies(url) ON DELETE CASCADE;
 
