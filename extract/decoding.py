@@ -49,6 +49,18 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
+# Fewer bad sequences than this, or any valid multi-byte character, and a UTF-8 label is believed
+# (a stray bad byte becomes U+FFFD, as in a browser); more, and none valid, is a legacy charset.
+MISLABELLED_MIN_BAD_SEQUENCES = 8
+
+
+def _mostly_not_utf8(data: bytes) -> bool:
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    valid_multibyte = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    return bad >= MISLABELLED_MIN_BAD_SEQUENCES and valid_multibyte == 0
+
+
 def _detected(data: bytes) -> str:
     """The charset that fits bytes nobody labelled right (charset_normalizer, trafilatura's own detector)."""
     match = charset_normalizer.from_bytes(data[:200_000]).best()
@@ -58,15 +70,15 @@ def _detected(data: bytes) -> str:
 def decode_html(data: bytes | str, encoding: str | None = None) -> str:
     """Decode with ``encoding`` if given and known, else the meta charset, else UTF-8; never raises.
 
-    A label that the bytes contradict is not trusted: bytes that are not UTF-8 under a
-    UTF-8 label (or under none) are decoded with the meta charset or a detected one, and
+    A label that the bytes contradict is not trusted: bytes that are plainly not UTF-8 under
+    a UTF-8 label (or under none) are decoded with the meta charset or a detected one, and
     valid multi-byte UTF-8 under a Latin-1 label is read as UTF-8."""
     if isinstance(data, str):
         return data
     chosen = _known(encoding) or declared_charset(data) or "utf-8"
     if chosen in _SINGLE_BYTE and _is_utf8_with_non_ascii(data):
         chosen = "utf-8"  # a page saved as UTF-8 that still declares latin-1 would come out as mojibake ("â€™")
-    elif chosen == "utf-8" and not _decodes(data, "utf-8"):
+    elif chosen == "utf-8" and not _decodes(data, "utf-8") and _mostly_not_utf8(data):
         meta = declared_charset(data)
         chosen = meta if meta and meta != "utf-8" and _decodes(data, meta) else _detected(data)
     text = data.decode(chosen, errors="replace")

@@ -474,6 +474,7 @@ class Loader:
                                  rescored)
         for table in ("warehouse.article_urls", "warehouse.article_copies", "ops.page_outcomes"):
             self.conn.execute(f"update {table} set article_id = %s where article_id = %s", (original_id, old))
+        self.conn.execute("delete from dedup.anchors where article_id = %s", (old,))  # no cascade (migration 009)
         self.conn.execute("delete from warehouse.articles where article_id = %s", (old,))
         self.gone[old] = original_id
         for url, article_id in list(self.article_urls.items()):
