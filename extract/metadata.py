@@ -220,7 +220,7 @@ _TRAILING_DATE = re.compile(
 _ROLE_WORDS = {
     "writer", "writers", "editor", "reporter", "coordinator", "correspondent", "contributor", "manager", "director",
     "producer", "columnist", "journalist", "analyst", "strategist", "specialist", "photographer", "expert",
-    "gardener", "astrologer", "dietitian", "senior", "staff", "contributing", "content", "marketing", "managing",
+    "senior", "staff", "contributing", "content", "marketing", "managing",
     "associate", "chief", "deputy", "executive", "tech", "technology", "health", "news", "lead", "freelance",
     "guest", "digital", "social", "editorial", "facebook", "tweet", "twitter", "pin", "pinterest", "share",
     "email", "linkedin", "instagram", "sponsored",
