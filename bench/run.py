@@ -236,13 +236,15 @@ def clean_sample(pages: list[tuple[bytes, str]]) -> dict:
     for body, url in pages[:3]:  # one-off costs (imports, regex compilation) paid by neither side
         _extract(body, url, rules, "text/html; charset=utf-8")
         _plain(body, url)
-    cpu = {}
-    for side, call in (("ours", lambda b, u: _extract(b, u, rules, "text/html; charset=utf-8")),
-                       ("plain", _plain)):
-        started = time.process_time()
-        for body, url in pages:
+    # page by page, the side going first alternating: the first to meet a page pays one-off costs
+    # (dateparser compiles a locale's patterns on first sight) that the other then gets for free
+    cpu = {"ours": 0.0, "plain": 0.0}
+    sides = [("ours", lambda b, u: _extract(b, u, rules, "text/html; charset=utf-8")), ("plain", _plain)]
+    for i, (body, url) in enumerate(pages):
+        for side, call in (sides if i % 2 == 0 else sides[::-1]):
+            started = time.process_time()
             call(body, url)
-        cpu[side] = time.process_time() - started
+            cpu[side] += time.process_time() - started
     walls = {}
     for workers in sorted({1, os.cpu_count() or 1}):
         with _extraction_pool(workers) as pool:
