@@ -35,6 +35,11 @@ CREATE TABLE dedup.anchors (
     article_id bigint NOT NULL
 );
 
+CREATE TABLE dedup.copy_anchors (
+    anchor bigint NOT NULL,
+    url text NOT NULL
+);
+
 CREATE TABLE dedup.copy_signatures (
     url text NOT NULL,
     body_hash text NOT NULL,
@@ -381,6 +386,9 @@ CREATE VIEW warehouse.stories AS
 ALTER TABLE ONLY dedup.anchors
     ADD CONSTRAINT anchors_pkey PRIMARY KEY (anchor, article_id);
 
+ALTER TABLE ONLY dedup.copy_anchors
+    ADD CONSTRAINT copy_anchors_pkey PRIMARY KEY (anchor, url);
+
 ALTER TABLE ONLY dedup.copy_signatures
     ADD CONSTRAINT copy_signatures_pkey PRIMARY KEY (url);
 
@@ -436,6 +444,8 @@ ALTER TABLE ONLY warehouse.language_configs
     ADD CONSTRAINT language_configs_pkey PRIMARY KEY (language);
 
 CREATE INDEX anchors_article_idx ON dedup.anchors USING btree (article_id);
+
+CREATE INDEX copy_anchors_url_idx ON dedup.copy_anchors USING btree (url);
 
 CREATE INDEX signatures_body_hash_idx ON dedup.signatures USING btree (body_hash);
 

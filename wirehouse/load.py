@@ -14,13 +14,17 @@ the look-back window (WIREHOUSE_DEDUP_LOOKBACK_DAYS) and the pages before it in 
   5. otherwise                       -> a new article, joined to a story: another outlet's
                                         article within STORY_WINDOW sharing >= 3 names of the
                                         lead and >= STORY_MIN_OVERLAP of their idf weight
-The original of a copy is the earliest published, ties broken by source rank; when an
-original arrives after its copy, the copy's article row is turned into a copy row.
+Copies form clusters: a page that matches an article, or a copy of one, belongs with that
+article, and a page that matches several articles joins them into one. The original of a
+cluster is its earliest published page, ties broken by source rank: when it arrives after its
+copies, their article row is turned into a copy row. Every copy's kind and similarity are
+measured against the original itself. So the warehouse does not depend on the order pages
+arrive in (tests/test_fuzz.py).
 
 The work is set-based: one query per kind of lookup for the whole batch (known URLs, equal
-hashes, and a single indexed join of the batch's anchors against dedup.anchors that counts
-shared anchors per pair), then the decisions in publication order in Python, then bulk
-writes. Pages earlier in the batch are matched through a small index of the batch itself.
+hashes, and indexed joins of the batch's anchors against dedup.anchors and dedup.copy_anchors
+that count shared anchors per pair), then the decisions in publication order in Python, then
+bulk writes. Pages earlier in the batch are matched through a small index of the batch itself.
 Timestamps come from the run's data interval, never the clock, so reruns are identical.
 """
 from __future__ import annotations
@@ -71,6 +75,16 @@ def classify(shared: int, size_a: int, size_b: int, same_body: bool = False) -> 
     return None
 
 
+def relation(shared: int, size_a: int, size_b: int, same_body: bool = False) -> tuple[str, float]:
+    """How a copy relates to its original: `classify`'s kind when the two match; a copy that does
+    not match its original itself (it joined the cluster through another copy) gets the nearer of
+    the two measures to its threshold, and a similarity under that threshold."""
+    if scored := classify(shared, size_a, size_b, same_body):
+        return scored
+    jac, con = resemblance(shared, size_a, size_b), containment(shared, size_a, size_b)
+    return ("near", jac) if jac / NEAR_RESEMBLANCE >= con / PARTIAL_CONTAINMENT else ("partial", con)
+
+
 def _shifted(when: datetime, delta: timedelta) -> datetime:
     """when + delta, held at the ends of the datetime range (a page may say it was published in year 1)."""
     try:
@@ -96,8 +110,14 @@ class Match:
     kind: str  # exact | near | partial
     similarity: float
     same_source: bool
-    published_at: datetime | None
-    source: str
+
+
+@dataclass(frozen=True)
+class CopyMember:
+    """A copy the batch may match: a page matching it belongs with its article."""
+    url: str
+    article_id: int
+    anchor_count: int
 
 
 @dataclass
@@ -140,6 +160,10 @@ class Loader:
         self.by_content: dict[str, set[int]] = defaultdict(set)
         self.by_body: dict[str, set[int]] = defaultdict(set)
         self.candidates: dict[int, list[tuple[int, int]]] = defaultdict(list)  # page_id -> (article_id, shared)
+        self.copy_candidates: dict[int, list[tuple[str, int]]] = defaultdict(list)  # page_id -> (copy url, shared)
+        self.copy_members: dict[str, CopyMember] = {}
+        self.batch_copy_anchors: dict[int, list[str]] = defaultdict(list)  # anchor -> copies of this batch
+        self.db_anchors: dict[int, frozenset[int]] = {}  # anchors of loaded articles, read when needed
         self.batch_anchors: dict[int, list[int]] = defaultdict(list)  # anchor -> articles of this batch
         self.batch_ids: set[int] = set()  # articles whose anchors are in batch_anchors, not the prefetch
         self.batch_anchor_lists: dict[int, list[int]] = {}
@@ -198,6 +222,20 @@ class Loader:
             (MIN_SHARED_ANCHORS, self.window_start)).fetchall()
         for r in rows:
             self.candidates[r.pop("page_id")].append((r["article_id"], r.pop("shared")))
+            self.remember(Known(**r))
+        rows = self.cur.execute(
+            "with hits as (select b.page_id, c.url, count(*) as shared from load_anchors b"
+            "   join dedup.copy_anchors c on c.anchor = b.anchor group by 1, 2 having count(*) >= %s)"
+            " select h.page_id, h.shared, h.url, cardinality(cs.anchors) as copy_anchor_count, s.article_id,"
+            "  s.source, s.published_at, s.body_hash, s.anchor_count, a.content_hash from hits h"
+            "  join warehouse.article_copies c using (url) join dedup.copy_signatures cs using (url)"
+            "  join dedup.signatures s on s.article_id = c.article_id"
+            "  join warehouse.articles a on a.article_id = c.article_id where s.window_at >= %s",
+            (MIN_SHARED_ANCHORS, self.window_start)).fetchall()
+        for r in rows:
+            url = r.pop("url")
+            self.copy_candidates[r.pop("page_id")].append((url, r.pop("shared")))
+            self.copy_members[url] = CopyMember(url, r["article_id"], r.pop("copy_anchor_count"))
             self.remember(Known(**r))
 
     def prefetch_stories(self, pages: list[dict]) -> None:
@@ -267,25 +305,32 @@ class Loader:
         if known is not None:
             return self.same_article(page, urls, self.alive(known))
         matches = self.exact_matches(page) + self.near_matches(page)
-        if not matches:
-            return "new", self.insert_article(page, urls), None
-        if matches[0].same_source:
+        if matches and matches[0].same_source:
             return self.same_article(page, urls, matches[0].article_id)
-        key = self.order_key(page["published_at"], page["source"])
-        others = [m for m in matches if not m.same_source]
-        earlier = [m for m in others if self.order_key(m.published_at, m.source) <= key]
-        if earlier:
-            match = earlier[0]
-            self.insert_copy(page, urls, match)
-            return "copy", match.article_id, f"{match.kind} copy, similarity {match.similarity:.2f}"
-        # the page is the original of every article it matches: they become its copies
+        # every article the page matches, or matches a copy of, is one article with it: the
+        # earliest published is the original, whatever order the pages arrived in
+        originals = {m.article_id for m in matches if not m.same_source} | self.articles_through_copies(page)
+        if not originals:
+            return "new", self.insert_article(page, urls), None
+        earliest = min(originals, key=self.article_key)
+        if self.article_key(earliest)[:2] <= self.order_key(page["published_at"], page["source"]):
+            kind, similarity = self.insert_copy(page, urls, earliest)
+            self.demote_all(originals - {earliest}, earliest)
+            return "copy", earliest, f"{kind} copy, similarity {similarity:.2f}"
         article_id = self.insert_article(page, urls)
-        demoted = []
-        for m in others:
-            if m.article_id not in self.gone:
-                self.demote_to_copy(m, article_id)
-                demoted.append(str(m.article_id))
-        return "new", article_id, f"original of article {', '.join(demoted)}, now a copy"
+        demoted = self.demote_all(originals, article_id)
+        return "new", article_id, f"original of article {', '.join(map(str, demoted))}, now a copy"
+
+    def article_key(self, article_id: int) -> tuple:
+        known = self.known[article_id]
+        return (*self.order_key(known.published_at, known.source), article_id)
+
+    def demote_all(self, article_ids: set[int], original_id: int) -> list[int]:
+        """Make each article a copy of `original_id`, later ones first (the order does not change the result)."""
+        demoted = sorted(article_ids, key=self.article_key)
+        for article_id in demoted:
+            self.demote_to_copy(article_id, original_id)
+        return demoted
 
     def alive(self, article_id: int) -> int:
         while article_id in self.gone:
@@ -297,21 +342,40 @@ class Loader:
         ids = (self.by_content.get(page["content_hash"], set()) | self.by_body.get(page["body_hash"], set()))
         found = sorted((self.known[i] for i in ids if i not in self.gone),
                        key=lambda k: (k.published_at or FAR_FUTURE, k.article_id))
-        return [Match(k.article_id, "exact", 1.0, k.source == page["source"], k.published_at, k.source)
+        return [Match(k.article_id, "exact", 1.0, k.source == page["source"])
                 for k in found]
 
-    def near_matches(self, page: dict) -> list[Match]:
-        """Articles sharing enough anchors, best first: near before partial, then by similarity."""
+    def shared_anchors(self, page: dict) -> Counter[int]:
+        """Anchors the page shares with each article, loaded or of this batch, gone ones too."""
         shared: Counter[int] = Counter()
         for article_id, n in self.candidates.get(page["page_id"], ()):
-            if article_id not in self.batch_ids and article_id not in self.gone:
+            if article_id not in self.batch_ids:
                 shared[article_id] = n
         for anchor in page["anchors"]:
             for article_id in self.batch_anchors.get(anchor, ()):
                 shared[article_id] += 1
+        return shared
+
+    def articles_through_copies(self, page: dict) -> set[int]:
+        """The articles of the copies the page matches (articles made copies in this batch are copies too)."""
+        size = len(page["anchors"])
+        found = {self.alive(article_id) for article_id, n in self.shared_anchors(page).items()
+                 if article_id in self.gone and classify(n, size, self.known[article_id].anchor_count)}
+        shared: Counter[str] = Counter(dict(self.copy_candidates.get(page["page_id"], ())))
+        for anchor in page["anchors"]:
+            for url in self.batch_copy_anchors.get(anchor, ()):
+                shared[url] += 1
+        for url, n in shared.items():
+            member = self.copy_members[url]
+            if classify(n, size, member.anchor_count):
+                found.add(self.alive(member.article_id))
+        return found
+
+    def near_matches(self, page: dict) -> list[Match]:
+        """Articles sharing enough anchors, best first: near before partial, then by similarity."""
         size = len(page["anchors"])
         found = []
-        for article_id, n in shared.items():
+        for article_id, n in self.shared_anchors(page).items():
             if n < MIN_SHARED_ANCHORS or article_id in self.gone:
                 continue
             other = self.known[article_id]
@@ -326,7 +390,7 @@ class Loader:
             else:
                 continue
             found.append(((kind != "near", -score, other.published_at or FAR_FUTURE, article_id),
-                          Match(article_id, kind, score, same_source, other.published_at, other.source)))
+                          Match(article_id, kind, score, same_source)))
         return [m for _, m in sorted(found, key=lambda f: f[0])]
 
     # -- writes --------------------------------------------------------------------
@@ -422,29 +486,48 @@ class Loader:
         for url in urls:
             self.buf.urls[url] = (url, page["canonical_url"], article_id, page["source"], self.seen_at, self.seen_at)
 
-    def insert_copy(self, page: dict, urls: list[str], match: Match) -> None:
+    def anchors_of(self, article_id: int) -> frozenset[int]:
+        if article_id in self.batch_ids:
+            return frozenset(self.batch_anchor_lists[article_id])
+        if article_id not in self.db_anchors:
+            self.db_anchors[article_id] = frozenset(a for (a,) in self.conn.execute(
+                "select anchor from dedup.anchors where article_id = %s", (article_id,)))
+        return self.db_anchors[article_id]
+
+    def relation_to(self, original_id: int, anchors: list[int], body_hash: str | None) -> tuple[str, float]:
+        """A copy's kind and similarity: always measured against its original, so that they do not
+        depend on which page of the cluster it happened to match."""
+        original = self.known[original_id]
+        original_anchors = self.anchors_of(original_id)
+        return relation(len(original_anchors.intersection(anchors)), len(anchors), len(original_anchors),
+                        body_hash is not None and body_hash == original.body_hash)
+
+    def insert_copy(self, page: dict, urls: list[str], original_id: int) -> tuple[str, float]:
         url = page["canonical_url"]
+        kind, similarity = self.relation_to(original_id, page["anchors"], page["body_hash"])
         self.buf.copies.setdefault(url, (
-            url, url, page["source"], match.article_id, match.kind, round(match.similarity, 4), page["title"],
+            url, url, page["source"], original_id, kind, round(similarity, 4), page["title"],
             page["published_at"], self.seen_at, self.seen_at))
-        self.buf.copy_signatures.setdefault(url, (url, page["body_hash"], page["anchors"]))
+        if url not in self.copy_members:
+            self.buf.copy_signatures[url] = (url, page["body_hash"], page["anchors"])
+            self.copy_members[url] = CopyMember(url, original_id, len(page["anchors"]))
+            for a in page["anchors"]:
+                self.batch_copy_anchors[a].append(url)
         for u in urls:
-            self.copy_urls[u] = match.article_id
-        self.map_urls(urls, page, match.article_id)
+            self.copy_urls[u] = original_id
+        self.map_urls(urls, page, original_id)
+        return kind, similarity
 
     def count_lines(self, page: dict) -> None:
         for line in page["line_hashes"] or ():
             self.buf.lines[(page["source"], line)] += 1
 
-    def demote_to_copy(self, match: Match, original_id: int) -> None:
-        """The article `match` points at turned out to copy `original_id`: make it a copy row, and
-        score its copies again against the new original."""
+    def demote_to_copy(self, old: int, original_id: int) -> None:
+        """Article `old` turned out to copy `original_id`: make it a copy row, and score its copies
+        again against the new original."""
         self.flush()
-        old = match.article_id
-        old_anchors = self.batch_anchor_lists.get(old)
-        if old_anchors is None or old not in self.batch_ids:
-            old_anchors = [a for (a,) in self.conn.execute(
-                "select anchor from dedup.anchors where article_id = %s order by 1", (old,))]
+        old_anchors = sorted(self.anchors_of(old))
+        kind, similarity = self.relation_to(original_id, old_anchors, self.known[old].body_hash)
         self.conn.execute(
             "insert into warehouse.article_copies (url, canonical_url, source, article_id, kind, similarity, title,"
             " published_at, first_seen_at, last_seen_at)"
@@ -452,23 +535,22 @@ class Loader:
             " last_seen_at from warehouse.articles where article_id = %s"
             " on conflict (url) do update set article_id = excluded.article_id, kind = excluded.kind,"
             " similarity = excluded.similarity",
-            (original_id, match.kind, round(match.similarity, 4), old))
-        self.conn.execute(
+            (original_id, kind, round(similarity, 4), old))
+        url, = self.conn.execute(
             "insert into dedup.copy_signatures (url, body_hash, anchors)"
             " select canonical_url, %s, %s from warehouse.articles where article_id = %s"
-            " on conflict (url) do update set body_hash = excluded.body_hash, anchors = excluded.anchors",
-            (self.known[old].body_hash or "", old_anchors, old))
-        original = self.known[original_id]
-        original_anchors = set(self.batch_anchor_lists[original_id])
+            " on conflict (url) do update set body_hash = excluded.body_hash, anchors = excluded.anchors"
+            " returning url", (self.known[old].body_hash or "", old_anchors, old)).fetchone()
+        self.conn.execute("delete from dedup.copy_anchors where url = %s", (url,))
+        self.conn.execute("insert into dedup.copy_anchors (anchor, url) select unnest(%s::bigint[]), %s",
+                          (old_anchors, url))
         rescored = []
         for url, body_hash, anchors in self.conn.execute(
             "select c.url, s.body_hash, s.anchors from warehouse.article_copies c"
             " join dedup.copy_signatures s using (url) where c.article_id = %s", (old,)
         ):
-            scored = classify(len(original_anchors & set(anchors)), len(anchors), len(original_anchors),
-                              body_hash == original.body_hash)
-            if scored:
-                rescored.append((scored[0], round(scored[1], 4), url))
+            kind, similarity = self.relation_to(original_id, anchors, body_hash)
+            rescored.append((kind, round(similarity, 4), url))
         if rescored:
             self.cur.executemany("update warehouse.article_copies set kind = %s, similarity = %s where url = %s",
                                  rescored)
@@ -542,6 +624,9 @@ class Loader:
         if b.copy_signatures:
             cur.executemany("insert into dedup.copy_signatures (url, body_hash, anchors) values (%s, %s, %s)"
                             " on conflict (url) do nothing", list(b.copy_signatures.values()))
+            pairs = [(a, url) for url, _, anchors in b.copy_signatures.values() for a in anchors]
+            cur.execute("insert into dedup.copy_anchors (anchor, url) select * from unnest(%s::bigint[], %s::text[])"
+                        " on conflict do nothing", ([a for a, _ in pairs], [u for _, u in pairs]))
         # first/last seen are the earliest and latest interval that saw it, whatever order intervals load in
         if b.copy_seen:
             cur.execute("update warehouse.article_copies set last_seen_at = greatest(last_seen_at, %s),"
