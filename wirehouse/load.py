@@ -60,6 +60,9 @@ STORY_MIN_SHARED_TERMS = 3
 STORY_MIN_OVERLAP = 0.4  # idf-weighted: weight of the shared names / weight of the article's with fewer
 STORY_IDF_MIN_DOCS = 1000
 FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
+# the stage.articles columns fingerprint_stage fills, emptied when they no longer fit the text
+FORGET_FINGERPRINT = ("content_hash = null, body_hash = null, anchors = null, shingle_count = null,"
+                      " line_hashes = null, story_terms = null")
 
 
 def classify(shared: int, size_a: int, size_b: int, same_body: bool = False) -> tuple[str, float] | None:
@@ -738,8 +741,7 @@ def refingerprint_if_stale(conn: psycopg.Connection, fetch_runs: list[int]) -> N
     if not stale:
         return
     conn.execute(
-        "update stage.articles s set content_hash = null, body_hash = null, anchors = null, shingle_count = null,"
-        " line_hashes = null, story_terms = null where s.run_id = any(%s)"
+        "update stage.articles s set " + FORGET_FINGERPRINT + " where s.run_id = any(%s)"
         " and not exists (select 1 from ops.page_outcomes o where o.page_id = s.page_id)", (stale,))
     log.info("fingerprints of runs %s went stale while another run loaded: fingerprinting again", stale)
     fingerprint_stage(conn, stale)

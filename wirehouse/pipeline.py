@@ -270,9 +270,8 @@ def _stage_article(cur, run_id, source, page_id, url, final_url, fetched_at, pag
         " on conflict (page_id) do update set canonical_url = excluded.canonical_url, title = excluded.title,"
         " authors = excluded.authors, published_at = excluded.published_at, modified_at = excluded.modified_at,"
         " language = excluded.language, description = excluded.description, text = excluded.text,"
-        " word_count = excluded.word_count, provenance = excluded.provenance,"
-        " content_hash = null, body_hash = null, anchors = null, shingle_count = null, line_hashes = null,"
-        " story_terms = null",  # the fingerprint of the old text: dedup computes it again
+        " word_count = excluded.word_count, provenance = excluded.provenance, "
+        + loader.FORGET_FINGERPRINT,  # the fingerprint of the old text: dedup computes it again
         (page_id, run_id, source.name, url, final_url, fetched_at,
          canonical_url(final_url, storable(page.canonical_url)), storable(page.title), storable(page.authors),
          page.published, page.modified, storable(page.language), storable(page.description),
