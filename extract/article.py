@@ -35,7 +35,8 @@ class ExtractedPage:
     - ``json-ld``: the page's schema.org Article JSON-LD (headline, author, datePublished, ...)
     - ``meta``: <meta> tags (og:title, article:published_time, author, og:locale) or <title>
     - ``h1``: the visible headline, when no declared title agrees with it
-    - ``byline``: a visible byline element (rel=author, itemprop=author, class *byline*/*author*)
+    - ``byline``: a visible byline element (rel=author, itemprop=author, class *byline*/*author*), or for
+      the published date, the date the page shows by its headline when no declared stamp falls on that day
     - ``htmldate``: htmldate's extensive search over the page (date only)
     - ``html-lang``: <html lang>; ``langid``: detected from the text; ``rules``: the source's default
     - ``trafilatura``: trafilatura's own metadata, the last resort
@@ -109,7 +110,7 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     title, title_from = pick_title(tree, meta, ld, document.title if document else None, sites)
     authors, authors_from = pick_authors(tree, meta, ld, document.author if document else None, url)
     published, modified, published_from, modified_from = pick_dates(
-        source, tree, meta, ld, url, htmldate_result=document.date if document else None)
+        source, tree, meta, ld, url, htmldate_result=document.date if document else None, headline=title)
     site_labels = [name for name in (meta.get("og:site_name"), ld.publisher if ld else None) if name]
     text = clean_text(document.text or "", rules, title, site_labels) if document else ""
     language, language_from = pick_language(tree, meta, ld, text, rules.language)

@@ -127,3 +127,14 @@ def read_json_ld(tree: HtmlElement) -> JsonLdArticle | None:
         publisher=_text(article.get("publisher")) if not isinstance(article.get("publisher"), dict)
         else _text(by_id.get(article["publisher"].get("@id"), article["publisher"]).get("name")),
     )
+
+
+def webpage_published(tree: HtmlElement) -> str | None:
+    """datePublished of the page's schema.org WebPage: the date a page without Article
+    data declares (SEO plugins describe every post as a WebPage in their @graph)."""
+    for obj in _json_objects(tree):
+        if "webpage" in _types(obj):
+            published = _text(obj.get("datePublished"))
+            if published:
+                return published
+    return None

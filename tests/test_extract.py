@@ -172,7 +172,7 @@ def wordpress_aggregator() -> SeedPage:
 <footer><p>Proudly powered by WordPress</p></footer></body></html>"""
     return SeedPage(html, "https://worldnewshub.net/ukraine-retake/", gold, captions + tail, title,
                     [], datetime(2022, 11, 11, 16, 5, tzinfo=timezone.utc), "en",
-                    {"title": "meta", "published": "htmldate", "language": "langid"})
+                    {"title": "meta", "published": "byline", "language": "langid"})
 
 
 def newsmax() -> SeedPage:
