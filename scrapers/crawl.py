@@ -31,6 +31,7 @@ def crawl_settings(source: Source, user_agent: str) -> Settings:
         "AUTOTHROTTLE_START_DELAY": politeness.download_delay,
         "CONCURRENT_REQUESTS_PER_DOMAIN": politeness.concurrency,
         "DOWNLOAD_TIMEOUT": politeness.download_timeout,
+        "AUTOTHROTTLE_ENABLED": politeness.autothrottle,
     }, priority="cmdline")
     return crawl
 

@@ -1,13 +1,13 @@
 """The item pipeline: every response into raw.pages (batched COPY), every failure into ops.rejects."""
 from __future__ import annotations
 
-import json
-
 import psycopg
+from psycopg.types.json import Jsonb
 
 from wirehouse.db import connect
 
 PAGE_COLUMNS = ("run_id", "source", "kind", "url", "final_url", "status", "headers", "body", "fetched_at")
+PAGE_TYPES = ("int8", "text", "text", "text", "text", "int4", "jsonb", "bytea", "timestamptz")
 
 
 class RawPagesPipeline:
@@ -42,7 +42,7 @@ class RawPagesPipeline:
             return item
         self.pages.append((
             self.run_id, item["source"], item["kind"], item["url"], item["final_url"],
-            item["status"], json.dumps(item["headers"]), item["body"], item["fetched_at"],
+            item["status"], Jsonb(item["headers"]), item["body"], item["fetched_at"],
         ))
         if len(self.pages) >= self.batch_size:
             self.flush()
@@ -59,7 +59,9 @@ class RawPagesPipeline:
                 for month in months:
                     self.conn.execute("select raw.ensure_month_partition(%s)", (month,))
                 with self.conn.cursor() as cur:
-                    with cur.copy(f"copy raw.pages ({', '.join(PAGE_COLUMNS)}) from stdin") as copy:
+                    # binary: a body goes over as it is, where text COPY escapes every byte of it
+                    with cur.copy(f"copy raw.pages ({', '.join(PAGE_COLUMNS)}) from stdin (format binary)") as copy:
+                        copy.set_types(PAGE_TYPES)
                         for page in self.pages:
                             copy.write_row(page)
         except psycopg.Error as exc:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from scrapers.crawl import crawl_settings
 from wirehouse.config import PROJECT_ROOT
 from wirehouse.sources import SourcesError, load_sources, read_sources_file
 
@@ -45,6 +46,7 @@ sources:
     (GOOD.replace("[news.example.com]", "news.example.com"), 5, "domains must be a list"),
     (GOOD + "    allow_private_addresses: yes please\n", 8, "must be true, false or a list of host names"),
     (GOOD + "    politeness: {download_timeout: fast}\n", 8, "download_timeout: wrong type str"),
+    (GOOD + "    politeness: {autothrottle: 0}\n", 8, "autothrottle: wrong type int"),
     ("sources: [\n", 2, "not valid YAML"),
     ("", 1, "the file is empty"),
 ])
@@ -64,7 +66,21 @@ def test_valid_minimal_source(tmp_path):
     assert source.is_article_url("https://news.example.com/2024/05/story")
     assert not source.is_article_url("https://news.example.com/about")
     assert source.politeness.obey_robots
+    assert source.politeness.autothrottle  # the crawl slows down with the site unless a source says not to
     assert source.allow_private_addresses is False  # the spider refuses private addresses by default
+
+
+def test_politeness_reaches_scrapy(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text(GOOD + "    politeness: {download_delay: 0.5, concurrency: 4, autothrottle: false}\n")
+    (source,) = load_sources(path)
+    settings = crawl_settings(source, "wirehouse-test")
+    assert settings.getbool("AUTOTHROTTLE_ENABLED") is False
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0.5
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 4
+    path.write_text(GOOD)
+    (default,) = load_sources(path)
+    assert crawl_settings(default, "wirehouse-test").getbool("AUTOTHROTTLE_ENABLED") is True
 
 
 @pytest.mark.parametrize("value, expected", [("true", True), ("[intranet.example.com]", ("intranet.example.com",))])

@@ -25,6 +25,7 @@ class Politeness:
     concurrency: int = 2
     obey_robots: bool = True
     download_timeout: float = 30.0  # seconds one response may take, headers to last byte
+    autothrottle: bool = True  # slow down when the site slows down (Scrapy's AutoThrottle)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ _ALLOWED = _REQUIRED | _LISTS | {"language", "politeness", "cleaning", "cadence"
 # Each cadence is ingested by one DAG of dags/news_ingest.py: its dag_id and cron schedule.
 CADENCES = {"hourly": ("news_ingest", "0 * * * *"), "daily": ("news_ingest_daily", "0 0 * * *")}
 _POLITENESS = {"download_delay": (int, float), "concurrency": int, "obey_robots": bool,
-               "download_timeout": (int, float)}
+               "download_timeout": (int, float), "autothrottle": bool}
+_SWITCHES = {key for key, kind in _POLITENESS.items() if kind is bool}
 _CLEANING = {"drop_lines"}
 
 
@@ -227,7 +229,7 @@ class _Parser:
             if key not in _POLITENESS:
                 raise self.error(value_node, f"{what}: unknown key {key!r} (allowed: {', '.join(_POLITENESS)})")
             value = self.scalar(value_node, f"{what}.{key}")
-            if not isinstance(value, _POLITENESS[key]) or (key != "obey_robots" and isinstance(value, bool)):
+            if not isinstance(value, _POLITENESS[key]) or (key not in _SWITCHES and isinstance(value, bool)):
                 raise self.error(value_node, f"{what}.{key}: wrong type {type(value).__name__}")
             values[key] = value
         return Politeness(**values)
