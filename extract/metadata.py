@@ -212,9 +212,10 @@ _BYLINE_PREFIX = re.compile(
 _BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)).*$", re.I | re.S)
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
 _TRAILING_DATE = re.compile(
-    r"(?:\s+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|"
-    r"sat(?:urday)?|sun(?:day)?)\.?(?:\s+\d.*)?)+$", re.I)
+    r"(?:\s+(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d.*|"  # a month only with its day: "Tom May" is a name
+    r"(?:mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?(?:\s+\d.*)?))+$",
+    re.I)
 
 
 # A role or a share button after the name: "Jane Doe Contributing Writer", "Jane Doe Facebook Tweet Pin"
@@ -279,8 +280,12 @@ def _names_in(texts: list[str]) -> list[str]:
 _AUTHOR_HREF = re.compile(
     r"/(?:author|authors|writer|writers|contributor|contributors|people|profiles?|producers|journalists?|staff|by)/"
     r"[^/?#]+/?(?:[?#].*)?$|[?&]_?author=", re.I)
-_BY_TEXT = re.compile(r"^\s*(?:(?:written|posted|reported|words|story|text)\s+)?by\s*:?\s+(?=\S)", re.I)
-_NOT_BYLINE = "ancestor-or-self::*[self::nav or self::footer or self::aside or self::script or self::style or self::form]"
+_BY_TEXT = re.compile(r"^\s*(?:(?:(?:written|posted|reported|words|story|text)\s+)?by\s*:?|(?:authors?|contributors?)\s*:)\s+(?=\S)",
+                      re.I)
+# A page's own footer, navigation, sidebars and forms hold no byline; an article's <footer> often does (WordPress themes).
+_NOT_BYLINE = ("ancestor-or-self::*[self::nav or self::aside or self::script or self::style or self::form"
+               " or self::footer[not(ancestor::article)]]")
+_CLASS = 'translate(@class, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")'
 
 
 def _is_name_like(name: str) -> bool:
@@ -290,16 +295,18 @@ def _is_name_like(name: str) -> bool:
 
 
 _BY_START = re.compile(r"\s*(?:(?:written|posted|reported)\s+)?by\b", re.I)
+_LABEL_START = re.compile(r"\s*(?:authors?|contributors?)\s*:", re.I)  # "Author: X" also names the authors of things cited
 
 
-def _by_line_elements(tree: HtmlElement):
-    """Short elements reading "By Jane Doe …", found from their own text (one pass over the page)."""
+def _by_line_elements(tree: HtmlElement, start: re.Pattern = _BY_START):
+    """Short elements reading "By Jane Doe …" (or with ``start``, "Contributors: Jane Doe"), found from their own
+    text (one pass over the page)."""
     candidates = 0
     for node in tree.iter():
         if not isinstance(node.tag, str) or node.tag in {"script", "style"}:
             continue
         for text, element in ((node.text, node), (node.tail, node.getparent())):
-            if not text or not _BY_START.match(text):
+            if not text or not start.match(text):
                 continue
             candidates += 1
             if candidates > 20:
@@ -317,37 +324,67 @@ def _by_line_elements(tree: HtmlElement):
                 element = element.getparent()
 
 
+def _people(names: list[str]) -> list[str]:
+    return clean_authors([n for n in names if _is_name_like(n)])
+
+
+def _names_on_by_line(line: HtmlElement) -> list[str]:
+    """"Written by: <a>Emily Walker</a><a>Casey McDevitt</a>": each link is a name, even when nothing separates them."""
+    links = [_visible_text(a) for a in line.iter("a") if _AUTHOR_HREF.search(a.get("href", ""))]
+    return _people(_names_in(links)) if links else _people(_names_in([_BY_TEXT.sub("", _visible_text(line))]))
+
+
+def _names_in_author_box(node: HtmlElement) -> list[str]:
+    """An element whose class says author: its name element, else its whole text when that is a name,
+    else one of its first lines that is one ("Dec 17, 2025" then "Julian K. Arni"; a name above a bio)."""
+    inner = node.xpath('.//*[@rel="author" or contains(@class, "name")]')
+    people = _people(_names_in([_visible_text(t) for t in inner] or [_visible_text(node)]))
+    if people:
+        return people
+    pieces = [piece for piece in node.itertext() if piece.strip()][:3]
+    for piece in pieces:
+        people = _people([" ".join(piece.split())]) if 1 < len(piece.split()) <= 5 else []
+        if people:
+            return people
+    return []
+
+
 def visible_byline(tree: HtmlElement) -> list[str]:
     """Names from the page's visible byline, trying the most explicit markup first:
     rel/itemprop=author; a short "By Jane Doe" line; a link to an author page on
-    the same site; elements whose class says byline or author."""
+    the same site; an "Author: Jane Doe" line; elements whose class says byline or
+    author, outside comments. A candidate that holds no name (a date, a label) does
+    not end the search."""
     explicit = tree.xpath('//*[@rel="author" or @itemprop="author"][not(self::meta or self::link or self::script)]'
                           f'[not({_NOT_BYLINE})]')
     for node in explicit[:5]:
         inner = node.xpath('.//*[@itemprop="name"]')
-        names = _names_in([_visible_text(t) for t in inner] or [_visible_text(node)])
-        if names:
-            return names
+        people = clean_authors(_names_in([_visible_text(t) for t in inner] or [_visible_text(node)]))
+        if people:
+            return people
     for node in _by_line_elements(tree):
-        text = _visible_text(node)
-        names = [n for n in _names_in([_BY_TEXT.sub("", text)]) if _is_name_like(n)]
-        if names:
-            return names
+        people = _names_on_by_line(node)
+        if people:
+            return people
     for link in tree.xpath(f"//a[@href][not({_NOT_BYLINE})]"):
         href = link.get("href", "")
         if _AUTHOR_HREF.search(href) and not urlsplit(href).netloc:  # a site's own author page, not a social profile
-            names = [n for n in _names_in([_visible_text(link)]) if _is_name_like(n)]
-            if names:
-                return names
+            people = _people(_names_in([_visible_text(link)]))
+            if people:
+                return people
+    for node in _by_line_elements(tree, _LABEL_START):
+        people = _names_on_by_line(node)
+        if people:
+            return people
     nodes = tree.xpath(
-        '//*[contains(@class, "byline") or contains(@class, "author-name") or contains(@class, "author")]'
+        f'//*[contains({_CLASS}, "byline") or contains({_CLASS}, "author")]'
         f'[not(self::meta or self::link or self::script or self::body or self::html)][not({_NOT_BYLINE})]'
+        f'[not(ancestor-or-self::*[contains({_CLASS}, "comment")])]'  # a commenter is not the author
     )
-    for node in nodes[:5]:
-        inner = node.xpath('.//*[@rel="author" or contains(@class, "name")]')
-        names = [n for n in _names_in([_visible_text(t) for t in inner] or [_visible_text(node)]) if _is_name_like(n)]
-        if names:
-            return names
+    for node in nodes[:8]:
+        people = _names_in_author_box(node)
+        if people:
+            return people
     return []
 
 

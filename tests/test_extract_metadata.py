@@ -175,3 +175,50 @@ def test_parse_datetime_reads_written_dates(value, expected):
 ])
 def test_date_in_url(url, expected):
     assert date_in_url(url) == expected
+
+
+# -- more bylines --------------------------------------------------------------
+
+@pytest.mark.parametrize("body, expected", [
+    # an article's own <footer> holds the byline in many WordPress themes
+    ('<article><h1>Headline</h1><p>Text.</p><footer class="entry-footer"><p>Posted By: <a>Kiersten</a></p></footer></article>',
+     ["Kiersten"]),
+    # a class naming the author in camel case, its first line a date
+    ('<h1>Headline</h1><div class="styles_dateAndAuthorContainer"><span>Dec 17, 2025</span><span>Julian K. Arni</span></div>',
+     ["Julian K. Arni"]),
+    # an author box: the name above a bio
+    ('<h1>Headline</h1><div class="blog_author-box"><div>Lauren Vetter</div>'
+     '<p>Lauren Vetter is a growth-focused marketing professional specializing in healthcare technology.</p></div>',
+     ["Lauren Vetter"]),
+    # author links with nothing between them
+    ('<h1>Headline</h1><p>Written by: <a href="/authors/emily-walker/">Emily Walker</a>'
+     '<a href="/authors/casey-mcdevitt/">Casey McDevitt</a></p>', ["Emily Walker", "Casey McDevitt"]),
+    ('<h1>Headline</h1><div class="tags">Contributors: Janet Loughrey</div>', ["Janet Loughrey"]),
+    ('<h1>Headline</h1><p>By Tom May</p>', ["Tom May"]),  # a month that is a name
+    ('<h1>Headline</h1><p>By Tom Price May 5, 2025</p>', ["Tom Price"]),
+])
+def test_more_visible_bylines(body, expected):
+    assert authors_of(SITE, body) == (expected, "byline")
+
+
+def test_a_commenter_is_not_the_author():
+    body = ('<h1>Headline</h1><p>Text.</p><div class="comments"><div class="comment-author vcard">'
+            '<span>Andre Alexis</span> says:</div></div>')
+    assert authors_of(SITE, body) == ([], None)
+
+
+def test_a_byline_that_holds_no_name_does_not_end_the_search():
+    body = ('<h1>Headline</h1><div class="post-author-text">August 28, 2025</div>'
+            '<div class="author-box"><h4>Bence Kovacs</h4><p>Bence is a software developer.</p></div>')
+    assert authors_of(SITE, body) == (["Bence Kovacs"], "byline")
+
+
+def test_an_author_link_wins_over_an_author_label_in_the_text():
+    body = ('<h1>Headline</h1><p><a href="/blog/author/spencer-mcintyre/">Spencer McIntyre</a></p>'
+            '<h2>New module</h2><p>Author: Tarek Nakkouch</p>')
+    assert authors_of(SITE, body) == (["Spencer McIntyre"], "byline")
+
+
+def test_an_author_element_holding_a_label_does_not_hide_the_by_line():
+    body = '<h1>Headline</h1><a rel="author" href="/about">Learn More</a><p>By Jane Roe</p>'
+    assert authors_of(SITE, body) == (["Jane Roe"], "byline")
