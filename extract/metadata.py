@@ -397,13 +397,18 @@ def _without_site_suffix(name: str, sites: set[str]) -> str:
     return name
 
 
+# A CMS login rather than a byline: one word with a dot, underscore or digit ("andrew.keaveney", "editor_2").
+_USER_HANDLE = re.compile(r"^\S*[._\d]\S*$")
+
+
 def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
                  fallback: str | None, url: str | None = None) -> tuple[list[str], str | None]:
     """The article's authors and where they came from: json-ld, meta, byline or trafilatura.
 
     A name the page declares (JSON-LD, meta, byline) is kept even when it is the
-    outlet's own ("Escalon", "Resy Staff"), but a person named by a later source
-    wins over it; trafilatura's guess is never taken when it is just the site's name."""
+    outlet's own ("Escalon", "Resy Staff"), a JSON-LD Organization or a user handle
+    ("andrew.keaveney"), but a person named by a later source wins over it;
+    trafilatura's guess is never taken when it is just the site's name."""
     sites = site_names(meta, ld, url)
     meta_names = [v for k, v in meta.items() if k in {"author", "article:author", "dc.creator", "sailthru.author",
                                                        "parsely-author", "byl"}]
@@ -414,7 +419,9 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
         people = clean_authors(names)
         if source == "byline":  # visible text may run on into the outlet's name
             people = [_without_site_suffix(person, sites) for person in people]
-        if people and all(_squash(_COLLECTIVE.sub("", p)) in sites for p in people):
+        stand_in = (source == "json-ld" and ld is not None and ld.authors_are_organisations) or all(
+            _squash(_COLLECTIVE.sub("", p)) in sites or _USER_HANDLE.match(p) for p in people)
+        if people and stand_in:
             outlet = outlet if outlet[0] else (people, source)
         elif people:
             return people, source

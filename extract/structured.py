@@ -21,6 +21,7 @@ ARTICLE_TYPES = {
 class JsonLdArticle:
     headline: str | None = None
     authors: list[str] = field(default_factory=list)
+    authors_are_organisations: bool = False  # the page names no person, only an Organization, as the author
     published: str | None = None
     modified: str | None = None
     language: str | None = None
@@ -89,9 +90,9 @@ def unescape(value: str) -> str:
     return value
 
 
-def _author_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
-    """Names in a schema.org author value: people first, then organisations (a site may
-    name itself the author; the caller prefers a person when the page names one)."""
+def _author_names(value: Any, by_id: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """(people, organisations) named in a schema.org author value (a site may name itself
+    or its company the author; the caller prefers a person when the page names one)."""
     values = value if isinstance(value, list) else [value]
     people: list[str] = []
     organisations: list[str] = []
@@ -105,7 +106,7 @@ def _author_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
             if name:
                 is_org = bool(_types(item) & {"organization", "newsmediaorganization"})
                 (organisations if is_org else people).append(name)
-    return people or organisations
+    return people, organisations
 
 
 def read_json_ld(tree: HtmlElement) -> JsonLdArticle | None:
@@ -116,9 +117,11 @@ def read_json_ld(tree: HtmlElement) -> JsonLdArticle | None:
     if article is None:
         return None
     entity = article.get("mainEntityOfPage")
+    people, organisations = _author_names(article.get("author", []), by_id)
     return JsonLdArticle(
         headline=_text(article.get("headline")) or _text(article.get("name")),
-        authors=_author_names(article.get("author", []), by_id),
+        authors=people or organisations,
+        authors_are_organisations=not people and bool(organisations),
         published=_text(article.get("datePublished")) or _text(article.get("dateCreated")),
         modified=_text(article.get("dateModified")),
         language=_text(article.get("inLanguage")),

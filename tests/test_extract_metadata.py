@@ -222,3 +222,14 @@ def test_an_author_link_wins_over_an_author_label_in_the_text():
 def test_an_author_element_holding_a_label_does_not_hide_the_by_line():
     body = '<h1>Headline</h1><a rel="author" href="/about">Learn More</a><p>By Jane Roe</p>'
     assert authors_of(SITE, body) == (["Jane Roe"], "byline")
+
+
+def test_a_user_handle_or_an_organisation_declared_as_author_gives_way_to_a_named_person():
+    handle = '<meta name="author" content="andrew.keaveney">'
+    assert authors_of(SITE + handle, "<h1>Headline</h1>") == (["andrew.keaveney"], "meta")
+    assert authors_of(SITE + handle, '<h1>Headline</h1><span class="author_name">Denise Everheart</span>') \
+        == (["Denise Everheart"], "byline")
+    company = ('<script type="application/ld+json">{"@type": "BlogPosting", '
+               '"author": {"@type": "Organization", "name": "Levitate Media"}}</script>')
+    assert authors_of(SITE + company, "<h1>Headline</h1>") == (["Levitate Media"], "json-ld")
+    assert authors_of(SITE + company, '<h1>Headline</h1><p>By Liza Burke</p>') == (["Liza Burke"], "byline")
