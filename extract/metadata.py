@@ -209,13 +209,17 @@ _COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bure
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|text|words|story|article|reviewed|reported|edited|published)\s+)?by[:\s]+|"
     r"^\s*(?:authors?|written by|posted by|reviewed by)\s*:?\s*(?=[A-Z])", re.I)
-_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)).*$", re.I | re.S)
+_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)|\bon behalf of\b).*$",
+                         re.I | re.S)
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
 _TRAILING_DATE = re.compile(
     r"(?:\s+(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d.*|"  # a month only with its day: "Tom May" is a name
     r"(?:mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?(?:\s+\d.*)?))+$",
     re.I)
+
+_DATE_WORD = re.compile(r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+                        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?", re.I)  # "Dec" left of a date
 
 
 # A role or a share button after the name: "Jane Doe Contributing Writer", "Jane Doe Facebook Tweet Pin"
@@ -256,12 +260,13 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         name = _without_role(_TRAILING_DATE.sub("", name).strip(" ,;:-"))
         name = re.sub(r"\s+(?:at|on)$", "", name)  # "Posted by David at <date>" once the date is cut
         words = name.split()
-        if not 1 <= len(words) <= 5 or len(name) > 60 or _NOT_A_PERSON.search(name) or _TRAILING_DATE.fullmatch(" " + name):
+        if (not 1 <= len(words) <= 5 or len(name) > 60 or _NOT_A_PERSON.search(name)
+                or _TRAILING_DATE.fullmatch(" " + name) or _DATE_WORD.fullmatch(name)):
             continue
         key = _squash(name)
         if key in sites or key in hosts or _squash(_COLLECTIVE.sub("", name)) in sites | hosts | {""}:
             continue
-        if len(words) > 1 and any(w[0].islower() for w in words if w.isalpha() and len(w) > 3):
+        if len(words) > 1 and any(w[0].islower() for w in words if w.isalpha() and len(w) > 3 and not _COLLECTIVE.fullmatch(w)):
             continue  # a phrase, not a name ("view the archive"); one-word handles may be lower case
         if name.casefold() not in {p.casefold() for p in people}:
             people.append(name)
@@ -334,19 +339,28 @@ def _names_on_by_line(line: HtmlElement) -> list[str]:
     return _people(_names_in(links)) if links else _people(_names_in([_BY_TEXT.sub("", _visible_text(line))]))
 
 
+_LINE_PARTS = re.compile(r"\s*[|•·⋅]\s*")
+
+
 def _names_in_author_box(node: HtmlElement) -> list[str]:
     """An element whose class says author: its name element, else its whole text when that is a name,
-    else one of its first lines that is one ("Dec 17, 2025" then "Julian K. Arni"; a name above a bio)."""
+    else one of its first lines or parts of a line that is one ("Dec 17, 2025" then "Julian K. Arni";
+    "Dec. 19, 2025 · Niko Matsakis on behalf of …"; a name above a bio)."""
     inner = node.xpath('.//*[@rel="author" or contains(@class, "name")]')
     people = _people(_names_in([_visible_text(t) for t in inner] or [_visible_text(node)]))
-    if people:
+    if _several_people(people):
         return people
-    pieces = [piece for piece in node.itertext() if piece.strip()][:3]
+    pieces = [part for piece in node.itertext() if piece.strip() for part in _LINE_PARTS.split(piece)][:4]
     for piece in pieces:
-        people = _people([" ".join(piece.split())]) if 1 < len(piece.split()) <= 5 else []
-        if people:
+        people = _people(_names_in([piece])) if 1 < len(piece.split()) <= 8 else []
+        if _several_people(people):
             return people
     return []
+
+
+def _several_people(names: list[str]) -> bool:
+    """One name, or several full names: "Wellness & Prevention" is a section, not two people."""
+    return len(names) == 1 or (len(names) > 1 and all(len(name.split()) > 1 for name in names))
 
 
 def visible_byline(tree: HtmlElement) -> list[str]:

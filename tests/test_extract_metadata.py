@@ -7,7 +7,9 @@ from datetime import date, datetime, timezone
 import pytest
 from trafilatura.utils import load_html
 
-from extract.metadata import date_in_url, parse_datetime, pick_authors, pick_dates, pick_title, site_names
+from extract.metadata import (
+    clean_authors, date_in_url, parse_datetime, pick_authors, pick_dates, pick_title, site_names,
+)
 from extract.structured import read_json_ld, read_meta
 
 SITE = '<meta property="og:site_name" content="Acme Blog">'
@@ -196,9 +198,18 @@ def test_date_in_url(url, expected):
     ('<h1>Headline</h1><div class="tags">Contributors: Janet Loughrey</div>', ["Janet Loughrey"]),
     ('<h1>Headline</h1><p>By Tom May</p>', ["Tom May"]),  # a month that is a name
     ('<h1>Headline</h1><p>By Tom Price May 5, 2025</p>', ["Tom Price"]),
+    ('<h1>Headline</h1><div class="publish-date-author">Dec. 19, 2025 · Niko Matsakis on behalf of Vision Doc group</div>',
+     ["Niko Matsakis"]),
+    ('<h1>Headline</h1><h4 class="author-name">The Currency editors</h4>', ["The Currency editors"]),
 ])
 def test_more_visible_bylines(body, expected):
     assert authors_of(SITE, body) == (expected, "byline")
+
+
+def test_a_section_in_the_byline_is_not_an_author():
+    body = ('<h1>Headline</h1><section class="byline"><span>March 20, 2023</span> | '
+            '<span class="byline__category">Wellness &amp; Prevention</span></section>')
+    assert authors_of(SITE, body) == ([], None)
 
 
 def test_a_commenter_is_not_the_author():
@@ -233,3 +244,7 @@ def test_a_user_handle_or_an_organisation_declared_as_author_gives_way_to_a_name
                '"author": {"@type": "Organization", "name": "Levitate Media"}}</script>')
     assert authors_of(SITE + company, "<h1>Headline</h1>") == (["Levitate Media"], "json-ld")
     assert authors_of(SITE + company, '<h1>Headline</h1><p>By Liza Burke</p>') == (["Liza Burke"], "byline")
+
+
+def test_a_month_left_of_a_date_is_not_a_name():
+    assert clean_authors(["Dec", "May.", "Tom May"]) == ["Tom May"]
