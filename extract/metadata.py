@@ -244,6 +244,13 @@ def _without_role(name: str) -> str:
     return name
 
 
+def _without_avatar_initials(name: str) -> str:
+    """"CM Craig McCarthy" → "Craig McCarthy": the initials an avatar shows in place of a photo."""
+    first, _, rest = name.partition(" ")
+    initials = "".join(word[0] for word in rest.split())
+    return rest if len(first) > 1 and first.isupper() and first == initials.upper() else name
+
+
 def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[str] = frozenset()) -> list[str]:
     """People and bylined teams only: no boilerplate, URLs, dates or sentences; no duplicates.
 
@@ -259,6 +266,7 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-")
         name = _without_role(_TRAILING_DATE.sub("", name).strip(" ,;:-"))
         name = re.sub(r"\s+(?:at|on)$", "", name)  # "Posted by David at <date>" once the date is cut
+        name = _without_avatar_initials(name)
         words = name.split()
         if (not 1 <= len(words) <= 5 or len(name) > 60 or _NOT_A_PERSON.search(name)
                 or _TRAILING_DATE.fullmatch(" " + name) or _DATE_WORD.fullmatch(name)):
@@ -347,20 +355,24 @@ def _names_in_author_box(node: HtmlElement) -> list[str]:
     else one of its first lines or parts of a line that is one ("Dec 17, 2025" then "Julian K. Arni";
     "Dec. 19, 2025 · Niko Matsakis on behalf of …"; a name above a bio)."""
     inner = node.xpath('.//*[@rel="author" or contains(@class, "name")]')
+    # a part of a byline that does not say author may be its tag or section ("Lifestyle"): full names only
+    full_names_only = not inner and "author" not in (node.get("class") or "").lower()
     people = _people(_names_in([_visible_text(t) for t in inner] or [_visible_text(node)]))
-    if _several_people(people):
+    if _several_people(people, full_names_only):
         return people
     pieces = [part for piece in node.itertext() if piece.strip() for part in _LINE_PARTS.split(piece)][:4]
     for piece in pieces:
         people = _people(_names_in([piece])) if 1 < len(piece.split()) <= 8 else []
-        if _several_people(people):
+        if _several_people(people, full_names_only):
             return people
     return []
 
 
-def _several_people(names: list[str]) -> bool:
+def _several_people(names: list[str], full_names_only: bool = False) -> bool:
     """One name, or several full names: "Wellness & Prevention" is a section, not two people."""
-    return len(names) == 1 or (len(names) > 1 and all(len(name.split()) > 1 for name in names))
+    if full_names_only or len(names) > 1:
+        return bool(names) and all(len(name.split()) > 1 for name in names)
+    return len(names) == 1
 
 
 def visible_byline(tree: HtmlElement) -> list[str]:

@@ -212,6 +212,17 @@ def test_a_section_in_the_byline_is_not_an_author():
     assert authors_of(SITE, body) == ([], None)
 
 
+def test_a_tag_in_a_byline_of_another_post_is_not_an_author():
+    body = ('<h1>Headline</h1><div class="byline"><span class="byline__tag">Personal finance</span> '
+            '<span class="byline__date">January 27, 2025</span></div>'
+            '<div class="card"><div class="byline"><span class="byline__tag">Lifestyle</span></div></div>')
+    assert authors_of(SITE, body) == ([], None)
+
+
+def test_avatar_initials_before_a_name_are_dropped():
+    assert clean_authors(["CM Craig McCarthy", "JD Jane Doe", "AJ Neal"]) == ["Craig McCarthy", "Jane Doe", "AJ Neal"]
+
+
 def test_a_commenter_is_not_the_author():
     body = ('<h1>Headline</h1><p>Text.</p><div class="comments"><div class="comment-author vcard">'
             '<span>Andre Alexis</span> says:</div></div>')
