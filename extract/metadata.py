@@ -580,17 +580,24 @@ _INVISIBLE = {"script", "style", "noscript", "template", "svg", "head", "title",
 
 
 def _headline_element(tree: HtmlElement, headline: str | None) -> HtmlElement | None:
-    """The <h1> that carries the headline (a page may have several, e.g. its logo), else the first with text."""
-    first = None
+    """The <h1> that carries the headline, else the page's only <h1>, else the element whose own text
+    is the headline. Not just any <h1>: of several, one may be the logo, and the dates after it those
+    of other stories."""
+    headings = []
     key = _squash(headline)
     for element in tree.iter("h1"):
         text = _squash(_visible_text(element))
-        if not text:
-            continue
-        if key and (text == key or key in text):
+        if key and text and (text == key or key in text):
             return element
-        first = element if first is None else first
-    return first
+        if text:
+            headings.append(element)
+    if len(headings) == 1:
+        return headings[0]
+    body = tree.find("body")
+    if key and body is not None:  # a headline in an <h2> or a styled <div> (the <h1> being the site's name)
+        return next((element for element in body.iter() if isinstance(element.tag, str) and element.tag not in _INVISIBLE
+                     and element.text and _squash(element.text) == key), None)
+    return None
 
 
 def _visible_pieces(root: HtmlElement):

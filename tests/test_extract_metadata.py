@@ -126,6 +126,19 @@ def test_the_dateline_is_read_by_the_headline_not_by_a_logo_h1_or_a_sidebar_abov
     assert day_of(published) == "2017-03-01"
 
 
+def test_a_headline_outside_the_h1s_anchors_the_dateline():
+    body = ("<h1>RogerBW's Blog</h1><div class='post-title'>Advent of Code week 2</div><p>20 December 2025</p>"
+            "<h1>Day 7</h1><p>Text.</p>")
+    published, source = dates_of("", body, headline="Advent of Code week 2", htmldate_result="2014-01-01")
+    assert (day_of(published), source) == ("2025-12-20", "byline")
+
+
+def test_no_dateline_when_the_headline_cannot_be_found_among_several_h1s():
+    body = "<h1>Acme</h1><ul><li>Other story</li><li>May 2, 2024</li></ul><h1>Latest</h1><p>Text.</p>"
+    published, source = dates_of(article_ld(datePublished="2023-01-09T08:00:00Z"), body)
+    assert (day_of(published), source) == ("2023-01-09", "json-ld")
+
+
 @pytest.mark.parametrize("lang, url, expected", [
     ("en-US", "https://acme.example/post/1", "2023-03-10"),
     ("en-GB", "https://acme.example/post/1", "2023-10-03"),
