@@ -711,9 +711,9 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
     """(published, modified, provenance of published, provenance of modified).
 
     Published is, in this order: OpenGraph's article:published_time; the date the
-    page shows by its headline (the one labelled published, else an unlabelled one,
-    else the one labelled updated: a page that shows only its update date presents
-    itself as of that day); JSON-LD datePublished; other meta tags; a WebPage's
+    page shows by its headline (the nearest below it; one labelled updated only when
+    the page shows no other: a page that shows only its update date presents itself
+    as of that day); JSON-LD datePublished; other meta tags; a WebPage's
     datePublished; htmldate's search (``htmldate_result`` is the date trafilatura
     already found, htmldate is only run again when it is missing). A date taken
     from the page's text gets its time of day from a declared stamp of that day.
