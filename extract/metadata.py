@@ -298,7 +298,6 @@ _BY_TEXT = re.compile(r"^\s*(?:(?:(?:written|posted|reported|words|story|text)\s
 # A page's own footer, navigation, sidebars and forms hold no byline; an article's <footer> often does (WordPress themes).
 _NOT_BYLINE = ("ancestor-or-self::*[self::nav or self::aside or self::script or self::style or self::form"
                " or self::footer[not(ancestor::article)]]")
-_CLASS = 'translate(@class, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")'
 
 
 def _is_name_like(name: str) -> bool:
@@ -311,15 +310,18 @@ _BY_START = re.compile(r"\s*(?:(?:written|posted|reported)\s+)?by\b", re.I)
 _LABEL_START = re.compile(r"\s*(?:authors?|contributors?)\s*:", re.I)  # "Author: X" also names the authors of things cited
 
 
-def _by_line_elements(tree: HtmlElement, start: re.Pattern = _BY_START):
-    """Short elements reading "By Jane Doe …" (or with ``start``, "Contributors: Jane Doe"), found from their own
-    text (one pass over the page)."""
+def _line_elements(tree: HtmlElement):
+    """Short elements reading "By Jane Doe …" or "Contributors: Jane Doe", found from their own text in one
+    pass over the page: (element, whether it is a label line)."""
     candidates = 0
     for node in tree.iter():
         if not isinstance(node.tag, str) or node.tag in {"script", "style"}:
             continue
         for text, element in ((node.text, node), (node.tail, node.getparent())):
-            if not text or not start.match(text):
+            if not text:
+                continue
+            is_label = not _BY_START.match(text)
+            if is_label and not _LABEL_START.match(text):
                 continue
             candidates += 1
             if candidates > 20:
@@ -332,7 +334,7 @@ def _by_line_elements(tree: HtmlElement, start: re.Pattern = _BY_START):
                     break
                 if _BY_TEXT.match(line) and len(line.split()) > 1:
                     if not element.xpath(_NOT_BYLINE):
-                        yield element
+                        yield element, is_label
                     break
                 element = element.getparent()
 
@@ -388,24 +390,28 @@ def visible_byline(tree: HtmlElement) -> list[str]:
         people = clean_authors(_names_in([_visible_text(t) for t in inner] or [_visible_text(node)]))
         if people:
             return people
-    for node in _by_line_elements(tree):
-        people = _names_on_by_line(node)
+    label_lines = []
+    for node, is_label in _line_elements(tree):
+        people = [] if is_label else _names_on_by_line(node)
         if people:
             return people
-    for link in tree.xpath(f"//a[@href][not({_NOT_BYLINE})]"):
+        if is_label:
+            label_lines.append(node)
+    for link in tree.iter("a"):
         href = link.get("href", "")
-        if _AUTHOR_HREF.search(href) and not urlsplit(href).netloc:  # a site's own author page, not a social profile
+        # a site's own author page, not a social profile
+        if _AUTHOR_HREF.search(href) and not urlsplit(href).netloc and not link.xpath(_NOT_BYLINE):
             people = _people(_names_in([_visible_text(link)]))
             if people:
                 return people
-    for node in _by_line_elements(tree, _LABEL_START):
+    for node in label_lines:
         people = _names_on_by_line(node)
         if people:
             return people
-    nodes = tree.xpath(
-        f'//*[contains({_CLASS}, "byline") or contains({_CLASS}, "author")]'
-        f'[not(self::meta or self::link or self::script or self::body or self::html)][not({_NOT_BYLINE})]'
-        f'[not(ancestor-or-self::*[contains({_CLASS}, "comment")])]'  # a commenter is not the author
+    nodes = tree.xpath(  # "author", "Author" (camel case: "dateAndAuthorContainer")
+        '//*[contains(@class, "byline") or contains(@class, "Byline") or contains(@class, "author")'
+        ' or contains(@class, "Author")][not(self::meta or self::link or self::script or self::body or self::html)]'
+        f'[not({_NOT_BYLINE})][not(ancestor-or-self::*[contains(@class, "comment")])]'  # a commenter is not the author
     )
     for node in nodes[:8]:
         people = _names_in_author_box(node)
