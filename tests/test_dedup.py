@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from datetime import timedelta
 
 import psycopg
@@ -142,3 +143,37 @@ def test_unrelated_articles_published_together_are_separate_stories(conn):
     pages = [page(f"outlet{i}", f"p{i}", text, i * 0.1) for i, text in enumerate(unrelated)]
     ingest(conn, pages, T0)
     assert conn.execute("select max(article_count), count(*) from warehouse.stories").fetchone() == (1, 7)
+
+
+def test_an_error_while_articles_stream_in_rolls_the_load_back_cleanly(conn, monkeypatch):
+    """Articles are COPYed while the batch is resolved (Loader.stream_article): an exception in
+    between must cancel that COPY, so the transaction rolls back instead of hanging on it."""
+    from wirehouse.load import Loader
+
+    calls = []
+    assign_story = Loader.assign_story
+
+    def failing_second_time(self, page, article_id):
+        calls.append(article_id)
+        if len(calls) == 2:
+            raise RuntimeError("injected after the first article was streamed")
+        return assign_story(self, page, article_id)
+
+    monkeypatch.setattr(Loader, "assign_story", failing_second_time)
+    pages = [page("wire", "one", TEXTS[0], 0), page("daily", "two", TEXTS[1], 1)]
+    failed = []
+
+    def load() -> None:
+        try:
+            ingest(conn, pages, T0)
+        except RuntimeError as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=load, daemon=True)  # a COPY left open hangs the rollback: time it
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the rollback hung on the articles COPY left open"
+    assert "injected" in str(failed[0])
+    assert conn.execute("select count(*) from warehouse.articles").fetchone() == (0,)
+    monkeypatch.undo()
+    assert ingest(conn, pages, T0) == {"new": 2}

@@ -34,6 +34,7 @@ import logging
 import math
 import time
 from collections import Counter, defaultdict
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -134,7 +135,6 @@ class StoryEntry:
 
 @dataclass
 class Buffers:
-    articles: list[tuple] = field(default_factory=list)
     signatures: list[tuple] = field(default_factory=list)
     anchors: list[tuple] = field(default_factory=list)
     versions: list[tuple] = field(default_factory=list)
@@ -172,6 +172,8 @@ class Loader:
         self.batch_anchor_lists: dict[int, list[int]] = {}
         self.new_ids: list[int] = []
         self.write_seconds = 0.0  # time spent writing, for the benchmark
+        self.article_stream: ExitStack | None = None  # an open COPY of articles: see stream_article
+        self.article_copy: psycopg.Copy | None = None
         self.gone: dict[int, int] = {}  # article demoted in this batch -> its original
         self.stories: dict[str, list[StoryEntry]] = defaultdict(list)
         self.idf: dict[str, float] = {}
@@ -409,7 +411,7 @@ class Loader:
     def insert_article(self, page: dict, urls: list[str]) -> int:
         article_id = self.new_ids.pop()
         story_id = self.assign_story(page, article_id)
-        self.buf.articles.append((
+        self.stream_article((
             article_id, page["source"], page["canonical_url"], page["title"], page["authors"], page["published_at"],
             page["modified_at"], page["language"], page["description"], page["text"], page["word_count"],
             page["content_hash"], self.seen_at, self.seen_at, Jsonb(page["provenance"]),
@@ -493,6 +495,7 @@ class Loader:
         if article_id in self.batch_ids:
             return frozenset(self.batch_anchor_lists[article_id])
         if article_id not in self.db_anchors:
+            self.end_stream()
             self.db_anchors[article_id] = frozenset(a for (a,) in self.conn.execute(
                 "select anchor from dedup.anchors where article_id = %s", (article_id,)))
         return self.db_anchors[article_id]
@@ -576,8 +579,36 @@ class Loader:
         if outcome in ("new", "copy") and detail != "known copy URL":
             self.count_lines(page)
 
+    def stream_article(self, row: tuple) -> None:
+        """Send a warehouse.articles row at once, through a COPY left open while the batch is
+        resolved: the server computes the article's search vector and indexes it while Python
+        decides the next page. Any other statement ends the COPY first (end_stream)."""
+        started = time.perf_counter()
+        if self.article_stream is None:
+            self.article_stream = ExitStack()
+            self.article_copy = self.article_stream.enter_context(self.cur.copy(
+                "copy warehouse.articles (article_id, source, canonical_url, title, authors, published_at,"
+                " modified_at, language, description, text, word_count, content_hash, first_seen_at,"
+                " last_seen_at, provenance, search_config, story_id) from stdin"))
+        self.article_copy.write_row(row)
+        self.write_seconds += time.perf_counter() - started
+
+    def end_stream(self) -> None:
+        if self.article_stream is not None:
+            started = time.perf_counter()
+            stream, self.article_stream = self.article_stream, None
+            stream.close()
+            self.write_seconds += time.perf_counter() - started
+
+    def abort_stream(self, exc: BaseException) -> None:
+        """Cancel an open COPY (the transaction is failing): the connection stays usable to roll back."""
+        if self.article_stream is not None:
+            stream, self.article_stream = self.article_stream, None
+            stream.__exit__(type(exc), exc, exc.__traceback__)
+
     def flush(self) -> None:
         """Write what the batch decided so far, in bulk."""
+        self.end_stream()
         started = time.perf_counter()
         try:
             self._flush()
@@ -586,12 +617,6 @@ class Loader:
 
     def _flush(self) -> None:
         b, cur = self.buf, self.cur
-        if b.articles:
-            with cur.copy("copy warehouse.articles (article_id, source, canonical_url, title, authors, published_at,"
-                          " modified_at, language, description, text, word_count, content_hash, first_seen_at,"
-                          " last_seen_at, provenance, search_config, story_id) from stdin") as copy:
-                for row in b.articles:
-                    copy.write_row(row)
         if b.signatures:
             with cur.copy("copy dedup.signatures (article_id, anchor_count, shingle_count, published_at, window_at,"
                           " source, story_terms, body_hash) from stdin") as copy:
@@ -648,7 +673,7 @@ class Loader:
             keys = sorted(b.lines)
             cur.execute(
                 "insert into dedup.source_lines (source, line_hash, pages)"
-                " select * from unnest(%s::text[], %s::bigint[], %s::integer[])"
+                " select * from unnest(%b::text[], %b::bigint[], %b::integer[])"
                 " on conflict (source, line_hash) do update set pages = dedup.source_lines.pages + excluded.pages",
                 ([s for s, _ in keys], [h for _, h in keys], [b.lines[k] for k in keys]))
         self.buf = Buffers()
@@ -752,9 +777,13 @@ def load_pages(loader: Loader, pages: list[dict]) -> dict:
     pages.sort(key=lambda p: (*loader.order_key(p["published_at"], p["source"]), p["page_id"]))
     loader.prefetch(pages)
     counters: Counter[str] = Counter()
-    for page in pages:
-        outcome, article_id, detail = loader.resolve(page)
-        loader.outcome(page, outcome, article_id, detail)
-        counters[outcome] += 1
+    try:
+        for page in pages:
+            outcome, article_id, detail = loader.resolve(page)
+            loader.outcome(page, outcome, article_id, detail)
+            counters[outcome] += 1
+    except BaseException as exc:
+        loader.abort_stream(exc)
+        raise
     loader.flush()
     return dict(counters)
