@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 import psycopg
 
 from wirehouse.config import PROJECT_ROOT, SHARED_DIR
-from wirehouse.load import Loader, fingerprint_stage, load_pages, PAGE_COLUMNS
+from wirehouse.load import fingerprint_stage, load_interval
 from wirehouse.runs import Interval
 
 SEED = 20221111
@@ -64,11 +64,7 @@ def ingest(conn: psycopg.Connection, pages: list[Page], fetched_at: datetime,
     with conn.transaction():
         run_id = stage(conn, pages, fetched_at)
         fingerprint_stage(conn, [run_id])
-        interval = Interval(fetched_at - timedelta(hours=1), fetched_at)
-        loader = Loader(conn, interval, ranks or {})
-        rows = loader.cur.execute(f"select {PAGE_COLUMNS} from stage.articles where run_id = %s",
-                                  (run_id,)).fetchall()
-        return load_pages(loader, rows)
+        return load_interval(conn, [run_id], Interval(fetched_at - timedelta(hours=1), fetched_at), ranks or {})
 
 
 def outcomes(conn: psycopg.Connection) -> dict[int, tuple[str, int | None]]:

@@ -56,6 +56,7 @@ PARTIAL_CONTAINMENT = 0.8  # shared anchors / anchors of the shorter text: a tru
 MIN_SHARED_ANCHORS = 4  # ~32 shared 5-word shingles: less is a quote or a stock phrase
 BOILERPLATE_MIN_PAGES = 3  # a line in this many pages (distinct URLs) of one source is its boilerplate
 FINGERPRINT_BATCH = 200  # pages held in memory at once while fingerprinting
+LOAD_CHUNK = 5000  # pages held in memory at once while loading (with their texts and anchors)
 STORY_WINDOW = timedelta(days=1)
 STORY_MIN_SHARED_TERMS = 3
 STORY_MIN_OVERLAP = 0.4  # idf-weighted: weight of the shared names / weight of the article's with fewer
@@ -87,6 +88,11 @@ def relation(shared: int, size_a: int, size_b: int, same_body: bool = False) -> 
         return scored
     jac, con = resemblance(shared, size_a, size_b), containment(shared, size_a, size_b)
     return ("near", jac) if jac / NEAR_RESEMBLANCE >= con / PARTIAL_CONTAINMENT else ("partial", con)
+
+
+def publication_order(published_at: datetime | None, source: str, ranks: dict[str, int]) -> tuple:
+    """The earliest published first, ties broken by the source's rank."""
+    return (published_at or FAR_FUTURE, ranks.get(source, 1_000_000))
 
 
 def _shifted(when: datetime, delta: timedelta) -> datetime:
@@ -180,7 +186,7 @@ class Loader:
         self.story_of: dict[int, StoryEntry] = {}
 
     def order_key(self, published_at: datetime | None, source: str) -> tuple:
-        return (published_at or FAR_FUTURE, self.ranks.get(source, 1_000_000))
+        return publication_order(published_at, source, self.ranks)
 
     # -- prefetch: a few set-based queries for the whole batch --------------------------
 
@@ -743,18 +749,29 @@ PAGE_COLUMNS = ("page_id, run_id, source, url, final_url, fetched_at, canonical_
 
 
 def load_interval(conn: psycopg.Connection, fetch_runs: list[int], interval: Interval, ranks: dict[str, int]) -> dict:
+    """Load the runs' staged articles not loaded yet, LOAD_CHUNK at a time in publication order.
+
+    Each chunk is resolved against what the chunks before it wrote, as a separate batch would be:
+    the result does not depend on where batches are cut (tests/test_fuzz.py), and memory stays
+    bounded by the chunk, whatever the interval's size."""
     conn.execute("select pg_advisory_xact_lock(%s)", (LOCK_KEY,))
     refingerprint_if_stale(conn, fetch_runs)
     conn.execute("update dedup.generation set loads = loads + 1")
-    loader = Loader(conn, interval, ranks)
-    pages = loader.cur.execute(
-        f"select {PAGE_COLUMNS} from stage.articles s where s.run_id = any(%s)"
-        " and not exists (select 1 from ops.page_outcomes o where o.page_id = s.page_id)",
+    to_load = conn.execute(
+        "select page_id, published_at, source, content_hash is null or anchors is null from stage.articles s"
+        " where s.run_id = any(%s) and not exists (select 1 from ops.page_outcomes o where o.page_id = s.page_id)",
         (fetch_runs,)).fetchall()
-    unfingerprinted = [p["page_id"] for p in pages if p["content_hash"] is None or p["anchors"] is None]
+    unfingerprinted = sum(1 for *_, missing in to_load if missing)
     if unfingerprinted:
-        raise RuntimeError(f"{len(unfingerprinted)} pages have no fingerprint yet; run dedup first")
-    return load_pages(loader, pages)
+        raise RuntimeError(f"{unfingerprinted} pages have no fingerprint yet; run dedup first")
+    ids = [page_id for page_id, *_ in sorted(to_load, key=lambda r: (*publication_order(r[1], r[2], ranks), r[0]))]
+    counters: Counter[str] = Counter()
+    for start in range(0, len(ids), LOAD_CHUNK):
+        loader = Loader(conn, interval, ranks)
+        pages = loader.cur.execute(f"select {PAGE_COLUMNS} from stage.articles where page_id = any(%s)",
+                                   (ids[start:start + LOAD_CHUNK],)).fetchall()
+        counters.update(load_pages(loader, pages))
+    return dict(counters)
 
 
 def refingerprint_if_stale(conn: psycopg.Connection, fetch_runs: list[int]) -> None:
