@@ -138,6 +138,9 @@ _DATE_WORDS = re.compile(
 )
 
 
+# An aggregator's note of where a story is from, and its comment count, after a headline: "Headline (latimes.com) 87".
+TRAILING_SOURCE = re.compile(r"\s+\((?:[\w-]+\.)+[a-z]{2,}\)(?:\s+\d+)?$", re.I)
+
 _LIST_MARKER = re.compile(r"^(?:[-–*•·]|\d{1,2}[.)])\s+")
 
 
@@ -170,7 +173,7 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
                site_names: Sequence[str] = ()) -> str:
     """Return the article text with boilerplate lines removed, paragraphs joined by blank lines.
 
-    A line equal to the headline (it is in ``title``) or to the site's name is
+    A line equal to the headline (it is in ``title``; an aggregator may add its source) or to the site's name is
     dropped, and a paragraph repeated verbatim (pull quotes, summary boxes) is kept once.
     """
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
@@ -182,7 +185,7 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
         if not line or is_boilerplate(line, extra):
             continue
         key = _normalise(line)
-        if not key or key in not_text or key in seen:
+        if not key or key in not_text or _normalise(TRAILING_SOURCE.sub("", line)) in not_text or key in seen:
             continue
         seen.add(key)
         kept.append(line)

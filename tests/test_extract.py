@@ -318,6 +318,12 @@ def test_disclosures_prompts_and_navigation_lines_are_dropped():
     assert clean_text("\n".join([furniture[0], story, *furniture[1:]])) == story
 
 
+def test_the_headline_line_goes_even_with_an_aggregators_source_after_it():
+    title = "Stanford Grads Find Their Degrees No Longer Guarantee Jobs"
+    story = "Elite computer science degrees are no longer a guaranteed on-ramp to tech jobs (the paper says so)."
+    assert clean_text(f"{title} (latimes.com) 87\n{story}", title=title) == story
+
+
 def test_per_source_rules_and_duplicates():
     text = "First paragraph here.\nFirst paragraph here.\nSubscribe to Kherson Daily today\nLast paragraph."
     rules = CleaningRules(drop_lines=(r"^Subscribe to Kherson Daily",))
