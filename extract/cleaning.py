@@ -68,15 +68,26 @@ _BOILERPLATE_LINES = _any_of(
     r"\((?:photo|image|picture|pictured|credit|video)s?\s*:[^()]*\)\s*$",
     r"\([^()]*\b(?:getty images|afp|reuters|ap photo|press association|shutterstock|epa|alamy)\b[^()]*\)\s*$",
     r"^(?:photo|image|credit|picture)s?\s*:",
+    # a newsletter or social call to action opening a sentence: "For daily wit & wisdom, sign up for the Almanac newsletter."
+    r"(?:^|[.!?]\s+|,\s+)sign up for (?:our|the)\b.{0,40}\bnewsletter\b",
+    r"\bfollow us on (?:facebook|instagram|twitter|x|tiktok|linkedin|youtube|pinterest|threads|bluesky)\b",
+    r"^join (?:our|the) (?:mailing list|newsletter|email list|(?:facebook|linkedin|discord|slack|telegram|whatsapp) "
+    r"(?:group|community|page|server|channel))\b",
+    r"\bagree to our (?:terms|privacy policy)\b",
+    r"^get the latest (?:news|updates|stories|articles) (?:about|from|on)\b",  # a mailing list's pitch
+    # paywall notes
+    r"^this (?:article|story|content) is (?:exclusive to|only available to|reserved for) .{0,40}\b(?:subscribers|members)\b",
     # reader prompts
-    r"^did you (?:make|try) (?:this|one of (?:my|our)) recipes?",
+    r"tell your friends and get rewards",
+    r"^help (?:me|us) spread the word\b",
     r"(?:receive|get) notifications about new posts",
     r"get updates from this writer",
     r"funded by readers like you",
     r"^fill (?:out|in) the form\b",
 )
 
-# Affiliate and advertising disclosures run long: checked on lines up to DISCLOSURE_LINE_WORDS words.
+# Affiliate and advertising disclosures, and prompts or credits a CMS runs on into more of the same, are long:
+# checked on lines up to DISCLOSURE_LINE_WORDS words.
 DISCLOSURE_LINE_WORDS = 80
 _DISCLOSURE_LINES = _any_of(
     r"qualifying purchases",
@@ -84,6 +95,13 @@ _DISCLOSURE_LINES = _any_of(
     r"supported by (?:the )?commissions",
     r"chosen independently by our editors",
     r"^(?:advertiser |affiliate |editorial )?disclosure\s*:",
+    r"\bwe may be compensated when you click\b",
+    r"\bsee our advertis(?:ing|er) (?:policy|disclosure)\b",
+    # reader prompts that run on into the next ones ("... leave a star rating. Also, if you are on Pinterest, ...")
+    r"^did you (?:make|try) (?:this|one of (?:my|our)) recipes?",
+    r"\bif you (?:liked|enjoyed) this (?:article|post|story|episode|issue), please (?:consider )?(?:lik|shar|subscrib)",
+    # a picture credit line, and the site's blurb the CMS glues after it
+    r"^(?:feature[d]?|header|cover|lead|top|hero) (?:image|photo|picture)s? (?:by|via|courtesy of|credit)\b",
 )
 
 # Widgets, headings and navigation: checked on lines up to SHORT_LINE_WORDS words.
@@ -123,6 +141,9 @@ _WIDGET_LINES = _any_of(
     r"^(?:book|request|schedule|get) (?:a |your )?(?:free )?(?:demo|quote|consultation)$",
     r"^get started(?: today| now| for free)?$",
     r"^\d+\s*min(?:ute)?s? read$",
+    r"^share your (?:story|thoughts|experience|feedback)$",
+    r"^how was (?:this|today'?s) (?:issue|newsletter|email|edition)\??$",
+    r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s+by\s+\S",  # "11/12/2025 by One Tree Planted"
     r"^by\s+[^.]{0,60}\|",  # "By Jane Doe | Friday, 11 November 2022"
     r"^(?:[\w-]+\.)+(?:com|org|net|co\.uk|co|news|info)$",  # a bare domain
     # a lower-case keyword list, "ukraine, russia, kherson" (case-sensitive: capitalised lists are headings)

@@ -324,6 +324,41 @@ def test_the_headline_line_goes_even_with_an_aggregators_source_after_it():
     assert clean_text(f"{title} (latimes.com) 87\n{story}", title=title) == story
 
 
+def test_calls_to_action_paywall_notes_and_credits_are_dropped():
+    story = "The city council voted on Friday to rebuild the river port damaged by the autumn storms."
+    furniture = [
+        "We help you navigate a myriad of possibilities. Sign up for our newsletter for the best of the city.",
+        "For daily wit & wisdom, sign up for the Almanac newsletter.",
+        "Catch up on our coverage of tech and tools, and follow us on Facebook, Instagram and TikTok to stay up to date.",
+        "Join our mailing list! Get a newsletter when an episode is published", "Join the Facebook group– https://fb.me/x",
+        "and agree to our Terms & Conditions and Privacy Policy.", "This article is exclusive to STAT+ subscribers",
+        "Love Tech World Newsletter? Tell your friends and get rewards.", "Help me spread the word about this podcast!",
+        "Get the latest news about OMA’s live educational events and online courses.", "How Was This Issue?",
+        "SHARE YOUR STORY", "11/12/2025 by One Tree Planted",
+        "We may be compensated when you click on a link, when an application is approved, or when an account is opened. "
+        "Terms apply to the offers below. See our Advertising Policy for more about our partners and how we make money.",
+        "Did you make one of my recipes? Please take a moment to leave a star rating. Also, if you are on Pinterest, "
+        "please feel free to leave a comment there! Follow my kitchen on FACEBOOK, PINTEREST and YouTube and subscribe "
+        "to my mailing list for ALL the latest recipes!",
+        "Playful Void is a production of Idle Cartulary. If you liked this article, please consider liking, sharing, "
+        "and subscribing to the Idle Digest Newsletter.",
+        "Feature image by Girlfriend Collective, all other images via brands mentioned. Good On You publishes ratings "
+        "of fashion brands' impact on people, the planet, and animals. Use our directory to search rated brands.",
+    ]
+    assert clean_text("\n".join([story, *furniture])) == story
+
+
+def test_prose_about_newsletters_terms_and_subscribers_survives():
+    lines = [
+        "Residents who sign up for the council's newsletter will get flood alerts, the mayor said.",
+        "Both unions agree to the terms of the settlement, according to a statement on Monday.",
+        "If you enjoyed this article, the ultimate compliment is to share our work.",
+        "Key Takeaways",
+        "The story is exclusive to subscribers of the paper's print edition, which sold 40,000 copies.",
+    ]
+    assert clean_text("\n".join(lines)) == "\n\n".join(lines)
+
+
 def test_per_source_rules_and_duplicates():
     text = "First paragraph here.\nFirst paragraph here.\nSubscribe to Kherson Daily today\nLast paragraph."
     rules = CleaningRules(drop_lines=(r"^Subscribe to Kherson Daily",))
