@@ -296,7 +296,8 @@ _COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bure
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|text|words|story|article|reviewed|reported|edited|published)\s+)?by[:\s]+|"
     r"^\s*(?:authors?|written by|posted by|reviewed by)\s*:?\s*(?=[A-Z])", re.I)
-_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)|\bon behalf of\b).*$",
+_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)|\bon (?=\d)|"
+                         r"\bon behalf of\b).*$",
                          re.I | re.S)
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
 _TRAILING_DATE = re.compile(
@@ -352,7 +353,7 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         name = " ".join(unescape(name).split())
         name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-")
         name = _without_role(_TRAILING_DATE.sub("", name).strip(" ,;:-"))
-        name = re.sub(r"\s+(?:at|on)$", "", name)  # "Posted by David at <date>" once the date is cut
+        name = re.sub(r"\s+(?:at|on|\.)$", "", name)  # "Posted by David at <date>" once the date is cut; "<a>Erik</a> ."
         name = _without_avatar_initials(name)
         words = name.split()
         if (not 1 <= len(words) <= 5 or len(name) > 60 or _NOT_A_PERSON.search(name)
@@ -380,8 +381,16 @@ def _names_in(texts: list[str]) -> list[str]:
 _AUTHOR_HREF = re.compile(
     r"/(?:author|authors|writer|writers|contributor|contributors|people|profiles?|producers|journalists?|staff|by)/"
     r"[^/?#]+/?(?:[?#].*)?$|[?&]_?author=", re.I)
-_BY_TEXT = re.compile(r"^\s*(?:(?:(?:written|posted|reported|words|story|text)\s+)?by\s*:?|(?:authors?|contributors?)\s*:)\s+(?=\S)",
-                      re.I)
+# A date before "by" on a dateline: "03/01/2017 by", "Last updated March 3, 2025 by", "12/19 — 2025 by".
+_DATE_BEFORE_BY = (r"(?:(?:last\s+)?(?:updated|posted|published)(?:\s+on)?\s+)?"
+                   r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?(?:\s*[—–-]\s*\d{4})?|\d{4}-\d{2}-\d{2}|"
+                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+                   r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})\s*[,|·•—–-]?\s*")
+_BY_WORDS = r"(?:(?:written|posted|reported|words|story|text|article)\s+)?by"
+_BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|(?:authors?|contributors?)\s*:)\s+(?=\S)", re.I)
+# "<div>Written by</div><div>Jack Shepherd</div>": a label whose name is the next element
+_BY_LABEL_ONLY = re.compile(rf"\s*{_BY_WORDS}\s*:?\s*", re.I)
+MAX_BY_LINE_CHARS = 80  # once a date or "on <date>" after the name is cut
 # A page's own footer, navigation, sidebars and forms hold no byline; an article's <footer> often does (WordPress themes).
 _NOT_BYLINE = ("ancestor-or-self::*[self::nav or self::aside or self::script or self::style or self::form"
                " or self::footer[not(ancestor::article)]]")
@@ -393,7 +402,7 @@ def _is_name_like(name: str) -> bool:
     return 1 <= len(words) <= 5 and words[0][:1].isupper()
 
 
-_BY_START = re.compile(r"\s*(?:(?:written|posted|reported)\s+)?by\b", re.I)
+_BY_START = re.compile(rf"\s*(?:{_DATE_BEFORE_BY})?{_BY_WORDS}\b", re.I)
 _LABEL_START = re.compile(r"\s*(?:authors?|contributors?)\s*:", re.I)  # "Author: X" also names the authors of things cited
 
 
@@ -417,8 +426,12 @@ def _line_elements(tree: HtmlElement):
                 if element is None or element.tag in {"body", "html"}:
                     break
                 line = _visible_text(element)
-                if len(line) > 80:
+                if len(_BYLINE_CUT.sub("", _BY_TEXT.sub("", line))) > MAX_BY_LINE_CHARS or len(line) > 3 * MAX_BY_LINE_CHARS:
                     break
+                if _BY_LABEL_ONLY.fullmatch(line):
+                    name = element.getnext()
+                    if name is not None and 0 < len(_visible_text(name)) <= MAX_BY_LINE_CHARS and not name.xpath(_NOT_BYLINE):
+                        yield name, False
                 if _BY_TEXT.match(line) and len(line.split()) > 1:
                     if not element.xpath(_NOT_BYLINE):
                         yield element, is_label

@@ -341,3 +341,20 @@ def test_characters_the_h1_lost_are_read_from_the_declared_title():
 def test_an_aggregators_source_and_comment_count_are_not_the_headline():
     body = "<h1>Stanford Grads Find Their Degrees No Longer Guarantee Jobs (latimes.com) 87</h1>"
     assert title_of("", body)[0] == "Stanford Grads Find Their Degrees No Longer Guarantee Jobs"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('<h1>Headline</h1><div><time datetime="2017-03-01">03/01/2017</time> by Agatha Caleo, Candidate Representative '
+     'to the Candidate Liaison Committee</div>', ["Agatha Caleo"]),
+    ('<h1>Headline</h1><div><i>Last updated March  3, 2025 by <a href="https://erik.example/">Erik Demaine</a>.</i></div>',
+     ["Erik Demaine"]),
+    ('<h1>Headline</h1><article><footer><p>Posted by Colin Watson on 2025-12-18 in debusine. '
+     'Tags: debusine, freexian, planet-debian.</p></footer></article>', ["Colin Watson"]),
+    ('<h1>Headline</h1><div><div>Written by</div><div>Jack Shepherd</div><div>Hi! I am Jack, co-founder of the agency '
+     'and I write about marketing.</div></div>', ["Jack Shepherd"]),
+    ('<h1>Headline</h1><div><h2>Article by</h2><div>Matias Heikkilä</div><div><button>Let\'s talk</button></div></div>',
+     ["Matias Heikkilä"]),
+    ('<h1>Headline</h1><div>Written by: <div><img src="a.jpg"></div><span>Elise Nass</span></div>', ["Elise Nass"]),
+])
+def test_datelines_and_by_labels(body, expected):
+    assert authors_of(SITE, body) == (expected, "byline")
