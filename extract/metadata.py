@@ -297,7 +297,10 @@ _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|text|words|story|article|reviewed|reported|edited|published)\s+)?by[:\s]+|"
     r"^\s*(?:authors?|written by|posted by|reviewed by)\s*:?\s*(?=[A-Z])", re.I)
 _BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)|\bon (?=\d)|"
-                         r"\bon behalf of\b).*$",
+                         r"\bon behalf of\b|"
+                         # the writer's job after the name: "Danielle Padula, Head of Marketing and Community Development"
+                         r",\s*(?:head|director|vice president|vp|chief|editor|manager|founder|co-founder|ceo|cto|president)\b"
+                         r").*$",
                          re.I | re.S)
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
 _TRAILING_DATE = re.compile(
@@ -314,7 +317,7 @@ _DATE_WORD = re.compile(r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|ma
 _ROLE_WORDS = {
     "writer", "writers", "editor", "reporter", "coordinator", "correspondent", "contributor", "manager", "director",
     "producer", "columnist", "journalist", "analyst", "strategist", "specialist", "photographer", "expert",
-    "senior", "staff", "contributing", "content", "marketing", "managing",
+    "senior", "staff", "contributing", "content", "marketing", "managing", "head", "founder", "co-founder", "ceo",
     "associate", "chief", "deputy", "executive", "tech", "technology", "health", "news", "lead", "freelance",
     "guest", "digital", "social", "editorial", "facebook", "tweet", "twitter", "pin", "pinterest", "share",
     "email", "linkedin", "instagram", "sponsored",
@@ -386,7 +389,8 @@ _DATE_BEFORE_BY = (r"(?:(?:last\s+)?(?:updated|posted|published)(?:\s+on)?\s+)?"
                    r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?(?:\s*[—–-]\s*\d{4})?|\d{4}-\d{2}-\d{2}|"
                    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
                    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})\s*[,|·•—–-]?\s*")
-_BY_WORDS = r"(?:(?:written|posted|reported|words|story|text|article)\s+)?by"
+_BY_WORDS = (r"(?:(?:written|posted|reported|words|story|text|article|this (?:post|article|story|piece|guide) was "
+             r"(?:written|created|contributed))\s+)?by")
 _BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|(?:authors?|contributors?)\s*:)\s+(?=\S)", re.I)
 # "<div>Written by</div><div>Jack Shepherd</div>": a label whose name is the next element
 _BY_LABEL_ONLY = re.compile(rf"\s*{_BY_WORDS}\s*:?\s*", re.I)
@@ -443,10 +447,17 @@ def _people(names: list[str]) -> list[str]:
     return clean_authors([n for n in names if _is_name_like(n)])
 
 
+# Credentials after a name on a by-line, then the writer's job and employer: "Vanessa Mendez, MD, gastroenterologist, Parkview Health."
+_CREDENTIALS_ON = re.compile(r",\s*(?:md|m\.d\.|phd|ph\.d\.|dvm|vmd|rn|bsn|msn|dds|dmd|np|mph|lcsw|rdn?|cpa|cfp|esq|mba)(?![\w.]).*$",
+                             re.I | re.S)
+
+
 def _names_on_by_line(line: HtmlElement) -> list[str]:
     """"Written by: <a>Emily Walker</a><a>Casey McDevitt</a>": each link is a name, even when nothing separates them."""
     links = [_visible_text(a) for a in line.iter("a") if _AUTHOR_HREF.search(a.get("href", ""))]
-    return _people(_names_in(links)) if links else _people(_names_in([_BY_TEXT.sub("", _visible_text(line))]))
+    if links:
+        return _people(_names_in(links))
+    return _people(_names_in([_CREDENTIALS_ON.sub("", _BY_TEXT.sub("", _visible_text(line)))]))
 
 
 _LINE_PARTS = re.compile(r"\s*[|•·⋅]\s*")
@@ -477,37 +488,53 @@ def _several_people(names: list[str], full_names_only: bool = False) -> bool:
     return len(names) == 1
 
 
-def visible_byline(tree: HtmlElement) -> list[str]:
+def _link_name(link: HtmlElement) -> str:
+    """A link's text, or for an avatar-only link the name it carries as its label, title or picture's alt text."""
+    text = _visible_text(link)
+    if text:
+        return text
+    alts = [img.get("alt", "") for img in link.iter("img")]
+    return next((v.strip() for v in (link.get("aria-label"), link.get("title"), *alts) if v and v.strip()), "")
+
+
+def _same_site(href: str, url: str | None) -> bool:
+    """A relative link, or one to the page's own host (not a social profile elsewhere)."""
+    netloc = urlsplit(href).netloc
+    return not netloc or (url is not None and netloc.lower().removeprefix("www.") ==
+                          (urlsplit(url).netloc or "").lower().removeprefix("www."))
+
+
+def _byline_candidates(tree: HtmlElement, url: str | None):
     """Names from the page's visible byline, trying the most explicit markup first:
     rel/itemprop=author; a short "By Jane Doe" line; a link to an author page on
     the same site; an "Author: Jane Doe" line; elements whose class says byline or
     author, outside comments. A candidate that holds no name (a date, a label) does
-    not end the search."""
+    not end the search. Yields the names of each candidate, best first."""
     explicit = tree.xpath('//*[@rel="author" or @itemprop="author"][not(self::meta or self::link or self::script)]'
                           f'[not({_NOT_BYLINE})]')
     for node in explicit[:5]:
         inner = node.xpath('.//*[@itemprop="name"]')
         people = clean_authors(_names_in([_visible_text(t) for t in inner] or [_visible_text(node)]))
         if people:
-            return people
+            yield people
     label_lines = []
     for node, is_label in _line_elements(tree):
         people = [] if is_label else _names_on_by_line(node)
         if people:
-            return people
+            yield people
         if is_label:
             label_lines.append(node)
     for link in tree.iter("a"):
         href = link.get("href", "")
         # a site's own author page, not a social profile
-        if _AUTHOR_HREF.search(href) and not urlsplit(href).netloc and not link.xpath(_NOT_BYLINE):
-            people = _people(_names_in([_visible_text(link)]))
+        if _AUTHOR_HREF.search(href) and _same_site(href, url) and not link.xpath(_NOT_BYLINE):
+            people = _people(_names_in([_link_name(link)]))
             if people:
-                return people
+                yield people
     for node in label_lines:
         people = _names_on_by_line(node)
         if people:
-            return people
+            yield people
     nodes = tree.xpath(  # "author", "Author" (camel case: "dateAndAuthorContainer")
         '//*[contains(@class, "byline") or contains(@class, "Byline") or contains(@class, "author")'
         ' or contains(@class, "Author")][not(self::meta or self::link or self::script or self::body or self::html)]'
@@ -516,8 +543,17 @@ def visible_byline(tree: HtmlElement) -> list[str]:
     for node in nodes[:8]:
         people = _names_in_author_box(node)
         if people:
-            return people
-    return []
+            yield people
+
+
+def visible_byline(tree: HtmlElement, url: str | None = None) -> list[str]:
+    """Names from the page's first visible byline (see ``_byline_candidates``)."""
+    return next(_byline_candidates(tree, url), [])
+
+
+def _stands_in(people: list[str], sites: set[str]) -> bool:
+    """The outlet's own name ("Resy Staff", "Team Tiger Data") or a CMS user handle in place of a person."""
+    return all(_squash(_COLLECTIVE.sub("", p)) in sites or _USER_HANDLE.match(p) for p in people)
 
 
 def _without_site_suffix(name: str, sites: set[str]) -> str:
@@ -527,6 +563,15 @@ def _without_site_suffix(name: str, sites: set[str]) -> str:
         if _squash(" ".join(words[cut:])) in sites:
             return " ".join(words[:cut])
     return name
+
+
+_AUTHOR_LABEL = re.compile(r"\s*(?:written by|authors?|by)\s*:?\s*", re.I)
+
+
+def _twitter_card_author(meta: dict[str, str]) -> list[str]:
+    """The author a Twitter/Slack card names (twitter:label1 "Written by", twitter:data1 "Nawaz Dhandala", as Yoast writes)."""
+    return [meta[f"twitter:data{n}"] for n in range(1, 5)
+            if _AUTHOR_LABEL.fullmatch(meta.get(f"twitter:label{n}", "")) and meta.get(f"twitter:data{n}")]
 
 
 # A CMS login rather than a byline: one word with a dot, underscore or digit ("andrew.keaveney", "editor_2").
@@ -543,16 +588,15 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
     trafilatura's guess is never taken when it is just the site's name."""
     sites = site_names(meta, ld, url)
     meta_names = [v for k, v in meta.items() if k in {"author", "article:author", "dc.creator", "sailthru.author",
-                                                       "parsely-author", "byl"}]
+                                                       "parsely-author", "byl"}] or _twitter_card_author(meta)
     outlet: tuple[list[str], str | None] = ([], None)
     for names, source in [(ld.authors if ld else [], "json-ld"),
                           ([n for v in meta_names for n in _split_names(v)], "meta"),
-                          (visible_byline(tree), "byline")]:
+                          (visible_byline(tree, url), "byline")]:
         people = clean_authors(names)
         if source == "byline":  # visible text may run on into the outlet's name
             people = [_without_site_suffix(person, sites) for person in people]
-        stand_in = (source == "json-ld" and ld is not None and ld.authors_are_organisations) or all(
-            _squash(_COLLECTIVE.sub("", p)) in sites or _USER_HANDLE.match(p) for p in people)
+        stand_in = (source == "json-ld" and ld is not None and ld.authors_are_organisations) or _stands_in(people, sites)
         if people and stand_in:
             outlet = outlet if outlet[0] else (people, source)
         elif people:

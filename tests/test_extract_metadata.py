@@ -358,3 +358,33 @@ def test_an_aggregators_source_and_comment_count_are_not_the_headline():
 ])
 def test_datelines_and_by_labels(body, expected):
     assert authors_of(SITE, body) == (expected, "byline")
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('<h1>Headline</h1><p><em>This post was written by Danielle Padula, Head of Marketing and Community Development</em></p>',
+     ["Danielle Padula"]),
+    ('<h1>Headline</h1><p><em>This post was written by Vanessa Mendez, MD, gastroenterologist, Parkview Health.</em></p>',
+     ["Vanessa Mendez"]),
+    ('<h1>Headline</h1><div><a href="https://acme.example/blog/authors/emmanuel-oyibo" aria-label="Emmanuel Oyibo">'
+     '<img src="e.jpg"></a></div>', ["Emmanuel Oyibo"]),
+    ('<h1>Headline</h1><div><a href="/authors/jane-roe"><img src="j.jpg" alt="Jane Roe"></a></div>', ["Jane Roe"]),
+])
+def test_written_by_sentences_roles_and_avatar_links(body, expected):
+    assert authors_of(SITE, body) == (expected, "byline")
+
+
+def test_an_avatar_link_to_another_site_is_not_an_author():
+    body = '<h1>Headline</h1><div><a href="https://social.example/authors/jane-roe" aria-label="Jane Roe"><img></a></div>'
+    assert authors_of(SITE, body) == ([], None)
+
+
+def test_the_author_a_twitter_card_names():
+    head = '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Nawaz Dhandala">'
+    assert authors_of(SITE + head, "<h1>Headline</h1>") == (["Nawaz Dhandala"], "meta")
+    head += '<meta name="author" content="Jay Berstein">'
+    assert authors_of(SITE + head, "<h1>Headline</h1>") == (["Jay Berstein"], "meta")
+
+
+def test_a_job_title_after_a_declared_name_is_not_another_author():
+    assert clean_authors(["Mayank Gupta, CEO of CaseBasix"]) == ["Mayank Gupta"]
+    assert clean_authors(["Matt Check Head Winemaker"]) == ["Matt Check"]
