@@ -390,7 +390,7 @@ _DATE_BEFORE_BY = (r"(?:(?:last\s+)?(?:updated|posted|published)(?:\s+on)?\s+)?"
                    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
                    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})\s*[,|·•—–-]?\s*")
 _BY_WORDS = (r"(?:(?:written|posted|reported|words|story|text|article|this (?:post|article|story|piece|guide) was "
-             r"(?:written|created|contributed))\s+)?by")
+             r"(?:written|created|contributed)|(?:(?:view|see|read)\s+)?(?:all|more)\s+(?:articles|posts|stories))\s+)?by")
 _BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|(?:authors?|contributors?)\s*:)\s+(?=\S)", re.I)
 # "<div>Written by</div><div>Jack Shepherd</div>": a label whose name is the next element
 _BY_LABEL_ONLY = re.compile(rf"\s*{_BY_WORDS}\s*:?\s*", re.I)

@@ -368,6 +368,8 @@ def test_datelines_and_by_labels(body, expected):
     ('<h1>Headline</h1><div><a href="https://acme.example/blog/authors/emmanuel-oyibo" aria-label="Emmanuel Oyibo">'
      '<img src="e.jpg"></a></div>', ["Emmanuel Oyibo"]),
     ('<h1>Headline</h1><div><a href="/authors/jane-roe"><img src="j.jpg" alt="Jane Roe"></a></div>', ["Jane Roe"]),
+    ('<h1>Headline</h1><div><p>Elliot Raba</p><p>Sales Executive</p><button>All articles by Elliot Raba</button></div>',
+     ["Elliot Raba"]),
 ])
 def test_written_by_sentences_roles_and_avatar_links(body, expected):
     assert authors_of(SITE, body) == (expected, "byline")
