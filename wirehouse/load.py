@@ -691,36 +691,37 @@ def fingerprint_stage(conn: psycopg.Connection, fetch_runs: list[int]) -> dict:
     A line is boilerplate for its source when it occurs in BOILERPLATE_MIN_PAGES or more of
     that source's pages, counting those already loaded (dedup.source_lines) and this batch's
     new, distinct URLs; it is left out of the body that anchors are taken from. Memory stays
-    bounded: texts are streamed twice, only line hashes are held.
+    bounded: texts are streamed twice, lines are counted in the database.
     """
     select = ("select page_id, source, canonical_url, url, text from stage.articles"
               " where run_id = any(%s) and content_hash is null order by page_id")
-    # pass 1: in how many new URLs of each source each line occurs
-    batch_lines: Counter[tuple[str, int]] = Counter()
+    # pass 1: in how many new URLs of each source each line occurs, counted by PostgreSQL (an
+    # interval of 100k pages holds millions of lines: 1.2 GB when counted here)
+    conn.execute("create temp table if not exists batch_lines (source text, line_hash bigint) on commit drop")
+    conn.execute("truncate batch_lines")
     seen_urls: set[str] = set()
-    with conn.cursor(name="lines_to_count") as texts:
+    with conn.cursor(name="lines_to_count") as texts, conn.cursor() as writer:
         texts.execute(select, (fetch_runs,))
         while batch := texts.fetchmany(FINGERPRINT_BATCH):
             urls = sorted({p[2] for p in batch} | {p[3] for p in batch})
             known = {u for (u,) in conn.execute(
                 "select url from warehouse.article_urls where url = any(%s) union"
                 " select url from warehouse.article_copies where url = any(%s)", (urls, urls))}
-            for _, source, canonical, url, text in batch:
-                if canonical in seen_urls or canonical in known or url in known:
-                    continue
-                seen_urls.add(canonical)
-                for line in {line_hash(tokens) for tokens in line_words(text)}:
-                    batch_lines[(source, line)] += 1
-    keys = sorted(batch_lines)
+            with writer.copy("copy batch_lines (source, line_hash) from stdin (format binary)") as copy:
+                copy.set_types(["text", "int8"])
+                for _, source, canonical, url, text in batch:
+                    if canonical in seen_urls or canonical in known or url in known:
+                        continue
+                    seen_urls.add(canonical)
+                    for line in {line_hash(tokens) for tokens in line_words(text)}:
+                        copy.write_row((source, line))
+    del seen_urls
     boilerplate: dict[str, set[int]] = defaultdict(set)
     for source, line in conn.execute(
-        "select b.source, b.line_hash from unnest(%s::text[], %s::bigint[], %s::integer[])"
-        " as b(source, line_hash, pages) left join dedup.source_lines s using (source, line_hash)"
-        " where b.pages + coalesce(s.pages, 0) >= %s",
-        ([k[0] for k in keys], [k[1] for k in keys], [batch_lines[k] for k in keys], BOILERPLATE_MIN_PAGES),
-    ):
+        "select b.source, b.line_hash from (select source, line_hash, count(*) as pages from batch_lines"
+        " group by 1, 2) b left join dedup.source_lines s using (source, line_hash)"
+        " where b.pages + coalesce(s.pages, 0) >= %s", (BOILERPLATE_MIN_PAGES,)):
         boilerplate[source].add(line)
-    del batch_lines, keys, seen_urls
     # pass 2: fingerprint each page's text without its source's boilerplate
     counters: Counter[str] = Counter()
     with conn.cursor(name="texts_to_fingerprint") as texts, conn.cursor() as writer:
