@@ -32,8 +32,37 @@ _TRAILING_READ_MORE = re.compile(r"\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*(?:rea
 
 
 def _any_of(*patterns: str) -> re.Pattern[str]:
-    """One case-insensitive regex matching any of ``patterns`` (one search per line, not one per pattern)."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+    """One case-insensitive regex matching any of ``patterns`` (one search per line, not one per pattern).
+
+    The patterns anchored at the line's start share one ``^``: a search tries every position of
+    the line, and there one failed ``^`` then rules them all out instead of one test each."""
+    anchored = [p for p in patterns if _starts_anchored(p)]
+    groups = ([f"^(?:{'|'.join(f'(?:{p})' for p in anchored)})"] if anchored else []) + [
+        f"(?:{p})" for p in patterns if p not in anchored]
+    return re.compile("|".join(groups), re.I)
+
+
+def _starts_anchored(pattern: str) -> bool:
+    """Every top-level alternative of ``pattern`` starts with ``^``."""
+    branches, depth, start, in_class, i = [], 0, 0, False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return all(branch.startswith("^") for branch in [*branches, pattern[start:]])
 
 
 # Boilerplate sentences: checked on lines up to LONG_LINE_WORDS words, so a
@@ -68,17 +97,12 @@ _BOILERPLATE_LINES = _any_of(
     r"\((?:photo|image|picture|pictured|credit|video)s?\s*:[^()]*\)\s*$",
     r"\([^()]*\b(?:getty images|afp|reuters|ap photo|press association|shutterstock|epa|alamy)\b[^()]*\)\s*$",
     r"^(?:photo|image|credit|picture)s?\s*:",
-    # a newsletter or social call to action opening a sentence: "For daily wit & wisdom, sign up for the Almanac newsletter."
-    r"(?:^|[.!?]\s+|,\s+)sign up for (?:our|the)\b.{0,40}\bnewsletter\b",
-    r"\bfollow us on (?:facebook|instagram|twitter|x|tiktok|linkedin|youtube|pinterest|threads|bluesky)\b",
     r"^join (?:our|the) (?:mailing list|newsletter|email list|(?:facebook|linkedin|discord|slack|telegram|whatsapp) "
     r"(?:group|community|page|server|channel))\b",
-    r"\bagree to our (?:terms|privacy policy)\b",
     r"^get the latest (?:news|updates|stories|articles) (?:about|from|on)\b",  # a mailing list's pitch
     # paywall notes
     r"^this (?:article|story|content) is (?:exclusive to|only available to|reserved for) .{0,40}\b(?:subscribers|members)\b",
     # reader prompts
-    r"tell your friends and get rewards",
     r"^help (?:me|us) spread the word\b",
     r"(?:receive|get) notifications about new posts",
     r"get updates from this writer",
@@ -95,14 +119,27 @@ _DISCLOSURE_LINES = _any_of(
     r"supported by (?:the )?commissions",
     r"chosen independently by our editors",
     r"^(?:advertiser |affiliate |editorial )?disclosure\s*:",
-    r"\bwe may be compensated when you click\b",
-    r"\bsee our advertis(?:ing|er) (?:policy|disclosure)\b",
     # reader prompts that run on into the next ones ("... leave a star rating. Also, if you are on Pinterest, ...")
     r"^did you (?:make|try) (?:this|one of (?:my|our)) recipes?",
-    r"\bif you (?:liked|enjoyed) this (?:article|post|story|episode|issue), please (?:consider )?(?:lik|shar|subscrib)",
     # a picture credit line, and the site's blurb the CMS glues after it
     r"^(?:feature[d]?|header|cover|lead|top|hero) (?:image|photo|picture)s? (?:by|via|courtesy of|credit)\b",
 )
+
+# Furniture phrases that may stand anywhere in a line: (longest line in words, a literal the line must hold, pattern).
+# The literal is checked first: a search for a phrase that may start anywhere is slow, and these are rare.
+_PHRASE_LINES = tuple((limit, key, re.compile(pattern, re.I)) for limit, key, pattern in (
+    # a newsletter or social call to action opening a sentence: "For daily wit & wisdom, sign up for the Almanac newsletter."
+    (LONG_LINE_WORDS, "sign up for", r"(?:^|[.!?]\s+|,\s+)sign up for (?:our|the)\b.{0,40}\bnewsletter\b"),
+    (LONG_LINE_WORDS, "follow us on",
+     r"\bfollow us on (?:facebook|instagram|twitter|x|tiktok|linkedin|youtube|pinterest|threads|bluesky)\b"),
+    (LONG_LINE_WORDS, "agree to our", r"\bagree to our (?:terms|privacy policy)\b"),
+    (LONG_LINE_WORDS, "tell your friends and get rewards", r"tell your friends and get rewards"),
+    (DISCLOSURE_LINE_WORDS, "may be compensated", r"\bwe may be compensated when you click\b"),
+    (DISCLOSURE_LINE_WORDS, "see our advertis", r"\bsee our advertis(?:ing|er) (?:policy|disclosure)\b"),
+    *((DISCLOSURE_LINE_WORDS, f"you {verb} this",  # "If you liked this article, please consider liking, sharing, and subscribing"
+       rf"\bif you {verb} this (?:article|post|story|episode|issue), please (?:consider )?(?:lik|shar|subscrib)")
+      for verb in ("liked", "enjoyed")),
+))
 
 # Widgets, headings and navigation: checked on lines up to SHORT_LINE_WORDS words.
 SHORT_LINE_WORDS = 12
@@ -183,11 +220,18 @@ def is_boilerplate(line: str, extra: Sequence[re.Pattern[str]] = ()) -> bool:
         return True
     if words <= DISCLOSURE_LINE_WORDS and _DISCLOSURE_LINES.search(line):
         return True
+    lower = line.lower()
+    if any(words <= limit and key in lower and pattern.search(line) for limit, key, pattern in _PHRASE_LINES):
+        return True
     return words <= LONG_LINE_WORDS and bool(_BOILERPLATE_LINES.search(line))
 
 
 def _normalise(line: str) -> str:
     return " ".join(WORD.findall(line.casefold()))
+
+
+def _headline_with_source(line: str, not_text: set[str]) -> bool:
+    return line[-1] in ")0123456789" and _normalise(TRAILING_SOURCE.sub("", line)) in not_text
 
 
 def clean_text(text: str, rules: CleaningRules | None = None, title: str | None = None,
@@ -206,7 +250,7 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
         if not line or is_boilerplate(line, extra):
             continue
         key = _normalise(line)
-        if not key or key in not_text or _normalise(TRAILING_SOURCE.sub("", line)) in not_text or key in seen:
+        if not key or key in not_text or key in seen or _headline_with_source(line, not_text):
             continue
         seen.add(key)
         kept.append(line)

@@ -406,7 +406,8 @@ def _is_name_like(name: str) -> bool:
     return 1 <= len(words) <= 5 and words[0][:1].isupper()
 
 
-_BY_START = re.compile(rf"\s*(?:{_DATE_BEFORE_BY})?{_BY_WORDS}\b", re.I)
+_BY_START = re.compile(rf"\s*{_BY_WORDS}\b", re.I)
+_DATED_BY_START = re.compile(rf"\s*{_DATE_BEFORE_BY}{_BY_WORDS}\b", re.I)  # tried only when " by" is near the start
 _LABEL_START = re.compile(r"\s*(?:authors?|contributors?)\s*:", re.I)  # "Author: X" also names the authors of things cited
 
 
@@ -418,9 +419,9 @@ def _line_elements(tree: HtmlElement):
         if not isinstance(node.tag, str) or node.tag in {"script", "style"}:
             continue
         for text, element in ((node.text, node), (node.tail, node.getparent())):
-            if not text:
+            if not text or text.isspace():
                 continue
-            is_label = not _BY_START.match(text)
+            is_label = not (_BY_START.match(text) or (" by" in text[:60].lower() and _DATED_BY_START.match(text)))
             if is_label and not _LABEL_START.match(text):
                 continue
             candidates += 1
