@@ -359,6 +359,14 @@ def test_prose_about_newsletters_terms_and_subscribers_survives():
     assert clean_text("\n".join(lines)) == "\n\n".join(lines)
 
 
+def test_rule_groups_match_anchored_and_floating_patterns_as_written():
+    from extract.cleaning import _any_of
+    rules = _any_of(r"^read more", r"^tags:|trending now", r"\bnewsletter$", r"^by\s+[^.]{0,60}\|")
+    assert rules.search("Read more about it") and rules.search("See what is trending now today")
+    assert rules.search("Get our newsletter") and rules.search("By Jane Doe | Friday")
+    assert not rules.search("We read more of it") and not rules.search("Price tags: high")
+
+
 def test_per_source_rules_and_duplicates():
     text = "First paragraph here.\nFirst paragraph here.\nSubscribe to Kherson Daily today\nLast paragraph."
     rules = CleaningRules(drop_lines=(r"^Subscribe to Kherson Daily",))
