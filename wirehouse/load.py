@@ -315,12 +315,13 @@ class Loader:
         known = next((self.article_urls[u] for u in lookup if u in self.article_urls), None)
         if known is not None:
             return self.same_article(page, urls, self.alive(known))
-        matches = self.exact_matches(page) + self.near_matches(page)
+        shared = self.shared_anchors(page)
+        matches = self.exact_matches(page) + self.near_matches(page, shared)
         if matches and matches[0].same_source:
             return self.same_article(page, urls, matches[0].article_id)
         # every article the page matches, or matches a copy of, is one article with it: the
         # earliest published is the original, whatever order the pages arrived in
-        originals = {m.article_id for m in matches if not m.same_source} | self.articles_through_copies(page)
+        originals = {m.article_id for m in matches if not m.same_source} | self.articles_through_copies(page, shared)
         if not originals:
             return "new", self.insert_article(page, urls), None
         earliest = min(originals, key=self.article_key)
@@ -367,10 +368,10 @@ class Loader:
                 shared[article_id] += 1
         return shared
 
-    def articles_through_copies(self, page: dict) -> set[int]:
+    def articles_through_copies(self, page: dict, shared_with: Counter[int]) -> set[int]:
         """The articles of the copies the page matches (articles made copies in this batch are copies too)."""
         size = len(page["anchors"])
-        found = {self.alive(article_id) for article_id, n in self.shared_anchors(page).items()
+        found = {self.alive(article_id) for article_id, n in shared_with.items()
                  if article_id in self.gone and classify(n, size, self.known[article_id].anchor_count)}
         shared: Counter[str] = Counter(dict(self.copy_candidates.get(page["page_id"], ())))
         for anchor in page["anchors"]:
@@ -382,11 +383,11 @@ class Loader:
                 found.add(self.alive(member.article_id))
         return found
 
-    def near_matches(self, page: dict) -> list[Match]:
+    def near_matches(self, page: dict, shared_with: Counter[int]) -> list[Match]:
         """Articles sharing enough anchors, best first: near before partial, then by similarity."""
         size = len(page["anchors"])
         found = []
-        for article_id, n in self.shared_anchors(page).items():
+        for article_id, n in shared_with.items():
             if n < MIN_SHARED_ANCHORS or article_id in self.gone:
                 continue
             other = self.known[article_id]
