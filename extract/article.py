@@ -9,12 +9,13 @@ from datetime import datetime
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
+from extract.authors import pick_authors
 from extract.cleaning import CleaningRules, clean_text, word_count
+from extract.dates import pick_dates
 from extract.decoding import decode_html, looks_binary
-from extract.metadata import (
-    pick_authors, pick_canonical, pick_dates, pick_language, pick_title, site_names,
-)
+from extract.metadata import pick_canonical, pick_language, site_names
 from extract.structured import read_json_ld, read_meta
+from extract.titles import pick_title
 
 __all__ = ["CleaningRules", "ExtractedPage", "extract_article", "MIN_ARTICLE_WORDS"]
 

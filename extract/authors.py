@@ -1,0 +1,338 @@
+"""Authors: JSON-LD and meta declarations, visible by-lines and author links; never a site, a label or a commenter."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from extract.metadata import host_labels, site_names, squash, visible_text
+from extract.structured import JsonLdArticle, unescape
+
+_NOT_A_PERSON = re.compile(
+    r"view (?:more|all) posts|learn more|read more|view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|\d|[*:=<>{}\[\]|/\\]|"
+    r"^(?:the )?(?:reuters|associated press|ap|afp|agence france[- ]presse|press association|pa media|pa|upi|dpa|"
+    r"ani|pti|ians|bloomberg)$|^(?:by|author|authors|posted|written|name|anonymous|guest|unknown|none|null)$|"
+    r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
+    re.I,
+)
+# The outlet itself with a generic word ("Newsmax Staff", "The Example Times Newsroom") is not a person.
+_COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bureau|reporters?|writers?)\b", re.I)
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|text|words|story|article|reviewed|reported|edited|published)\s+)?by[:\s]+|"
+    r"^\s*(?:authors?|written by|posted by|reviewed by)\s*:?\s*(?=[A-Z])", re.I)
+_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)|\bon (?=\d)|"
+                         r"\bon behalf of\b|"
+                         # the writer's job after the name: "Danielle Padula, Head of Marketing and Community Development"
+                         r",\s*(?:head|director|vice president|vp|chief|editor|manager|founder|co-founder|ceo|cto|president)\b"
+                         r").*$",
+                         re.I | re.S)
+# Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
+_TRAILING_DATE = re.compile(
+    r"(?:\s+(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d.*|"  # a month only with its day: "Tom May" is a name
+    r"(?:mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?(?:\s+\d.*)?))+$",
+    re.I)
+
+_DATE_WORD = re.compile(r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+                        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?", re.I)  # "Dec" left of a date
+
+
+# A role or a share button after the name: "Jane Doe Contributing Writer", "Jane Doe Facebook Tweet Pin"
+_ROLE_WORDS = {
+    "writer", "writers", "editor", "reporter", "coordinator", "correspondent", "contributor", "manager", "director",
+    "producer", "columnist", "journalist", "analyst", "strategist", "specialist", "photographer", "expert",
+    "senior", "staff", "contributing", "content", "marketing", "managing", "head", "founder", "co-founder", "ceo",
+    "associate", "chief", "deputy", "executive", "tech", "technology", "health", "news", "lead", "freelance",
+    "guest", "digital", "social", "editorial", "facebook", "tweet", "twitter", "pin", "pinterest", "share",
+    "email", "linkedin", "instagram", "sponsored",
+}
+
+
+def _without_role(name: str) -> str:
+    """"Jane Doe Contributing Writer" → "Jane Doe"; a team's name ("Great Day Editorial Team") stays whole."""
+    words = name.split()
+    if len(words) < 4 or words[-1].casefold() in {"team", "staff", "newsroom", "desk", "bureau"}:
+        return name
+    for i, word in enumerate(words[2:], start=2):
+        if word.casefold().strip(".,") in _ROLE_WORDS:
+            return " ".join(words[:i]).split(",")[0]
+    return name
+
+
+def _without_avatar_initials(name: str) -> str:
+    """"CM Craig McCarthy" → "Craig McCarthy": the initials an avatar shows in place of a photo."""
+    first, _, rest = name.partition(" ")
+    initials = "".join(word[0] for word in rest.split())
+    return rest if len(first) > 1 and first.isupper() and first == initials.upper() else name
+
+
+def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[str] = frozenset()) -> list[str]:
+    """People and bylined teams only: no boilerplate, URLs, dates or sentences; no duplicates.
+
+    ``sites`` are the names the page declares for itself (og:site_name, publisher)
+    and ``hosts`` the domain's labels: a name equal to one of them is dropped.
+    Callers pass them only for guessed names; a name the page itself declares as the
+    author (JSON-LD, meta, a byline) is kept even when it names the outlet
+    ("Escalon", "Resy Staff"), since that is what the page says.
+    """
+    people: list[str] = []
+    for name in names:
+        name = " ".join(unescape(name).split())
+        name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-")
+        name = _without_role(_TRAILING_DATE.sub("", name).strip(" ,;:-"))
+        name = re.sub(r"\s+(?:at|on|\.)$", "", name)  # "Posted by David at <date>" once the date is cut; "<a>Erik</a> ."
+        name = _without_avatar_initials(name)
+        words = name.split()
+        if (not 1 <= len(words) <= 5 or len(name) > 60 or _NOT_A_PERSON.search(name)
+                or _TRAILING_DATE.fullmatch(" " + name) or _DATE_WORD.fullmatch(name)):
+            continue
+        key = squash(name)
+        if key in sites or key in hosts or squash(_COLLECTIVE.sub("", name)) in sites | hosts | {""}:
+            continue
+        if len(words) > 1 and any(w[0].islower() for w in words if w.isalpha() and len(w) > 3 and not _COLLECTIVE.fullmatch(w)):
+            continue  # a phrase, not a name ("view the archive"); one-word handles may be lower case
+        if name.casefold() not in {p.casefold() for p in people}:
+            people.append(name)
+    return people
+
+
+def _split_names(value: str) -> list[str]:
+    return [n for n in re.split(r"\s*(?:,|;|\band\b|&)\s*", _BYLINE_PREFIX.sub("", value)) if n]
+
+
+def _names_in(texts: list[str]) -> list[str]:
+    return [n for text in texts for n in _split_names(_BYLINE_CUT.sub("", " ".join(text.split())))]
+
+
+# Links to an author's page: /author/jane-doe, /authors/…, /writers/…, /people/…, ?author=…
+_AUTHOR_HREF = re.compile(
+    r"/(?:author|authors|writer|writers|contributor|contributors|people|profiles?|producers|journalists?|staff|by)/"
+    r"[^/?#]+/?(?:[?#].*)?$|[?&]_?author=", re.I)
+# A date before "by" on a dateline: "03/01/2017 by", "Last updated March 3, 2025 by", "12/19 — 2025 by".
+_DATE_BEFORE_BY = (r"(?:(?:last\s+)?(?:updated|posted|published)(?:\s+on)?\s+)?"
+                   r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?(?:\s*[—–-]\s*\d{4})?|\d{4}-\d{2}-\d{2}|"
+                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+                   r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})\s*[,|·•—–-]?\s*")
+_BY_WORDS = (r"(?:(?:written|posted|reported|words|story|text|article|this (?:post|article|story|piece|guide) was "
+             r"(?:written|created|contributed)|(?:(?:view|see|read)\s+)?(?:all|more)\s+(?:articles|posts|stories))\s+)?by")
+_BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|(?:authors?|contributors?)\s*:)\s+(?=\S)", re.I)
+# "<div>Written by</div><div>Jack Shepherd</div>": a label whose name is the next element
+_BY_LABEL_ONLY = re.compile(rf"\s*{_BY_WORDS}\s*:?\s*", re.I)
+MAX_BY_LINE_CHARS = 80  # once a date or "on <date>" after the name is cut
+# A page's own footer, navigation, sidebars and forms hold no byline; an article's <footer> often does (WordPress themes).
+_NOT_BYLINE = ("ancestor-or-self::*[self::nav or self::aside or self::script or self::style or self::form"
+               " or self::footer[not(ancestor::article)]]")
+
+
+def _is_name_like(name: str) -> bool:
+    """A guessed byline must look like a name: 1-5 words, the first one capitalised."""
+    words = name.split()
+    return 1 <= len(words) <= 5 and words[0][:1].isupper()
+
+
+_BY_START = re.compile(rf"\s*{_BY_WORDS}\b", re.I)
+_DATED_BY_START = re.compile(rf"\s*{_DATE_BEFORE_BY}{_BY_WORDS}\b", re.I)  # tried only when " by" is near the start
+_LABEL_START = re.compile(r"\s*(?:authors?|contributors?)\s*:", re.I)  # "Author: X" also names the authors of things cited
+
+
+def _line_elements(tree: HtmlElement):
+    """Short elements reading "By Jane Doe …" or "Contributors: Jane Doe", found from their own text in one
+    pass over the page: (element, whether it is a label line)."""
+    candidates = 0
+    for node in tree.iter():
+        if not isinstance(node.tag, str) or node.tag in {"script", "style"}:
+            continue
+        for text, element in ((node.text, node), (node.tail, node.getparent())):
+            if not text or text.isspace():
+                continue
+            is_label = not (_BY_START.match(text) or (" by" in text[:60].lower() and _DATED_BY_START.match(text)))
+            if is_label and not _LABEL_START.match(text):
+                continue
+            candidates += 1
+            if candidates > 20:
+                return
+            for _ in range(3):  # "<p><span>By</span> <a>Jane Doe</a></p>": the line is an ancestor
+                if element is None or element.tag in {"body", "html"}:
+                    break
+                line = visible_text(element)
+                if len(_BYLINE_CUT.sub("", _BY_TEXT.sub("", line))) > MAX_BY_LINE_CHARS or len(line) > 3 * MAX_BY_LINE_CHARS:
+                    break
+                if _BY_LABEL_ONLY.fullmatch(line):
+                    name = element.getnext()
+                    if name is not None and 0 < len(visible_text(name)) <= MAX_BY_LINE_CHARS and not name.xpath(_NOT_BYLINE):
+                        yield name, False
+                if _BY_TEXT.match(line) and len(line.split()) > 1:
+                    if not element.xpath(_NOT_BYLINE):
+                        yield element, is_label
+                    break
+                element = element.getparent()
+
+
+def _people(names: list[str]) -> list[str]:
+    return clean_authors([n for n in names if _is_name_like(n)])
+
+
+# Credentials after a name on a by-line, then the writer's job and employer: "Vanessa Mendez, MD, gastroenterologist, Parkview Health."
+_CREDENTIALS_ON = re.compile(r",\s*(?:md|m\.d\.|phd|ph\.d\.|dvm|vmd|rn|bsn|msn|dds|dmd|np|mph|lcsw|rdn?|cpa|cfp|esq|mba)(?![\w.]).*$",
+                             re.I | re.S)
+
+
+def _names_on_by_line(line: HtmlElement) -> list[str]:
+    """"Written by: <a>Emily Walker</a><a>Casey McDevitt</a>": each link is a name, even when nothing separates them."""
+    links = [visible_text(a) for a in line.iter("a") if _AUTHOR_HREF.search(a.get("href", ""))]
+    if links:
+        return _people(_names_in(links))
+    return _people(_names_in([_CREDENTIALS_ON.sub("", _BY_TEXT.sub("", visible_text(line)))]))
+
+
+_LINE_PARTS = re.compile(r"\s*[|•·⋅]\s*")
+
+
+def _names_in_author_box(node: HtmlElement) -> list[str]:
+    """An element whose class says author: its name element, else its whole text when that is a name,
+    else one of its first lines or parts of a line that is one ("Dec 17, 2025" then "Julian K. Arni";
+    "Dec. 19, 2025 · Niko Matsakis on behalf of …"; a name above a bio)."""
+    inner = node.xpath('.//*[@rel="author" or contains(@class, "name")]')
+    # a part of a byline that does not say author may be its tag or section ("Lifestyle"): full names only
+    full_names_only = not inner and "author" not in (node.get("class") or "").lower()
+    people = _people(_names_in([visible_text(t) for t in inner] or [visible_text(node)]))
+    if _several_people(people, full_names_only):
+        return people
+    pieces = [part for piece in node.itertext() if piece.strip() for part in _LINE_PARTS.split(piece)][:4]
+    for piece in pieces:
+        people = _people(_names_in([piece])) if 1 < len(piece.split()) <= 8 else []
+        if _several_people(people, full_names_only):
+            return people
+    return []
+
+
+def _several_people(names: list[str], full_names_only: bool = False) -> bool:
+    """One name, or several full names: "Wellness & Prevention" is a section, not two people."""
+    if full_names_only or len(names) > 1:
+        return bool(names) and all(len(name.split()) > 1 for name in names)
+    return len(names) == 1
+
+
+def _link_name(link: HtmlElement) -> str:
+    """A link's text, or for an avatar-only link the name it carries as its label, title or picture's alt text."""
+    text = visible_text(link)
+    if text:
+        return text
+    alts = [img.get("alt", "") for img in link.iter("img")]
+    return next((v.strip() for v in (link.get("aria-label"), link.get("title"), *alts) if v and v.strip()), "")
+
+
+def _same_site(href: str, url: str | None) -> bool:
+    """A relative link, or one to the page's own host (not a social profile elsewhere)."""
+    netloc = urlsplit(href).netloc
+    return not netloc or (url is not None and netloc.lower().removeprefix("www.") ==
+                          (urlsplit(url).netloc or "").lower().removeprefix("www."))
+
+
+def _byline_candidates(tree: HtmlElement, url: str | None):
+    """Names from the page's visible byline, trying the most explicit markup first:
+    rel/itemprop=author; a short "By Jane Doe" line; a link to an author page on
+    the same site; an "Author: Jane Doe" line; elements whose class says byline or
+    author, outside comments. A candidate that holds no name (a date, a label) does
+    not end the search. Yields the names of each candidate, best first."""
+    explicit = tree.xpath('//*[@rel="author" or @itemprop="author"][not(self::meta or self::link or self::script)]'
+                          f'[not({_NOT_BYLINE})]')
+    for node in explicit[:5]:
+        inner = node.xpath('.//*[@itemprop="name"]')
+        people = clean_authors(_names_in([visible_text(t) for t in inner] or [visible_text(node)]))
+        if people:
+            yield people
+    label_lines = []
+    for node, is_label in _line_elements(tree):
+        people = [] if is_label else _names_on_by_line(node)
+        if people:
+            yield people
+        if is_label:
+            label_lines.append(node)
+    for link in tree.iter("a"):
+        href = link.get("href", "")
+        # a site's own author page, not a social profile
+        if _AUTHOR_HREF.search(href) and _same_site(href, url) and not link.xpath(_NOT_BYLINE):
+            people = _people(_names_in([_link_name(link)]))
+            if people:
+                yield people
+    for node in label_lines:
+        people = _names_on_by_line(node)
+        if people:
+            yield people
+    nodes = tree.xpath(  # "author", "Author" (camel case: "dateAndAuthorContainer")
+        '//*[contains(@class, "byline") or contains(@class, "Byline") or contains(@class, "author")'
+        ' or contains(@class, "Author")][not(self::meta or self::link or self::script or self::body or self::html)]'
+        f'[not({_NOT_BYLINE})][not(ancestor-or-self::*[contains(@class, "comment")])]'  # a commenter is not the author
+    )
+    for node in nodes[:8]:
+        people = _names_in_author_box(node)
+        if people:
+            yield people
+
+
+def visible_byline(tree: HtmlElement, url: str | None = None) -> list[str]:
+    """Names from the page's first visible byline (see ``_byline_candidates``)."""
+    return next(_byline_candidates(tree, url), [])
+
+
+def _stands_in(people: list[str], sites: set[str]) -> bool:
+    """The outlet's own name ("Resy Staff", "Team Tiger Data") or a CMS user handle in place of a person."""
+    return all(squash(_COLLECTIVE.sub("", p)) in sites or _USER_HANDLE.match(p) for p in people)
+
+
+def _without_site_suffix(name: str, sites: set[str]) -> str:
+    """"Brian Truitt USA TODAY" → "Brian Truitt": the outlet's name glued after a byline."""
+    words = name.split()
+    for cut in range(2, len(words)):
+        if squash(" ".join(words[cut:])) in sites:
+            return " ".join(words[:cut])
+    return name
+
+
+_AUTHOR_LABEL = re.compile(r"\s*(?:written by|authors?|by)\s*:?\s*", re.I)
+
+
+def _twitter_card_author(meta: dict[str, str]) -> list[str]:
+    """The author a Twitter/Slack card names (twitter:label1 "Written by", twitter:data1 "Nawaz Dhandala", as Yoast writes)."""
+    return [meta[f"twitter:data{n}"] for n in range(1, 5)
+            if _AUTHOR_LABEL.fullmatch(meta.get(f"twitter:label{n}", "")) and meta.get(f"twitter:data{n}")]
+
+
+# A CMS login rather than a byline: one word with a dot, underscore or digit ("andrew.keaveney", "editor_2").
+_USER_HANDLE = re.compile(r"^\S*[._\d]\S*$")
+
+
+def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
+                 fallback: str | None, url: str | None = None) -> tuple[list[str], str | None]:
+    """The article's authors and where they came from: json-ld, meta, byline or trafilatura.
+
+    A name the page declares (JSON-LD, meta, byline) is kept even when it is the
+    outlet's own ("Escalon", "Resy Staff"), a JSON-LD Organization or a user handle
+    ("andrew.keaveney"), but a person named by a later source wins over it;
+    trafilatura's guess is never taken when it is just the site's name."""
+    sites = site_names(meta, ld, url)
+    meta_names = [v for k, v in meta.items() if k in {"author", "article:author", "dc.creator", "sailthru.author",
+                                                       "parsely-author", "byl"}] or _twitter_card_author(meta)
+    outlet: tuple[list[str], str | None] = ([], None)
+    for names, source in [(ld.authors if ld else [], "json-ld"),
+                          ([n for v in meta_names for n in _split_names(v)], "meta"),
+                          (visible_byline(tree, url), "byline")]:
+        people = clean_authors(names)
+        if source == "byline":  # visible text may run on into the outlet's name
+            people = [_without_site_suffix(person, sites) for person in people]
+        stand_in = (source == "json-ld" and ld is not None and ld.authors_are_organisations) or _stands_in(people, sites)
+        if people and stand_in:
+            outlet = outlet if outlet[0] else (people, source)
+        elif people:
+            return people, source
+    if outlet[0]:
+        return outlet
+    if fallback:
+        people = clean_authors(_split_names(fallback), site_names(meta, ld, None),
+                               {squash(h) for h in host_labels(url)})
+        if people:
+            return people, "trafilatura"
+    return [], None

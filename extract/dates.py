@@ -1,0 +1,314 @@
+"""Published and modified dates: OpenGraph, the date shown by the headline, JSON-LD, meta, then htmldate."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+from htmldate import find_date
+from lxml.html import HtmlElement
+
+from extract.metadata import squash, visible_text
+from extract.structured import JsonLdArticle, webpage_published
+
+# OpenGraph's article date: set once, when the article first appears, and left alone by later updates.
+_OPENGRAPH_PUBLISHED = ("article:published_time", "og:published_time")
+_PUBLISHED_META = ("datepublished", "publishdate", "pubdate", "date", "dc.date", "dc.date.issued", "dcterms.created",
+                   "sailthru.date", "parsely-pub-date")
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# The year may run into the next word on pages whose spans are glued together ("Feb 11, 20268 min read").
+_MONTH_DAY_YEAR = re.compile(rf"(?<![a-z]){_MONTH}\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})", re.I)
+_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH},?\s*(\d{{4}})", re.I)
+_ISO_DAY = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_NUMERIC_DAY = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?!\d)")
+# A label right before a shown date ("Last updated: Aug 19, 2025", "Posted on Friday, May 2, 2025").
+_DATE_LABEL = re.compile(
+    r"\b(?:(?P<updated>(?:last\s+)?(?:updated?|modified|revised|refreshed))|"
+    r"(?P<published>published|posted|originally|first\s+published|created))\b"
+    r"\s*(?:on|at)?\s*[:\-–—]?\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$", re.I)
+_MONTH_FIRST_LANGUAGES = {"", "en", "en-us"}  # "03/10/2023" is March 10th only on US-English pages
+
+DATELINE_BEFORE = 150  # characters of visible text before the headline (dates above it: "May 2, 2025 · News")
+DATELINE_AFTER = 500  # ... and from its start (headline, standfirst, byline)
+MAX_DATELINE_CHARS = 150  # longer text nodes are prose: the dates in them are what the article is about
+
+
+@dataclass(frozen=True)
+class ShownDate:
+    """A date the page shows readers near its headline."""
+    day: date
+    label: str | None  # "published", "updated" or None when the page gives none
+    after_headline: bool
+    distance: int  # characters from the headline's start
+
+    def rank(self) -> tuple:
+        """Below the headline before above it, nearest first; a date labelled updated only when there is no other."""
+        return (self.label == "updated", not self.after_headline, self.distance)
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """ISO 8601, RFC 2822 or a written date ("Feb 08, 2022") → aware datetime (UTC when the value has no offset)."""
+    if not value:
+        return None
+    value = value.strip()
+    parsed = None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T", 1) if "T" not in value
+                                        else value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+            day = _day_of(match) if match else next((d for d, _ in _written_dates(value[:40], set(), True)), None)
+            parsed = datetime(day.year, day.month, day.day) if day else None
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _day_of(match: re.Match) -> date | None:
+    try:
+        return date(*map(int, match.groups()[:3]))
+    except ValueError:
+        return None
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS.index(name[:3].lower()) + 1
+
+
+def _numeric_day(first: int, second: int, year: int, separator: str, known: set[date], month_first: bool) -> date | None:
+    """"03/10/2023": the reading the page's declared dates or URL agree with, else its locale's
+    (month first for slashes on US-English pages, day first otherwise); unambiguous when one part is over 12."""
+    readings = []
+    for month, day in ((first, second), (second, first)):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:
+            continue
+    agreed = [d for d in readings if d in known]
+    if agreed or len(readings) < 2:
+        return (agreed or readings or [None])[0]
+    return readings[0] if month_first and separator == "/" else readings[1]
+
+
+def _written_dates(text: str, known: set[date], month_first: bool) -> list[tuple[date, int]]:
+    """Every date written out in ``text`` (December 15th, 2025; 16 Dec 2025; 2025-12-16; 12/16/2025), with its offset."""
+    found = []
+    for pattern in (_MONTH_DAY_YEAR, _DAY_MONTH_YEAR, _ISO_DAY, _NUMERIC_DAY):
+        for match in pattern.finditer(text):
+            try:
+                if pattern is _MONTH_DAY_YEAR:
+                    day = date(int(match[3]), _month_number(match[1]), int(match[2]))
+                elif pattern is _DAY_MONTH_YEAR:
+                    day = date(int(match[3]), _month_number(match[2]), int(match[1]))
+                elif pattern is _ISO_DAY:
+                    day = date(int(match[1]), int(match[2]), int(match[3]))
+                else:
+                    day = _numeric_day(int(match[1]), int(match[3]), int(match[4]), match[2], known, month_first)
+            except ValueError:
+                continue
+            if day:
+                found.append((day, match.start(), match.end()))
+    found.sort(key=lambda item: item[1])
+    return [(day, start) for day, start, _ in found]
+
+
+def _label_before(text: str) -> str | None:
+    match = _DATE_LABEL.search(text[-40:])
+    return None if match is None else ("updated" if match["updated"] else "published")
+
+
+_INVISIBLE = {"script", "style", "noscript", "template", "svg", "head", "title", "select"}
+
+
+def _headline_element(tree: HtmlElement, headline: str | None) -> HtmlElement | None:
+    """The <h1> that carries the headline, else the page's only <h1>, else the element whose own text
+    is the headline. Not just any <h1>: of several, one may be the logo, and the dates after it those
+    of other stories."""
+    headings = []
+    key = squash(headline)
+    for element in tree.iter("h1"):
+        text = squash(visible_text(element))
+        if key and text and (text == key or key in text):
+            return element
+        if text:
+            headings.append(element)
+    if len(headings) == 1:
+        return headings[0]
+    body = tree.find("body")
+    if key and body is not None:  # a headline in an <h2> or a styled <div> (the <h1> being the site's name)
+        return next((element for element in body.iter() if isinstance(element.tag, str) and element.tag not in _INVISIBLE
+                     and element.text and squash(element.text) == key), None)
+    return None
+
+
+def _visible_pieces(root: HtmlElement):
+    """(text, element) in document order, without scripts, styles and other invisible parts."""
+    stack: list[tuple[HtmlElement, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        if closing or not isinstance(node.tag, str) or node.tag in _INVISIBLE:
+            if node is not root and node.tail:
+                yield node.tail, None
+            continue
+        yield node.text, node
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+
+
+def _text_around(tree: HtmlElement, anchor: HtmlElement, before: int, after: int) -> tuple[str, str]:
+    """The page's visible text just before ``anchor`` and from its start on, in document order."""
+    body = tree.find("body")
+    pieces: list[str] = []
+    ahead: str | None = None
+    length = 0
+    for text, element in _visible_pieces(body if body is not None else tree):
+        if element is anchor:
+            ahead, pieces, length = " ".join(" ".join(pieces).split())[-before:], [], 0
+        if text and not text.isspace():
+            pieces.append(text if len(text) <= MAX_DATELINE_CHARS else "…")  # a dateline is not prose
+            length += len(text)
+            if ahead is not None and length > 2 * after:  # raw text: whitespace not yet collapsed
+                break
+    if ahead is None:
+        return "", ""
+    return ahead, " ".join(" ".join(pieces).split())[:after]
+
+
+def shown_dates(tree: HtmlElement, headline: str | None, known: set[date], today: date) -> list[ShownDate]:
+    """The dates the page shows around its headline (the dateline of its byline), best first.
+
+    ``known`` are days the page declares elsewhere (meta, JSON-LD, URL): they decide
+    between the two readings of "03/10/2023". Dates after ``today`` are not publication dates."""
+    anchor = _headline_element(tree, headline)
+    if anchor is None:
+        return []
+    ahead, below = _text_around(tree, anchor, DATELINE_BEFORE, DATELINE_AFTER)
+    month_first = (tree.get("lang") or "").strip().lower().replace("_", "-") in _MONTH_FIRST_LANGUAGES
+    shown = []
+    for text, after_headline in ((below, True), (ahead, False)):
+        previous_end = 0
+        for day, start in _written_dates(text, known, month_first):
+            if 1990 <= day.year and day <= today:
+                distance = start if after_headline else len(text) - start
+                shown.append(ShownDate(day, _label_before(text[previous_end:start]), after_headline, distance))
+            previous_end = start + 1
+    return sorted(shown, key=ShownDate.rank)
+
+
+_URL_DATE = re.compile(rf"/((?:19|20)\d\d)[/-](\d{{1,2}}|{_MONTH})[/-](\d{{1,2}})(?:/|[-_]|$)", re.I)
+
+
+def date_in_url(url: str | None) -> date | None:
+    """/2025/12/18/slug, /2023/october/03/slug or /2025-12-18-slug."""
+    match = _URL_DATE.search(urlsplit(url).path) if url else None
+    if match is None:
+        return None
+    month = int(match[2]) if match[2].isdigit() else _month_number(match[2])
+    try:
+        return date(int(match[1]), month, int(match[4]))
+    except ValueError:
+        return None
+
+
+def _not_future(value: datetime | None, now: datetime) -> datetime | None:
+    return value if value and value <= now else None
+
+
+def _stamps(values: list[tuple[str | None, str]], now: datetime) -> list[tuple[datetime, str]]:
+    parsed = [(_not_future(parse_datetime(value), now), origin) for value, origin in values]
+    return [(stamp, origin) for stamp, origin in parsed if stamp]
+
+
+def _time_elements(tree: HtmlElement, now: datetime) -> list[tuple[datetime, str]]:
+    return _stamps([(value, "byline") for value in tree.xpath("//time/@datetime")[:10]], now)
+
+
+def _local_offset(stamps: list[datetime]):
+    """The page's own UTC offset: the most frequent non-zero one among its full timestamps."""
+    offsets = [s.utcoffset() for s in stamps if s.utcoffset()]
+    return max(set(offsets), key=offsets.count) if offsets else None
+
+
+def _on_local_day(stamp: datetime, url_day: date | None, offset) -> datetime:
+    """A UTC stamp shown in the page's own time zone when its URL dates it there
+    (02:41 UTC on the 19th is 21:41 on the 18th in New York, where /2025/12/18/ was published)."""
+    if url_day is None or offset is None or stamp.date() == url_day or stamp.utcoffset():
+        return stamp
+    local = stamp.astimezone(timezone(offset))
+    return local if local.date() == url_day else stamp
+
+
+def _on_day(day: date, stamps: list[tuple[datetime, str]]) -> tuple[datetime, str]:
+    """The declared timestamp of ``day`` if the page has one, else the day itself from the byline."""
+    for stamp, origin in stamps:
+        if stamp.date() == day:
+            return stamp, origin
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc), "byline"
+
+
+def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None, url: str | None,
+               htmldate_result: str | None = None, headline: str | None = None,
+               ) -> tuple[datetime | None, datetime | None, str | None, str | None]:
+    """(published, modified, provenance of published, provenance of modified).
+
+    Published is, in this order: OpenGraph's article:published_time; the date the
+    page shows by its headline (the nearest below it; one labelled updated only when
+    the page shows no other: a page that shows only its update date presents itself
+    as of that day); JSON-LD datePublished; other meta tags; a WebPage's
+    datePublished; htmldate's search (``htmldate_result`` is the date trafilatura
+    already found, htmldate is only run again when it is missing). A date taken
+    from the page's text gets its time of day from a declared stamp of that day.
+    A UTC stamp is moved into the page's own time zone when its URL dates it there.
+    """
+    now = datetime.now(timezone.utc)
+    opengraph = _stamps([(meta.get(key), "meta") for key in _OPENGRAPH_PUBLISHED], now)
+    declared = _stamps([(ld.published if ld else None, "json-ld"),
+                        *[(meta.get(key), "meta") for key in _PUBLISHED_META]], now)
+    updates = _stamps([(ld.modified if ld else None, "json-ld"), *[(meta.get(key), "meta") for key in _MODIFIED_META]], now)
+    modified, modified_from = updates[0] if updates else (None, None)
+    times = _time_elements(tree, now)
+    url_day = date_in_url(url)
+    offset = _local_offset([s for s, _ in opengraph + declared + updates + times])
+    if opengraph:
+        stamp, origin = opengraph[0]
+        return _on_local_day(stamp, url_day, offset), modified, origin, modified_from
+    known = {s.date() for s, _ in declared + updates + times} | ({url_day} if url_day else set())
+    shown = shown_dates(tree, headline, known, now.date())
+    if shown:
+        stamp, origin = _on_day(shown[0].day, declared + updates + times)
+        return _on_local_day(stamp, url_day, offset), modified, origin, modified_from
+    if declared:
+        stamp, origin = declared[0]
+        return _on_local_day(stamp, url_day, offset), modified, origin, modified_from
+    page = _stamps([(webpage_published(tree), "json-ld")], now)
+    if page:
+        return _on_local_day(page[0][0], url_day, offset), modified, "json-ld", modified_from
+    found = _not_future(parse_datetime(htmldate_result or _htmldate(html, url, now)), now)
+    if found is None:
+        return None, modified, None, modified_from
+    return _with_time_of_day(found, times), modified, "htmldate", modified_from
+
+
+def _with_time_of_day(day: datetime, times: list[tuple[datetime, str]]) -> datetime:
+    """htmldate returns days; take the full timestamp from a <time datetime> on that same day if there is one."""
+    for stamp, _ in times:
+        if stamp.date() == day.date() and (stamp.hour, stamp.minute) != (0, 0):
+            return stamp
+    return day
+
+
+def _htmldate(html: str, url: str | None, now: datetime) -> str | None:
+    try:
+        return find_date(html, extensive_search=True, original_date=True, url=url, max_date=now.strftime("%Y-%m-%d"))
+    except Exception:  # htmldate is defensive but not exhaustive on broken markup
+        return None

@@ -1,0 +1,185 @@
+"""Authors from the markup pages really use: bylines, author links, roles, site names."""
+from __future__ import annotations
+
+import pytest
+from trafilatura.utils import load_html
+
+from extract.authors import clean_authors, pick_authors
+from extract.structured import read_json_ld, read_meta
+
+SITE = '<meta property="og:site_name" content="Acme Blog">'
+
+
+def authors_of(head: str, body: str, fallback: str | None = None, url: str = "https://acme.example/post/1"):
+    tree = load_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    return pick_authors(tree, read_meta(tree), read_json_ld(tree), fallback, url)
+
+
+BYLINES = [
+    ('<header><h1>Headline</h1><p class="meta">By Amy Wilhelm</p></header><p>Text.</p>', ["Amy Wilhelm"]),
+    ('<h1>Headline</h1><h3>Written by Cassidy Horton</h3>', ["Cassidy Horton"]),
+    ('<h1>Headline</h1><div><a href="/authors/emily-walker/">Emily Walker</a></div>', ["Emily Walker"]),
+    ('<h1>Headline</h1><span class="author-name">Linda Rosencrance Contributing Writer</span>', ["Linda Rosencrance"]),
+    ('<h1>Headline</h1><p>By Melissa Norris Facebook Tweet Pin</p>', ["Melissa Norris"]),
+    ('<h1>Headline</h1><p>By: Ziyi Xu, Dec 17, 2025</p>', ["Ziyi Xu"]),
+    ('<h1>Headline</h1><p>Posted by <b>David</b> at December 16, 2025</p>', ["David"]),
+    ('<h1>Headline</h1><div class="author">Ben Applebaum-Bauch ⋅ Review Editor</div>', ["Ben Applebaum-Bauch"]),
+    ('<h1>Headline</h1><p><span>By</span> <a href="/x">Brian Truitt</a> Acme Blog</p>', ["Brian Truitt"]),
+]
+
+
+def test_links_to_other_sites_and_link_labels_are_not_authors():
+    body = ('<p><a href="https://bsky.app/profile/someone">Bluesky</a></p>'
+            '<p><a href="/author/jane-doe">Learn More</a></p><p><a href="/people/x">Myhrvold...</a></p>')
+    assert authors_of(SITE, body) == ([], None)
+
+
+def test_bylines_in_navigation_and_footers_are_ignored():
+    body = '<nav><p>By Category</p></nav><footer><a href="/author/admin">Site Admin</a></footer><p>Text.</p>'
+    assert authors_of(SITE, body) == ([], None)
+
+
+def test_an_outlet_declared_as_author_is_kept_but_a_person_wins():
+    ld = '<script type="application/ld+json">{"@type": "BlogPosting", "author": {"@type": "Organization", "name": "Acme Blog"}}</script>'
+    assert authors_of(SITE + ld, "<h1>Headline</h1>") == (["Acme Blog"], "json-ld")
+    assert authors_of(SITE + ld, "<h1>Headline</h1><p>By Tracy Parker</p>") == (["Tracy Parker"], "byline")
+
+
+def test_a_guess_that_is_only_the_site_name_is_dropped():
+    assert authors_of(SITE, "<p>Text.</p>", fallback="Acme Blog") == ([], None)
+    assert authors_of(SITE, "<p>Text.</p>", fallback="Jane Roe") == (["Jane Roe"], "trafilatura")
+
+
+# -- published dates ---------------------------------------------------------
+
+
+MORE_BYLINES = [
+    # an article's own <footer> holds the byline in many WordPress themes
+    ('<article><h1>Headline</h1><p>Text.</p><footer class="entry-footer"><p>Posted By: <a>Kiersten</a></p></footer></article>',
+     ["Kiersten"]),
+    # a class naming the author in camel case, its first line a date
+    ('<h1>Headline</h1><div class="styles_dateAndAuthorContainer"><span>Dec 17, 2025</span><span>Julian K. Arni</span></div>',
+     ["Julian K. Arni"]),
+    # an author box: the name above a bio
+    ('<h1>Headline</h1><div class="blog_author-box"><div>Lauren Vetter</div>'
+     '<p>Lauren Vetter is a growth-focused marketing professional specializing in healthcare technology.</p></div>',
+     ["Lauren Vetter"]),
+    # author links with nothing between them
+    ('<h1>Headline</h1><p>Written by: <a href="/authors/emily-walker/">Emily Walker</a>'
+     '<a href="/authors/casey-mcdevitt/">Casey McDevitt</a></p>', ["Emily Walker", "Casey McDevitt"]),
+    ('<h1>Headline</h1><div class="tags">Contributors: Janet Loughrey</div>', ["Janet Loughrey"]),
+    ('<h1>Headline</h1><p>By Tom May</p>', ["Tom May"]),  # a month that is a name
+    ('<h1>Headline</h1><p>By Tom Price May 5, 2025</p>', ["Tom Price"]),
+    ('<h1>Headline</h1><div class="publish-date-author">Dec. 19, 2025 · Niko Matsakis on behalf of Vision Doc group</div>',
+     ["Niko Matsakis"]),
+    ('<h1>Headline</h1><h4 class="author-name">The Currency editors</h4>', ["The Currency editors"]),
+]
+
+
+def test_a_section_in_the_byline_is_not_an_author():
+    body = ('<h1>Headline</h1><section class="byline"><span>March 20, 2023</span> | '
+            '<span class="byline__category">Wellness &amp; Prevention</span></section>')
+    assert authors_of(SITE, body) == ([], None)
+
+
+def test_a_tag_in_a_byline_of_another_post_is_not_an_author():
+    body = ('<h1>Headline</h1><div class="byline"><span class="byline__tag">Personal finance</span> '
+            '<span class="byline__date">January 27, 2025</span></div>'
+            '<div class="card"><div class="byline"><span class="byline__tag">Lifestyle</span></div></div>')
+    assert authors_of(SITE, body) == ([], None)
+
+
+def test_avatar_initials_before_a_name_are_dropped():
+    assert clean_authors(["CM Craig McCarthy", "JD Jane Doe", "AJ Neal"]) == ["Craig McCarthy", "Jane Doe", "AJ Neal"]
+
+
+def test_a_commenter_is_not_the_author():
+    body = ('<h1>Headline</h1><p>Text.</p><div class="comments"><div class="comment-author vcard">'
+            '<span>Andre Alexis</span> says:</div></div>')
+    assert authors_of(SITE, body) == ([], None)
+
+
+def test_a_byline_that_holds_no_name_does_not_end_the_search():
+    body = ('<h1>Headline</h1><div class="post-author-text">August 28, 2025</div>'
+            '<div class="author-box"><h4>Bence Kovacs</h4><p>Bence is a software developer.</p></div>')
+    assert authors_of(SITE, body) == (["Bence Kovacs"], "byline")
+
+
+def test_an_author_link_wins_over_an_author_label_in_the_text():
+    body = ('<h1>Headline</h1><p><a href="/blog/author/spencer-mcintyre/">Spencer McIntyre</a></p>'
+            '<h2>New module</h2><p>Author: Tarek Nakkouch</p>')
+    assert authors_of(SITE, body) == (["Spencer McIntyre"], "byline")
+
+
+def test_an_author_element_holding_a_label_does_not_hide_the_by_line():
+    body = '<h1>Headline</h1><a rel="author" href="/about">Learn More</a><p>By Jane Roe</p>'
+    assert authors_of(SITE, body) == (["Jane Roe"], "byline")
+
+
+def test_a_user_handle_or_an_organisation_declared_as_author_gives_way_to_a_named_person():
+    handle = '<meta name="author" content="andrew.keaveney">'
+    assert authors_of(SITE + handle, "<h1>Headline</h1>") == (["andrew.keaveney"], "meta")
+    assert authors_of(SITE + handle, '<h1>Headline</h1><span class="author_name">Denise Everheart</span>') \
+        == (["Denise Everheart"], "byline")
+    company = ('<script type="application/ld+json">{"@type": "BlogPosting", '
+               '"author": {"@type": "Organization", "name": "Levitate Media"}}</script>')
+    assert authors_of(SITE + company, "<h1>Headline</h1>") == (["Levitate Media"], "json-ld")
+    assert authors_of(SITE + company, '<h1>Headline</h1><p>By Liza Burke</p>') == (["Liza Burke"], "byline")
+
+
+def test_a_month_left_of_a_date_is_not_a_name():
+    assert clean_authors(["Dec", "May.", "Tom May"]) == ["Tom May"]
+
+
+# -- titles ------------------------------------------------------------------
+
+
+DATELINES_AND_BY_LABELS = [
+    ('<h1>Headline</h1><div><time datetime="2017-03-01">03/01/2017</time> by Agatha Caleo, Candidate Representative '
+     'to the Candidate Liaison Committee</div>', ["Agatha Caleo"]),
+    ('<h1>Headline</h1><div><i>Last updated March  3, 2025 by <a href="https://erik.example/">Erik Demaine</a>.</i></div>',
+     ["Erik Demaine"]),
+    ('<h1>Headline</h1><article><footer><p>Posted by Colin Watson on 2025-12-18 in debusine. '
+     'Tags: debusine, freexian, planet-debian.</p></footer></article>', ["Colin Watson"]),
+    ('<h1>Headline</h1><div><div>Written by</div><div>Jack Shepherd</div><div>Hi! I am Jack, co-founder of the agency '
+     'and I write about marketing.</div></div>', ["Jack Shepherd"]),
+    ('<h1>Headline</h1><div><h2>Article by</h2><div>Matias Heikkilä</div><div><button>Let\'s talk</button></div></div>',
+     ["Matias Heikkilä"]),
+    ('<h1>Headline</h1><div>Written by: <div><img src="a.jpg"></div><span>Elise Nass</span></div>', ["Elise Nass"]),
+]
+
+
+WRITTEN_BY_ROLES_AND_AVATAR_LINKS = [
+    ('<h1>Headline</h1><p><em>This post was written by Danielle Padula, Head of Marketing and Community Development</em></p>',
+     ["Danielle Padula"]),
+    ('<h1>Headline</h1><p><em>This post was written by Vanessa Mendez, MD, gastroenterologist, Parkview Health.</em></p>',
+     ["Vanessa Mendez"]),
+    ('<h1>Headline</h1><div><a href="https://acme.example/blog/authors/emmanuel-oyibo" aria-label="Emmanuel Oyibo">'
+     '<img src="e.jpg"></a></div>', ["Emmanuel Oyibo"]),
+    ('<h1>Headline</h1><div><a href="/authors/jane-roe"><img src="j.jpg" alt="Jane Roe"></a></div>', ["Jane Roe"]),
+    ('<h1>Headline</h1><div><p>Elliot Raba</p><p>Sales Executive</p><button>All articles by Elliot Raba</button></div>',
+     ["Elliot Raba"]),
+]
+
+
+@pytest.mark.parametrize("body, expected", BYLINES + MORE_BYLINES + DATELINES_AND_BY_LABELS
+                         + WRITTEN_BY_ROLES_AND_AVATAR_LINKS)
+def test_visible_bylines(body, expected):
+    assert authors_of(SITE, body) == (expected, "byline")
+
+
+def test_an_avatar_link_to_another_site_is_not_an_author():
+    body = '<h1>Headline</h1><div><a href="https://social.example/authors/jane-roe" aria-label="Jane Roe"><img></a></div>'
+    assert authors_of(SITE, body) == ([], None)
+
+
+def test_the_author_a_twitter_card_names():
+    head = '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Nawaz Dhandala">'
+    assert authors_of(SITE + head, "<h1>Headline</h1>") == (["Nawaz Dhandala"], "meta")
+    head += '<meta name="author" content="Jay Berstein">'
+    assert authors_of(SITE + head, "<h1>Headline</h1>") == (["Jay Berstein"], "meta")
+
+
+def test_a_job_title_after_a_declared_name_is_not_another_author():
+    assert clean_authors(["Mayank Gupta, CEO of CaseBasix"]) == ["Mayank Gupta"]
+    assert clean_authors(["Matt Check Head Winemaker"]) == ["Matt Check"]

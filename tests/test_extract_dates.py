@@ -1,0 +1,147 @@
+"""Published dates from the markup pages really use: OpenGraph, JSON-LD, datelines by the headline, URLs."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+import pytest
+from trafilatura.utils import load_html
+
+from extract.dates import date_in_url, parse_datetime, pick_dates
+from extract.structured import read_json_ld, read_meta
+
+
+def dates_of(head: str, body: str, url: str = "https://acme.example/post/1", lang: str = "en",
+             headline: str = "Headline", htmldate_result: str | None = None):
+    html = f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
+    tree = load_html(html)
+    published, _modified, source, _ = pick_dates(html, tree, read_meta(tree), read_json_ld(tree), url,
+                                                 htmldate_result=htmldate_result, headline=headline)
+    return published, source
+
+
+def article_ld(**dates) -> str:
+    return f'<script type="application/ld+json">{json.dumps({"@type": "NewsArticle", **dates})}</script>'
+
+
+def day_of(published) -> str | None:
+    return published.date().isoformat() if published else None
+
+
+OPENGRAPH = '<meta property="article:published_time" content="2024-03-05T10:00:00+00:00">'
+
+
+def test_opengraph_published_time_wins_over_json_ld_and_the_shown_date():
+    head = OPENGRAPH + article_ld(datePublished="2024-01-01T09:00:00Z")
+    published, source = dates_of(head, "<h1>Headline</h1><p>Updated June 2, 2025</p>")
+    assert (day_of(published), source) == ("2024-03-05", "meta")
+
+
+def test_the_date_shown_by_the_headline_wins_over_json_ld_and_takes_its_declared_time():
+    head = article_ld(datePublished="2021-08-12T19:35:44Z", dateModified="2025-02-22T22:13:14Z")
+    published, source = dates_of(head, "<h1>Headline</h1><p>By Jane Doe</p><p>Last updated: February 22, 2025</p>")
+    assert published == datetime(2025, 2, 22, 22, 13, 14, tzinfo=timezone.utc) and source == "json-ld"
+
+
+def test_a_shown_date_no_declared_stamp_agrees_with_comes_from_the_byline():
+    head = article_ld(datePublished="2025-11-20T16:02:46Z")
+    published, source = dates_of(head, "<h1>Headline</h1><div><span>Liza Burke</span><span>May 14, 2025</span></div>")
+    assert (published, source) == (datetime(2025, 5, 14, tzinfo=timezone.utc), "byline")
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("<p>Published Jan 5, 2024 · Updated Mar 2, 2025</p>", "2024-01-05"),
+    ("<p>April 26, 2024</p><p>Updated on: October 28, 2024</p>", "2024-04-26"),
+    ("<p>Updated on: October 28, 2024</p><p>Posted on Friday, April 26, 2024</p>", "2024-04-26"),
+    ("<p>Updated: Dec 19, 2025 1:06 PM EST</p>", "2025-12-19"),
+    ("<p>By Ludo Fourrage Last Updated: December 15th 2025</p>", "2025-12-15"),
+    ("<p>16 December 2025 by Sam O'Brien</p>", "2025-12-16"),
+    ("<p>Published on 2025-12-19</p>", "2025-12-19"),
+    ("<p>Emily Walker</p><p>Feb 11, 20268 min read</p>", "2026-02-11"),  # spans glued together
+])
+def test_the_dateline_prefers_a_published_or_plain_date_to_an_update(byline, expected):
+    published, _ = dates_of(article_ld(datePublished="2019-01-01T00:00:00Z"), f"<h1>Headline</h1>{byline}")
+    assert day_of(published) == expected
+
+
+def test_dates_in_the_article_prose_are_not_a_dateline():
+    prose = ("<p>The deadline to file your return is April 15, 2025, and the agency said on Tuesday that it expects "
+             "more people than ever to file online before that day, according to its latest figures.</p>")
+    published, source = dates_of(article_ld(datePublished="2025-01-17T13:39:16-05:00"), f"<h1>Headline</h1>{prose}")
+    assert (day_of(published), source) == ("2025-01-17", "json-ld")
+
+
+def test_the_dateline_is_read_by_the_headline_not_by_a_logo_h1_or_a_sidebar_above():
+    body = ('<header><h1>Acme Blog</h1></header><aside><p>Other news</p><p>12/04/2025</p></aside>'
+            '<article><h1>Candidate Experience</h1><p>03/01/2017 by Agatha Caleo</p></article>')
+    published, _ = dates_of("", body, headline="Candidate Experience", lang="en-US")
+    assert day_of(published) == "2017-03-01"
+
+
+def test_a_headline_outside_the_h1s_anchors_the_dateline():
+    body = ("<h1>RogerBW's Blog</h1><div class='post-title'>Advent of Code week 2</div><p>20 December 2025</p>"
+            "<h1>Day 7</h1><p>Text.</p>")
+    published, source = dates_of("", body, headline="Advent of Code week 2", htmldate_result="2014-01-01")
+    assert (day_of(published), source) == ("2025-12-20", "byline")
+
+
+def test_no_dateline_when_the_headline_cannot_be_found_among_several_h1s():
+    body = "<h1>Acme</h1><ul><li>Other story</li><li>May 2, 2024</li></ul><h1>Latest</h1><p>Text.</p>"
+    published, source = dates_of(article_ld(datePublished="2023-01-09T08:00:00Z"), body)
+    assert (day_of(published), source) == ("2023-01-09", "json-ld")
+
+
+@pytest.mark.parametrize("lang, url, expected", [
+    ("en-US", "https://acme.example/post/1", "2023-03-10"),
+    ("en-GB", "https://acme.example/post/1", "2023-10-03"),
+    ("en", "https://acme.example/blog/2023/october/03/wine-styles", "2023-10-03"),  # the URL settles it
+])
+def test_day_and_month_order_of_a_numeric_date(lang, url, expected):
+    published, _ = dates_of("", "<h1>Headline</h1><p>03/10/2023 by Acme</p>", url=url, lang=lang)
+    assert day_of(published) == expected
+
+
+def test_a_utc_stamp_is_dated_on_the_local_day_its_url_gives():
+    head = '<meta property="article:published_time" content="2025-12-19T02:41:41+00:00">'
+    body = '<h1>Headline</h1><p>Comment at <time datetime="2025-12-18T21:46:01-05:00">9:46 pm</time></p>'
+    published, _ = dates_of(head, body, url="https://acme.example/2025/12/18/headline/")
+    assert published.isoformat() == "2025-12-18T21:41:41-05:00"
+    published, _ = dates_of(head, body, url="https://acme.example/headline/")  # no evidence: the stamp as declared
+    assert published.isoformat() == "2025-12-19T02:41:41+00:00"
+
+
+def test_a_webpage_date_is_used_when_the_page_has_no_article_data():
+    graph = {"@graph": [{"@type": "WebSite", "name": "Acme"},
+                        {"@type": "WebPage", "datePublished": "2024-03-17T19:47:39+00:00",
+                         "dateModified": "2024-05-03T10:57:58+00:00"}]}
+    head = f'<script type="application/ld+json">{json.dumps(graph)}</script>'
+    published, source = dates_of(head, "<h1>Headline</h1><p>Text.</p>", htmldate_result="2024-05-03")
+    assert (day_of(published), source) == ("2024-03-17", "json-ld")
+
+
+def test_a_shown_date_in_the_future_is_ignored():
+    published, source = dates_of(article_ld(datePublished="2024-02-01T00:00:00Z"),
+                                 "<h1>Headline</h1><p>Event on March 3, 2999</p>")
+    assert (day_of(published), source) == ("2024-02-01", "json-ld")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Feb 08, 2022", "2022-02-08"), ("2025-11-25 08:33:24", "2025-11-25"), ("Thu, 04 Sep 2025 19:24:33 GMT", "2025-09-04"),
+    ("13/11/2025", "2025-11-13"), ("not a date", None),
+])
+def test_parse_datetime_reads_written_dates(value, expected):
+    assert day_of(parse_datetime(value)) == expected
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://a.example/2025/12/18/slug/", date(2025, 12, 18)),
+    ("https://a.example/blog/2023/october/03/how-many", date(2023, 10, 3)),
+    ("https://a.example/2025-12-18-slug", date(2025, 12, 18)),
+    ("https://a.example/archive/2025/12/slug.html", None),
+    ("https://a.example/article/582896/best.html", None),
+])
+def test_date_in_url(url, expected):
+    assert date_in_url(url) == expected
+
+
+# -- more bylines --------------------------------------------------------------

@@ -1,0 +1,77 @@
+"""Headlines from declared titles and the visible <h1>s: site names, section labels, several <h1>s."""
+from __future__ import annotations
+
+import json
+
+from trafilatura.utils import load_html
+
+from extract.metadata import site_names
+from extract.structured import read_json_ld, read_meta
+from extract.titles import pick_title
+
+
+def title_of(head: str, body: str, url: str = "https://acme.example/post/1", fallback: str | None = None):
+    tree = load_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    meta, ld = read_meta(tree), read_json_ld(tree)
+    return pick_title(tree, meta, ld, fallback, site_names(meta, ld, url))
+
+
+def test_a_lone_h1_sharing_no_word_with_the_declared_title_is_a_section_label():
+    head = "<title>Why Tutors Help | Acme Times</title>"
+    assert title_of(head, "<h1>Our BLOG</h1>") == ("Why Tutors Help", "meta")
+    assert title_of(head, "<h1>How Good Tutors Help</h1>") == ("How Good Tutors Help", "h1")
+    assert title_of("<title>Acme Blog</title>", "<h1>Our BLOG</h1>") == ("Our BLOG", "h1")  # the title only names the site
+
+
+def test_trafilatura_guess_does_not_vouch_for_the_h1_it_came_from():
+    head = "<title>Progress Report #39</title>"
+    assert title_of(head, "<h1>Field Notes</h1>", fallback="Field Notes") == ("Progress Report #39", "meta")
+
+
+def test_an_h1_naming_the_site_is_not_the_headline_unless_every_title_agrees():
+    head = '<title>Engora Data Blog: Small models</title><meta property="og:title" content="Small models">'
+    assert title_of(head, "<h1>Engora Data Blog</h1>", url="https://blog.engora.com/x") == ("Small models", "meta")
+    head = "<title>Austin Catalog Index</title>"
+    assert title_of(head, "<h1>Austin Hardware Catalog</h1>", url="https://www.austinhardware.com/x") \
+        == ("Austin Hardware Catalog", "h1")
+
+
+def test_of_several_h1s_the_one_covering_the_title_wins_and_a_one_word_h1_is_not_the_headline():
+    head = '<meta property="og:title" content="U.S. in Progress 2025: Poland to Park City">'
+    body = "<h1>Filmmaker</h1><h1>U.S. in Progress 2025: Poland to Park City</h1><h1>Related Articles</h1>"
+    assert title_of(head, body) == ("U.S. in Progress 2025: Poland to Park City", "meta")
+    head = '<meta property="og:title" content="How we pwned Vercel, Cursor and Discord through a supply chain">'
+    body = "<h1>writeup.md</h1><h1>Select an option</h1><h1>Discord</h1>"
+    assert title_of(head, body) == ("How we pwned Vercel, Cursor and Discord through a supply chain", "meta")
+
+
+def test_a_json_ld_headline_cut_short_gives_way_to_the_full_title():
+    cut = "Fix It Friday: We Help 4 Readers Find Solutions For Their Living Rooms (Including"
+    head = (f'<script type="application/ld+json">{json.dumps({"@type": "BlogPosting", "headline": cut})}</script>'
+            f'<meta property="og:title" content="{cut} One Universal Trick) - Acme Blog">')
+    assert title_of(head, "<p>Text.</p>") == (f"{cut} One Universal Trick)", "json-ld")
+
+
+def test_a_letter_styled_apart_in_the_h1_stays_in_its_word():
+    body = '<h1><a>Cut Your Planning <span class="hand">C</span>ycle in Two</a></h1>'
+    assert title_of("", body) == ("Cut Your Planning Cycle in Two", "h1")
+    assert title_of("", "<h1>The Best Notion Alternatives<span>Top Tools</span></h1>")[0] \
+        == "The Best Notion Alternatives Top Tools"
+
+
+def test_quote_marks_shown_around_the_h1_are_part_of_the_headline():
+    head = '<meta property="og:title" content="“New Ways to Corrupt LLMs”">'
+    assert title_of(head, "<h1>“New Ways to Corrupt LLMs”</h1>")[0] == "“New Ways to Corrupt LLMs”"
+    assert title_of(head, "<p>Text.</p>")[0] == "New Ways to Corrupt LLMs"
+
+
+def test_characters_the_h1_lost_are_read_from_the_declared_title():
+    head = """<meta property="og:title" content="The Basics Of Event Planning: Beginner's Guide">"""
+    assert title_of(head, "<h1>The Basics Of Event Planning? Beginner? Guide</h1>") \
+        == ("The Basics Of Event Planning: Beginner's Guide", "meta")
+    assert title_of(head, "<h1>What Are The Basics? A Guide</h1>") == ("What Are The Basics? A Guide", "h1")
+
+
+def test_an_aggregators_source_and_comment_count_are_not_the_headline():
+    body = "<h1>Stanford Grads Find Their Degrees No Longer Guarantee Jobs (latimes.com) 87</h1>"
+    assert title_of("", body)[0] == "Stanford Grads Find Their Degrees No Longer Guarantee Jobs"
