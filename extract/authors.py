@@ -22,7 +22,7 @@ _COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bure
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|text|words|story|article|reviewed|reported|edited|published)\s+)?by[:\s]+|"
     r"^\s*(?:authors?|written by|posted by|reviewed by)\s*:?\s*(?=[A-Z])", re.I)
-_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)|\bon (?=\d)|"
+_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)|\bon (?=\d)|"
                          r"\bon behalf of\b|"
                          # the writer's job after the name: "Danielle Padula, Head of Marketing and Community Development"
                          r",\s*(?:head|director|vice president|vp|chief|editor|manager|founder|co-founder|ceo|cto|president)\b"
@@ -68,14 +68,17 @@ def _without_avatar_initials(name: str) -> str:
     return rest if len(first) > 1 and first.isupper() and first == initials.upper() else name
 
 
-def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[str] = frozenset()) -> list[str]:
+def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[str] = frozenset(),
+                  declared: bool = False) -> list[str]:
     """People and bylined teams only: no boilerplate, URLs, dates or sentences; no duplicates.
 
     ``sites`` are the names the page declares for itself (og:site_name, publisher)
     and ``hosts`` the domain's labels: a name equal to one of them is dropped.
     Callers pass them only for guessed names; a name the page itself declares as the
     author (JSON-LD, meta, a byline) is kept even when it names the outlet
-    ("Escalon", "Resy Staff"), since that is what the page says.
+    ("Escalon", "Resy Staff"), since that is what the page says. A ``declared``
+    name (JSON-LD, meta) may be written all in lower case ("annette thurmon");
+    a guessed one that mixes in lower-case words is a phrase ("view the archive").
     """
     people: list[str] = []
     for name in names:
@@ -91,7 +94,8 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         key = squash(name)
         if key in sites or key in hosts or squash(_COLLECTIVE.sub("", name)) in sites | hosts | {""}:
             continue
-        if len(words) > 1 and any(w[0].islower() for w in words if w.isalpha() and len(w) > 3 and not _COLLECTIVE.fullmatch(w)):
+        if len(words) > 1 and not (declared and name.islower()) and any(
+                w[0].islower() for w in words if w.isalpha() and len(w) > 3 and not _COLLECTIVE.fullmatch(w)):
             continue  # a phrase, not a name ("view the archive"); one-word handles may be lower case
         if name.casefold() not in {p.casefold() for p in people}:
             people.append(name)
@@ -119,11 +123,12 @@ _BY_WORDS = (r"(?:(?:written|posted|reported|words|story|text|article|this (?:po
              r"(?:written|created|contributed)|(?:(?:view|see|read)\s+)?(?:all|more)\s+(?:articles|posts|stories))\s+)?by")
 _BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|(?:authors?|contributors?)\s*:)\s+(?=\S)", re.I)
 # "<div>Written by</div><div>Jack Shepherd</div>": a label whose name is the next element
-_BY_LABEL_ONLY = re.compile(rf"\s*{_BY_WORDS}\s*:?\s*", re.I)
+_BY_LABEL_ONLY = re.compile(rf"\s*(?:{_BY_WORDS}|authors?|author\(s\)|contributors?)\s*:?\s*", re.I)
 MAX_BY_LINE_CHARS = 80  # once a date or "on <date>" after the name is cut
-# A page's own footer, navigation, sidebars and forms hold no byline; an article's <footer> often does (WordPress themes).
-_NOT_BYLINE = ("ancestor-or-self::*[self::nav or self::aside or self::script or self::style or self::form"
-               " or self::footer[not(ancestor::article)]]")
+# A page's own footer, navigation, sidebars and forms hold no byline; an article's <footer> or <aside> often does
+# (WordPress themes, a metadata panel). A <nav> or <aside> holding the headline is one left unclosed, which the parser stretched over the whole page.
+_NOT_BYLINE = ("ancestor-or-self::*[self::script or self::style or self::form or self::footer[not(ancestor::article)]"
+               " or (self::nav and not(.//h1)) or (self::aside and not(.//h1 or ancestor::article))]")
 
 
 def _is_name_like(name: str) -> bool:
@@ -134,7 +139,10 @@ def _is_name_like(name: str) -> bool:
 
 _BY_START = re.compile(rf"\s*{_BY_WORDS}\b", re.I)
 _DATED_BY_START = re.compile(rf"\s*{_DATE_BEFORE_BY}{_BY_WORDS}\b", re.I)  # tried only when " by" is near the start
-_LABEL_START = re.compile(r"\s*(?:authors?|contributors?)\s*:", re.I)  # "Author: X" also names the authors of things cited
+# "Author: X" also names the authors of things cited; "Author" alone labels the element after it
+_LABEL_START = re.compile(r"\s*(?:(?:authors?|contributors?)\s*:|(?:authors?|author\(s\)|contributors?)\s*$)", re.I)
+# "<h3>Author</h3><p>Jane Doe</p>"; an inline "<span>Authors:</span><a>…</a>, <a>…</a>" heads a line of several names
+_LABEL_BLOCKS = {"h2", "h3", "h4", "h5", "h6", "dt", "th", "div", "p"}
 
 
 def _line_elements(tree: HtmlElement):
@@ -159,10 +167,10 @@ def _line_elements(tree: HtmlElement):
                 line = visible_text(element)
                 if len(_BYLINE_CUT.sub("", _BY_TEXT.sub("", line))) > MAX_BY_LINE_CHARS or len(line) > 3 * MAX_BY_LINE_CHARS:
                     break
-                if _BY_LABEL_ONLY.fullmatch(line):
+                if _BY_LABEL_ONLY.fullmatch(line) and (not is_label or element.tag in _LABEL_BLOCKS):
                     name = element.getnext()
                     if name is not None and 0 < len(visible_text(name)) <= MAX_BY_LINE_CHARS and not name.xpath(_NOT_BYLINE):
-                        yield name, False
+                        yield name, is_label
                 if _BY_TEXT.match(line) and len(line.split()) > 1:
                     if not element.xpath(_NOT_BYLINE):
                         yield element, is_label
@@ -279,8 +287,10 @@ def visible_byline(tree: HtmlElement, url: str | None = None) -> list[str]:
 
 
 def _stands_in(people: list[str], sites: set[str]) -> bool:
-    """The outlet's own name ("Resy Staff", "Team Tiger Data") or a CMS user handle in place of a person."""
-    return all(squash(_COLLECTIVE.sub("", p)) in sites or _USER_HANDLE.match(p) for p in people)
+    """The outlet's own name ("Resy Staff", "Team Tiger Data"), a CMS user handle or an admin account ("NOC Admin")
+    in place of a person."""
+    return all(squash(_COLLECTIVE.sub("", p)) in sites or _USER_HANDLE.match(p) or _ADMIN_ACCOUNT.search(p)
+               for p in people)
 
 
 def _without_site_suffix(name: str, sites: set[str]) -> str:
@@ -301,6 +311,7 @@ def _twitter_card_author(meta: dict[str, str]) -> list[str]:
             if _AUTHOR_LABEL.fullmatch(meta.get(f"twitter:label{n}", "")) and meta.get(f"twitter:data{n}")]
 
 
+_ADMIN_ACCOUNT = re.compile(r"\b(?:admin|administrator|webmaster)$", re.I)
 # A CMS login rather than a byline: one word with a dot, underscore or digit ("andrew.keaveney", "editor_2").
 _USER_HANDLE = re.compile(r"^\S*[._\d]\S*$")
 
@@ -320,7 +331,7 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
     for names, source in [(ld.authors if ld else [], "json-ld"),
                           ([n for v in meta_names for n in _split_names(v)], "meta"),
                           (visible_byline(tree, url), "byline")]:
-        people = clean_authors(names)
+        people = clean_authors(names, declared=source != "byline")
         if source == "byline":  # visible text may run on into the outlet's name
             people = [_without_site_suffix(person, sites) for person in people]
         stand_in = (source == "json-ld" and ld is not None and ld.authors_are_organisations) or _stands_in(people, sites)

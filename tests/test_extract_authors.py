@@ -183,3 +183,39 @@ def test_the_author_a_twitter_card_names():
 def test_a_job_title_after_a_declared_name_is_not_another_author():
     assert clean_authors(["Mayank Gupta, CEO of CaseBasix"]) == ["Mayank Gupta"]
     assert clean_authors(["Matt Check Head Winemaker"]) == ["Matt Check"]
+
+
+def test_a_navigation_or_sidebar_left_unclosed_around_the_article_does_not_hide_its_byline():
+    for wrapper in ("nav", "aside"):
+        body = f'<{wrapper}><a href="/">Home</a><main><h1>Headline</h1><p>By Jane Roe</p></main></{wrapper}>'
+        assert authors_of(SITE, body) == (["Jane Roe"], "byline")
+
+
+def test_an_author_heading_names_the_author_in_the_next_element():
+    body = '<h1>Headline</h1><div><h4>Author</h4><p>Lisa D. Ellis</p></div><p>Text.</p>'
+    assert authors_of(SITE, body) == (["Lisa D. Ellis"], "byline")
+    body = ('<article><h1>Headline</h1><aside class="meta"><h3>Author(s)</h3><p>Lisa D. Ellis</p></aside>'
+            '<p>Text.</p></article>')
+    assert authors_of(SITE, body) == (["Lisa D. Ellis"], "byline")
+
+
+def test_an_inline_authors_label_heads_a_line_of_several_names():
+    body = ('<h1>Headline</h1><div><span>Authors:</span><a href="/find?q=Lee">Ann Lee</a>, '
+            '<a href="/find?q=Stone">Bob Stone</a></div>')
+    assert authors_of(SITE, body) == (["Ann Lee", "Bob Stone"], "byline")
+
+
+def test_the_outlet_after_a_slash_is_not_part_of_the_name():
+    assert authors_of(SITE, "<h1>Headline</h1><p>By Laura / House Plant House</p>") == (["Laura"], "byline")
+
+
+def test_an_admin_account_declared_as_author_gives_way_to_a_named_person():
+    admin = '<meta name="author" content="NOC Admin">'
+    assert authors_of(SITE + admin, "<h1>Headline</h1>") == (["NOC Admin"], "meta")
+    assert authors_of(SITE + admin, "<h1>Headline</h1><p>By David Gracey</p>") == (["David Gracey"], "byline")
+
+
+def test_a_declared_name_may_be_written_in_lower_case():
+    assert authors_of(SITE + '<meta itemprop="author" content="annette thurmon">', "<h1>Headline</h1>") \
+        == (["annette thurmon"], "meta")
+    assert authors_of(SITE, '<h1>Headline</h1><p class="author">view the archive</p>') == ([], None)
