@@ -9,6 +9,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 
 from extract.metadata import squash, visible_text
@@ -153,16 +154,15 @@ def _headline_element(tree: HtmlElement, headline: str | None) -> HtmlElement | 
 
 def _visible_pieces(root: HtmlElement):
     """(text, element) in document order, without scripts, styles and other invisible parts."""
-    stack: list[tuple[HtmlElement, bool]] = [(root, False)]
-    while stack:
-        node, closing = stack.pop()
-        if closing or not isinstance(node.tag, str) or node.tag in _INVISIBLE:
+    walk = etree.iterwalk(root, events=("start", "end", "comment", "pi"))  # walked in C: all the menus above the headline
+    for event, node in walk:
+        if event != "start":
             if node is not root and node.tail:
                 yield node.tail, None
-            continue
-        yield node.text, node
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(node))
+        elif node.tag in _INVISIBLE:
+            walk.skip_subtree()
+        else:
+            yield node.text, node
 
 
 def _text_around(tree: HtmlElement, anchor: HtmlElement, before: int, after: int) -> tuple[str, str]:
@@ -248,6 +248,13 @@ def _on_local_day(stamp: datetime, url_day: date | None, offset) -> datetime:
     return local if local.date() == url_day else stamp
 
 
+def _dateline_predates(shown: list[ShownDate], stamp: datetime) -> bool:
+    """The page's dateline (not an update date) is days older than its OpenGraph stamp: the
+    stamp is that of a re-import into a new CMS (a blog moved to Medium in 2024 still shows
+    Dec 30, 2013). A day apart is only the stamp's time zone against the dateline's."""
+    return bool(shown) and shown[0].label != "updated" and (stamp.date() - shown[0].day).days > 1
+
+
 def _on_day(day: date, stamps: list[tuple[datetime, str]]) -> tuple[datetime, str]:
     """The declared timestamp of ``day`` if the page has one, else the day itself from the byline."""
     for stamp, origin in stamps:
@@ -261,7 +268,8 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
                ) -> tuple[datetime | None, datetime | None, str | None, str | None]:
     """(published, modified, provenance of published, provenance of modified).
 
-    Published is, in this order: OpenGraph's article:published_time; the date the
+    Published is, in this order: OpenGraph's article:published_time, unless the
+    date the page shows by its headline is days older (a re-import's stamp); the date the
     page shows by its headline (the nearest below it; one labelled updated only when
     the page shows no other: a page that shows only its update date presents itself
     as of that day); JSON-LD datePublished; other meta tags; a WebPage's
@@ -279,11 +287,11 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
     times = _time_elements(tree, now)
     url_day = date_in_url(url)
     offset = _local_offset([s for s, _ in opengraph + declared + updates + times])
-    if opengraph:
-        stamp, origin = opengraph[0]
-        return _on_local_day(stamp, url_day, offset), modified, origin, modified_from
     known = {s.date() for s, _ in declared + updates + times} | ({url_day} if url_day else set())
     shown = shown_dates(tree, headline, known, now.date())
+    if opengraph and not _dateline_predates(shown, opengraph[0][0]):
+        stamp, origin = opengraph[0]
+        return _on_local_day(stamp, url_day, offset), modified, origin, modified_from
     if shown:
         stamp, origin = _on_day(shown[0].day, declared + updates + times)
         return _on_local_day(stamp, url_day, offset), modified, origin, modified_from
