@@ -69,7 +69,7 @@ def _without_avatar_initials(name: str) -> str:
 
 
 def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[str] = frozenset(),
-                  declared: bool = False) -> list[str]:
+                  declared: bool = False, max_words: int = 5) -> list[str]:
     """People and bylined teams only: no boilerplate, URLs, dates or sentences; no duplicates.
 
     ``sites`` are the names the page declares for itself (og:site_name, publisher)
@@ -79,6 +79,8 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
     ("Escalon", "Resy Staff"), since that is what the page says. A ``declared``
     name (JSON-LD, meta) may be written all in lower case ("annette thurmon");
     a guessed one that mixes in lower-case words is a phrase ("view the archive").
+    An organisation's name may run past a person's ``max_words`` ("Center for Drug
+    Evaluation and Research").
     """
     people: list[str] = []
     for name in names:
@@ -88,7 +90,7 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         name = re.sub(r"\s+(?:at|on|\.)$", "", name)  # "Posted by David at <date>" once the date is cut; "<a>Erik</a> ."
         name = _without_avatar_initials(name)
         words = name.split()
-        if (not 1 <= len(words) <= 5 or len(name) > 60 or _NOT_A_PERSON.search(name)
+        if (not 1 <= len(words) <= max_words or len(name) > 60 or _NOT_A_PERSON.search(name)
                 or _TRAILING_DATE.fullmatch(" " + name) or _DATE_WORD.fullmatch(name)):
             continue
         key = squash(name)
@@ -281,11 +283,6 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
             yield people
 
 
-def visible_byline(tree: HtmlElement, url: str | None = None) -> list[str]:
-    """Names from the page's first visible byline (see ``_byline_candidates``)."""
-    return next(_byline_candidates(tree, url), [])
-
-
 def _stands_in(people: list[str], sites: set[str]) -> bool:
     """The outlet's own name ("Resy Staff", "Team Tiger Data"), a CMS user handle or an admin account ("NOC Admin")
     in place of a person."""
@@ -316,6 +313,16 @@ _ADMIN_ACCOUNT = re.compile(r"\b(?:admin|administrator|webmaster)$", re.I)
 _USER_HANDLE = re.compile(r"^\S*[._\d]\S*$")
 
 
+def _declared_then_visible(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None, url: str | None):
+    """(names, source) from the JSON-LD, the meta tags, then the first visible byline (see ``_byline_candidates``),
+    each looked at only when the ones before named no person."""
+    yield (ld.authors if ld else []), "json-ld"
+    meta_names = [v for k, v in meta.items() if k in {"author", "article:author", "dc.creator", "sailthru.author",
+                                                       "parsely-author", "byl"}] or _twitter_card_author(meta)
+    yield [n for v in meta_names for n in _split_names(v)], "meta"
+    yield next(_byline_candidates(tree, url), []), "byline"
+
+
 def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
                  fallback: str | None, url: str | None = None) -> tuple[list[str], str | None]:
     """The article's authors and where they came from: json-ld, meta, byline or trafilatura.
@@ -325,16 +332,13 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
     ("andrew.keaveney"), but a person named by a later source wins over it;
     trafilatura's guess is never taken when it is just the site's name."""
     sites = site_names(meta, ld, url)
-    meta_names = [v for k, v in meta.items() if k in {"author", "article:author", "dc.creator", "sailthru.author",
-                                                       "parsely-author", "byl"}] or _twitter_card_author(meta)
     outlet: tuple[list[str], str | None] = ([], None)
-    for names, source in [(ld.authors if ld else [], "json-ld"),
-                          ([n for v in meta_names for n in _split_names(v)], "meta"),
-                          (visible_byline(tree, url), "byline")]:
-        people = clean_authors(names, declared=source != "byline")
+    for names, source in _declared_then_visible(tree, meta, ld, url):
+        organisations = source == "json-ld" and ld is not None and ld.authors_are_organisations
+        people = clean_authors(names, declared=source != "byline", max_words=8 if organisations else 5)
         if source == "byline":  # visible text may run on into the outlet's name
             people = [_without_site_suffix(person, sites) for person in people]
-        stand_in = (source == "json-ld" and ld is not None and ld.authors_are_organisations) or _stands_in(people, sites)
+        stand_in = organisations or _stands_in(people, sites)
         if people and stand_in:
             outlet = outlet if outlet[0] else (people, source)
         elif people:

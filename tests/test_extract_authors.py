@@ -219,3 +219,9 @@ def test_a_declared_name_may_be_written_in_lower_case():
     assert authors_of(SITE + '<meta itemprop="author" content="annette thurmon">', "<h1>Headline</h1>") \
         == (["annette thurmon"], "meta")
     assert authors_of(SITE, '<h1>Headline</h1><p class="author">view the archive</p>') == ([], None)
+
+
+def test_an_organisation_declared_as_author_may_have_a_long_name():
+    ld = ('<script type="application/ld+json">{"@type": "Article", "author": {"@type": "Organization", '
+          '"name": "Center for Drug Evaluation and Research"}}</script>')
+    assert authors_of(SITE + ld, "<h1>Headline</h1>") == (["Center for Drug Evaluation and Research"], "json-ld")
