@@ -281,6 +281,32 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
         people = _names_in_author_box(node)
         if people:
             yield people
+    yield from _names_under_portraits(tree)
+
+
+# A picture shown as a portrait: an avatar, a headshot, an author's photo, a picture cropped round
+_PORTRAIT_CLASS = re.compile(r"avatar|author|profile|headshot|portrait|rounded|circle", re.I)
+
+
+def _classes_around(image: HtmlElement) -> str:
+    """The classes of an image and of its parent and grandparent (a wrapper often carries the styling)."""
+    return " ".join(node.get("class") or "" for node in [image, *image.iterancestors()][:3])
+
+
+def _names_under_portraits(tree: HtmlElement):
+    """A portrait whose alt text is a name, followed at once by that name as text: the writer's picture and name
+    ("<img class="avatar" alt="Jane Roe"><span>Jane Roe</span>"); not a figure's photo, not a commenter's."""
+    images = tree.xpath(f'//img[@alt][not(ancestor::figure)][not({_NOT_BYLINE})]'
+                        '[not(ancestor::*[contains(@class, "comment")])]')
+    for image in images[:40]:
+        alt = " ".join(image.get("alt").split())
+        if not 1 < len(alt.split()) <= 4 or not _PORTRAIT_CLASS.search(_classes_around(image)):
+            continue
+        text = image.xpath("following::text()[normalize-space()][1]")
+        if text and squash(text[0]) == squash(alt):
+            people = _people([" ".join(text[0].split())])
+            if people:
+                yield people
 
 
 def _stands_in(people: list[str], sites: set[str]) -> bool:

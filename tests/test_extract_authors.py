@@ -225,3 +225,14 @@ def test_an_organisation_declared_as_author_may_have_a_long_name():
     ld = ('<script type="application/ld+json">{"@type": "Article", "author": {"@type": "Organization", '
           '"name": "Center for Drug Evaluation and Research"}}</script>')
     assert authors_of(SITE + ld, "<h1>Headline</h1>") == (["Center for Drug Evaluation and Research"], "json-ld")
+
+
+def test_a_portrait_followed_by_the_same_name_is_the_author():
+    body = ('<h1>Headline</h1><div><span>2025-12-17</span> · <a title="Trond Teigen">'
+            '<img class="rounded-full" src="t.png" alt="Trond Teigen"><div>Trond Teigen</div></a></div>')
+    assert authors_of(SITE, body) == (["Trond Teigen"], "byline")
+    card = '<h1>Headline</h1><div class="card"><img src="c.png" alt="Cloud Storage"><h3>Cloud Storage</h3></div>'
+    assert authors_of(SITE, card) == ([], None)
+    photo = ('<h1>Headline</h1><figure><img class="rounded" src="p.jpg" alt="Jane Roe">'
+             '<figcaption>Jane Roe</figcaption></figure>')
+    assert authors_of(SITE, photo) == ([], None)
