@@ -11,12 +11,16 @@ from extract.metadata import host_labels, site_names, squash, visible_text
 from extract.structured import JsonLdArticle, unescape
 
 _NOT_A_PERSON = re.compile(
-    r"view (?:more|all) posts|learn more|read more|view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|\d|[*:=<>{}\[\]|/\\]|"
+    r"view (?:more|all) posts|learn more|read more|view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[*:=<>{}\[\]|/\\]|"
     r"^(?:the )?(?:reuters|associated press|ap|afp|agence france[- ]presse|press association|pa media|pa|upi|dpa|"
     r"ani|pti|ians|bloomberg)$|^(?:by|author|authors|posted|written|name|anonymous|guest|unknown|none|null)$|"
     r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
     re.I,
 )
+# A number in a name: a date, a count or a login ("editor_2"), except in an outlet's name declared as the author
+# beside two capitalised words ("98 Buck Social")
+_DIGIT = re.compile(r"\d")
+_NAME_WITH_NUMBER = re.compile(r"(?=(?:.*\b[A-Z][a-z]+\b){2})[\w ]+")
 # The outlet itself with a generic word ("Newsmax Staff", "The Example Times Newsroom") is not a person.
 _COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bureau|reporters?|writers?)\b", re.I)
 _BYLINE_PREFIX = re.compile(
@@ -87,10 +91,12 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         name = " ".join(unescape(name).split())
         name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-")
         name = _without_role(_TRAILING_DATE.sub("", name).strip(" ,;:-"))
-        name = re.sub(r"\s+(?:at|on|\.)$", "", name)  # "Posted by David at <date>" once the date is cut; "<a>Erik</a> ."
+        # "Posted by David at <date>" once the date is cut; "<a>Erik</a> ."; "Jane Doe in <a>Category</a>"
+        name = re.sub(r"\s+(?:at|on|in|\.)$", "", name)
         name = _without_avatar_initials(name)
         words = name.split()
         if (not 1 <= len(words) <= max_words or len(name) > 60 or _NOT_A_PERSON.search(name)
+                or (_DIGIT.search(name) and not (declared and _NAME_WITH_NUMBER.fullmatch(name)))
                 or _TRAILING_DATE.fullmatch(" " + name) or _DATE_WORD.fullmatch(name)):
             continue
         key = squash(name)
@@ -294,18 +300,19 @@ def _classes_around(image: HtmlElement) -> str:
 
 
 def _names_under_portraits(tree: HtmlElement):
-    """A portrait whose alt text is a name, followed at once by that name as text: the writer's picture and name
-    ("<img class="avatar" alt="Jane Roe"><span>Jane Roe</span>"); not a figure's photo, not a commenter's."""
-    images = tree.xpath(f'//img[@alt][not(ancestor::figure)][not({_NOT_BYLINE})]'
-                        '[not(ancestor::*[contains(@class, "comment")])]')
+    """A portrait followed at once by the writer's name: its alt text when that is the name
+    ("<img class="rounded" alt="Jane Roe"><span>Jane Roe</span>"), or any full name after an avatar without alt text
+    ("<img class="avatar"> Jane Roe in <a>Category</a>"); not a figure's photo, not a commenter's."""
+    images = tree.xpath(f'//img[not(ancestor::figure)][not({_NOT_BYLINE})][not(ancestor::*[contains(@class, "comment")])]')
     for image in images[:40]:
-        alt = " ".join(image.get("alt").split())
-        if not 1 < len(alt.split()) <= 4 or not _PORTRAIT_CLASS.search(_classes_around(image)):
+        alt = " ".join((image.get("alt") or "").split())
+        if not _PORTRAIT_CLASS.search(_classes_around(image)):
             continue
-        text = image.xpath("following::text()[normalize-space()][1]")
-        if text and squash(text[0]) == squash(alt):
-            people = _people([" ".join(text[0].split())])
-            if people:
+        following = image.xpath("following::text()[normalize-space()][1]")
+        text = " ".join(following[0].split()) if following else ""
+        if (1 < len(alt.split()) <= 4 and squash(text) == squash(alt)) or (not alt and "avatar" in image.get("class", "")):
+            people = _people([text])
+            if len(people) == 1 and len(people[0].split()) > 1:
                 yield people
 
 

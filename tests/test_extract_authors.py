@@ -236,3 +236,16 @@ def test_a_portrait_followed_by_the_same_name_is_the_author():
     photo = ('<h1>Headline</h1><figure><img class="rounded" src="p.jpg" alt="Jane Roe">'
              '<figcaption>Jane Roe</figcaption></figure>')
     assert authors_of(SITE, photo) == ([], None)
+
+
+def test_the_name_after_an_avatar_without_alt_text_is_the_author():
+    body = ('<h1>Headline</h1><p>Dec 26, 2025 • <img class="avatar avatar-32" src="g.png"> Mahua Das in '
+            '<a href="/blog/pm">Project Management</a></p>')
+    assert authors_of(SITE, body) == (["Mahua Das"], "byline")
+
+
+def test_a_number_is_kept_only_in_a_declared_outlet_name():
+    assert authors_of(SITE + '<meta name="author" content="98 Buck Social">', "<h1>Headline</h1>") \
+        == (["98 Buck Social"], "meta")
+    assert authors_of(SITE + '<meta name="author" content="editor_2">', "<h1>Headline</h1>") == ([], None)
+    assert authors_of(SITE, "<h1>Headline</h1><p>By 3 Minute Read</p>") == ([], None)
