@@ -249,10 +249,13 @@ def _on_local_day(stamp: datetime, url_day: date | None, offset) -> datetime:
 
 
 def _dateline_predates(shown: list[ShownDate], stamp: datetime) -> bool:
-    """The page's dateline (not an update date) is days older than its OpenGraph stamp: the
-    stamp is that of a re-import into a new CMS (a blog moved to Medium in 2024 still shows
-    Dec 30, 2013). A day apart is only the stamp's time zone against the dateline's."""
-    return bool(shown) and shown[0].label != "updated" and (stamp.date() - shown[0].day).days > 1
+    """The page's dateline below its headline (not an update date) is days older than its
+    OpenGraph stamp: the stamp is that of a re-import into a new CMS (a blog moved to Medium
+    in 2024 still shows Dec 30, 2013). A day apart is only the stamp's time zone against the
+    dateline's; a date above the headline may be another story's."""
+    if not shown or shown[0].label == "updated" or not shown[0].after_headline:
+        return False
+    return (stamp.date() - shown[0].day).days > 1
 
 
 def _on_day(day: date, stamps: list[tuple[datetime, str]]) -> tuple[datetime, str]:

@@ -49,14 +49,15 @@ def test_a_shown_date_no_declared_stamp_agrees_with_comes_from_the_byline():
     assert (published, source) == (datetime(2025, 5, 14, tzinfo=timezone.utc), "byline")
 
 
-@pytest.mark.parametrize("byline, expected, source", [
-    ("<p>7 min read · Dec 30, 2013</p>", "2013-12-30", "byline"),  # a re-imported post's stamp is years later
-    ("<p>July 4, 2025</p>", "2025-07-05", "meta"),  # a day apart: the stamp's time zone, not a re-import
-    ("<p>Updated Jan 2, 2024</p>", "2025-07-05", "meta"),  # an update date is no dateline
+@pytest.mark.parametrize("body, expected, source", [
+    ("<h1>Headline</h1><p>7 min read · Dec 30, 2013</p>", "2013-12-30", "byline"),  # a re-import's stamp is years later
+    ("<h1>Headline</h1><p>July 4, 2025</p>", "2025-07-05", "meta"),  # a day apart: the stamp's time zone
+    ("<h1>Headline</h1><p>Updated Jan 2, 2024</p>", "2025-07-05", "meta"),  # an update date is no dateline
+    ("<p>Jan 2, 2024</p><h1>Headline</h1><p>Text.</p>", "2025-07-05", "meta"),  # above the headline: another story's
 ])
-def test_a_dateline_days_older_than_the_opengraph_stamp_wins(byline, expected, source):
+def test_a_dateline_days_older_than_the_opengraph_stamp_wins(body, expected, source):
     head = '<meta property="article:published_time" content="2025-07-05T00:04:00+00:00">'
-    published, origin = dates_of(head, f"<h1>Headline</h1>{byline}")
+    published, origin = dates_of(head, body)
     assert (day_of(published), origin) == (expected, source)
 
 
