@@ -19,6 +19,8 @@ from extract.structured import JsonLdArticle, webpage_published
 _OPENGRAPH_PUBLISHED = ("article:published_time", "og:published_time")
 _PUBLISHED_META = ("datepublished", "publishdate", "pubdate", "date", "dc.date", "dc.date.issued", "dcterms.created",
                    "sailthru.date", "parsely-pub-date")
+# HTML5's explicit mark of the publication date of the page or its article; commenters' times carry it too.
+_PUBDATE_TIMES = '//time[@pubdate][@datetime][not(ancestor::*[contains(@class, "comment")])]/@datetime'
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -271,8 +273,9 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
                ) -> tuple[datetime | None, datetime | None, str | None, str | None]:
     """(published, modified, provenance of published, provenance of modified).
 
-    Published is, in this order: OpenGraph's article:published_time, unless the
-    date the page shows by its headline is days older (a re-import's stamp); the date the
+    Published is, in this order: a <time pubdate> outside comments; OpenGraph's
+    article:published_time, unless the date the page shows below its headline is days
+    older (a re-import's stamp); the date the
     page shows by its headline (the nearest below it; one labelled updated only when
     the page shows no other: a page that shows only its update date presents itself
     as of that day); JSON-LD datePublished; other meta tags; a WebPage's
@@ -290,6 +293,10 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
     times = _time_elements(tree, now)
     url_day = date_in_url(url)
     offset = _local_offset([s for s, _ in opengraph + declared + updates + times])
+    marked = _stamps([(value, "byline") for value in tree.xpath(_PUBDATE_TIMES)[:1]], now)
+    if marked:
+        stamp, origin = _on_day(marked[0][0].date(), opengraph + declared + updates + marked)
+        return _on_local_day(stamp, url_day, offset), modified, origin, modified_from
     known = {s.date() for s, _ in declared + updates + times} | ({url_day} if url_day else set())
     shown = shown_dates(tree, headline, known, now.date())
     if opengraph and not _dateline_predates(shown, opengraph[0][0]):

@@ -49,6 +49,15 @@ def test_a_shown_date_no_declared_stamp_agrees_with_comes_from_the_byline():
     assert (published, source) == (datetime(2025, 5, 14, tzinfo=timezone.utc), "byline")
 
 
+@pytest.mark.parametrize("comment_class, expected", [("article-footer", "2025-08-13"), ("comment-meta", "2025-08-08")])
+def test_a_time_marked_pubdate_wins_over_opengraph_unless_a_commenter_s(comment_class, expected):
+    head = '<meta property="article:published_time" content="2025-08-08T00:00:00-04:00">'
+    body = (f'<h1>Headline</h1><p>Text.</p><div class="{comment_class}">Published '
+            '<time pubdate datetime="2025-08-13">August 13, 2025</time></div>')
+    published, source = dates_of(head, body)
+    assert (day_of(published), source) == (expected, "byline" if expected == "2025-08-13" else "meta")
+
+
 @pytest.mark.parametrize("body, expected, source", [
     ("<h1>Headline</h1><p>7 min read · Dec 30, 2013</p>", "2013-12-30", "byline"),  # a re-import's stamp is years later
     ("<h1>Headline</h1><p>July 4, 2025</p>", "2025-07-05", "meta"),  # a day apart: the stamp's time zone
