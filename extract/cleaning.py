@@ -108,6 +108,18 @@ _BOILERPLATE_LINES = _any_of(
     r"get updates from this writer",
     r"funded by readers like you",
     r"^fill (?:out|in) the form\b",
+    # teasers for other stories: "Also on rt.com ...", "Plane passengers quarantined after outbreak [NEWS]"
+    r"^also on (?:[\w-]+\.)+[a-z]{2,}\b",
+    r"(?-i:\s\[[A-Z]{4,}\]\|?$)",
+    # agency credits and reporters' contact lines after the story
+    r"\bcontributed (?:to this report|reporting)\b",
+    r"\bmay be reached at\b",
+    r"^(?:write to|reach|contact) [^.]{0,60}\bat\b[^.]{0,80}(?:@|twitter\.com)",
+    # sign-up forms' messages and share prompts
+    r"^(?:thanks? (?:you )?for (?:signing up|subscribing)|there was an error processing your|keep an eye on your inbox)",
+    r"^an error (?:has )?occurred\b.{0,30}\btry again",
+    r"^(?:like|liked|enjoy|enjoyed|love|loved) this (?:story|article|post)\?",
+    r"^subscribe to .{0,40}\byoutube\b",
 )
 
 # Affiliate and advertising disclosures, and prompts or credits a CMS runs on into more of the same, are long:
@@ -119,6 +131,7 @@ _DISCLOSURE_LINES = _any_of(
     r"supported by (?:the )?commissions",
     r"chosen independently by our editors",
     r"^(?:advertiser |affiliate |editorial )?disclosure\s*:",
+    r"\bfor your personal,? non-commercial use only\b",  # a reprint notice
     # reader prompts that run on into the next ones ("... leave a star rating. Also, if you are on Pinterest, ...")
     r"^did you (?:make|try) (?:this|one of (?:my|our)) recipes?",
     # a picture credit line, and the site's blurb the CMS glues after it
@@ -174,6 +187,7 @@ _WIDGET_LINES = _any_of(
     r"^(?:sign up for|subscribe to) (?:our|the)\b",
     r"^follow us\b",
     r"^browse related\b",
+    r"^(?:most (?:read|popular|viewed|shared)|popular on|you (?:may|might) also like|explore further)\b",
     r"^advertisement\b",
     r"^(?:book|request|schedule|get) (?:a |your )?(?:free )?(?:demo|quote|consultation)$",
     r"^get started(?: today| now| for free)?$",
