@@ -134,9 +134,13 @@ _BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|(?:author
 _BY_LABEL_ONLY = re.compile(rf"\s*(?:{_BY_WORDS}|authors?|author\(s\)|contributors?)\s*:?\s*", re.I)
 MAX_BY_LINE_CHARS = 80  # once a date or "on <date>" after the name is cut
 # A page's own footer, navigation, sidebars and forms hold no byline; an article's <footer> or <aside> often does
-# (WordPress themes, a metadata panel). A <nav> or <aside> holding the headline is one left unclosed, which the parser stretched over the whole page.
-_NOT_BYLINE = ("ancestor-or-self::*[self::script or self::style or self::form or self::footer[not(ancestor::article)]"
-               " or (self::nav and not(.//h1)) or (self::aside and not(.//h1 or ancestor::article))]")
+# (WordPress themes, a metadata panel). A <nav> or <aside> holding the headline is one left unclosed, which the
+# parser stretched over the whole page.
+_FURNITURE_BUT_ASIDES = ("self::script or self::style or self::form or self::footer[not(ancestor::article)]"
+                         " or (self::nav and not(.//h1))")
+_NOT_BYLINE = f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES} or (self::aside and not(.//h1 or ancestor::article))]"
+# A sidebar's panel labelled "Author" names the page's author
+_NOT_LABELLED_BYLINE = f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES}]"
 
 
 def _is_name_like(name: str) -> bool:
@@ -177,7 +181,8 @@ def _line_elements(tree: HtmlElement):
                     break
                 if _BY_LABEL_ONLY.fullmatch(line) and (not is_label or element.tag in _LABEL_BLOCKS):
                     name = element.getnext()
-                    if name is not None and 0 < len(visible_text(name)) <= MAX_BY_LINE_CHARS and not name.xpath(_NOT_BYLINE):
+                    if (name is not None and 0 < len(visible_text(name)) <= MAX_BY_LINE_CHARS
+                            and not name.xpath(_NOT_LABELLED_BYLINE if is_label else _NOT_BYLINE)):
                         yield name, is_label
                 if _BY_TEXT.match(line) and len(line.split()) > 1:
                     if not element.xpath(_NOT_BYLINE):
@@ -186,8 +191,11 @@ def _line_elements(tree: HtmlElement):
                 element = element.getparent()
 
 
-def _people(names: list[str]) -> list[str]:
-    return clean_authors([n for n in names if _is_name_like(n)])
+def _people(names: list[str], marked_up: bool = False) -> list[str]:
+    """Names that look like names; ``marked_up`` ones (an author box's name element) may be written in lower case
+    ("crazy lennys")."""
+    return clean_authors([n for n in names if _is_name_like(n) or (marked_up and n.islower() and len(n.split()) > 1)],
+                         declared=marked_up)
 
 
 # Credentials after a name on a by-line, then the writer's job and employer: "Vanessa Mendez, MD, gastroenterologist, Parkview Health."
@@ -213,7 +221,7 @@ def _names_in_author_box(node: HtmlElement) -> list[str]:
     inner = node.xpath('.//*[@rel="author" or contains(@class, "name")]')
     # a part of a byline that does not say author may be its tag or section ("Lifestyle"): full names only
     full_names_only = not inner and "author" not in (node.get("class") or "").lower()
-    people = _people(_names_in([visible_text(t) for t in inner] or [visible_text(node)]))
+    people = _people(_names_in([visible_text(t) for t in inner] or [visible_text(node)]), marked_up=bool(inner))
     if _several_people(people, full_names_only):
         return people
     pieces = [part for piece in node.itertext() if piece.strip() for part in _LINE_PARTS.split(piece)][:4]
@@ -368,9 +376,10 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
     outlet: tuple[list[str], str | None] = ([], None)
     for names, source in _declared_then_visible(tree, meta, ld, url):
         organisations = source == "json-ld" and ld is not None and ld.authors_are_organisations
-        people = clean_authors(names, declared=source != "byline", max_words=8 if organisations else 5)
-        if source == "byline":  # visible text may run on into the outlet's name
-            people = [_without_site_suffix(person, sites) for person in people]
+        if source == "byline":  # cleaned already; visible text may run on into the outlet's name
+            people = [_without_site_suffix(person, sites) for person in names]
+        else:
+            people = clean_authors(names, declared=True, max_words=8 if organisations else 5)
         stand_in = organisations or _stands_in(people, sites)
         if people and stand_in:
             outlet = outlet if outlet[0] else (people, source)

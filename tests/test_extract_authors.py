@@ -249,3 +249,19 @@ def test_a_number_is_kept_only_in_a_declared_outlet_name():
         == (["98 Buck Social"], "meta")
     assert authors_of(SITE + '<meta name="author" content="editor_2">', "<h1>Headline</h1>") == ([], None)
     assert authors_of(SITE, "<h1>Headline</h1><p>By 3 Minute Read</p>") == ([], None)
+
+
+def test_an_author_box_name_may_be_in_lower_case_but_not_a_single_word():
+    box = ('<h1>Headline</h1><div class="elementor-author-box"><a href="/author/crazylennys/">'
+           '<h4 class="elementor-author-box__name">crazy lennys</h4></a></div>')
+    assert authors_of(SITE, box) == (["crazy lennys"], "byline")
+    section = '<h1>Headline</h1><div class="author-box"><span class="category-name">lifestyle</span></div>'
+    assert authors_of(SITE, section) == ([], None)
+
+
+def test_a_sidebar_panel_labelled_author_names_the_author_but_a_sidebar_by_line_does_not():
+    panel = ('<h1>Headline</h1><p>Text.</p><aside class="sidebar"><h6>Author(s)</h6><ul>'
+             '<li><a href="/library/?_author=John%20A.%20Alic">John A. Alic</a></li>'
+             '<li><a href="/library/?_author=Edward%20S.%20Rubin">Edward S. Rubin</a></li></ul></aside>')
+    assert authors_of(SITE, panel) == (["John A. Alic", "Edward S. Rubin"], "byline")
+    assert authors_of(SITE, "<h1>Headline</h1><p>Text.</p><aside><p>By Jane Roe</p></aside>") == ([], None)
