@@ -11,7 +11,7 @@ from extract.metadata import host_labels, site_names, squash, visible_text
 from extract.structured import JsonLdArticle, unescape
 
 _NOT_A_PERSON = re.compile(
-    r"view (?:more|all) posts|learn more|read more|view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[*:=<>{}\[\]|/\\]|"
+    r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[*:=<>{}\[\]|/\\]|"
     r"^(?:the )?(?:reuters|associated press|ap|afp|agence france[- ]presse|press association|pa media|pa|upi|dpa|"
     r"ani|pti|ians|bloomberg)$|^(?:by|author|authors|posted|written|name|anonymous|guest|unknown|none|null)$|"
     r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
@@ -290,6 +290,7 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
         '//*[contains(@class, "byline") or contains(@class, "Byline") or contains(@class, "author")'
         ' or contains(@class, "Author")][not(self::meta or self::link or self::script or self::body or self::html)]'
         f'[not({_NOT_BYLINE})][not(ancestor-or-self::*[contains(@class, "comment")])]'  # a commenter is not the author
+        '[not(contains(@class, "description"))]'  # nor the writer's description of themselves
     )
     for node in nodes[:8]:
         people = _names_in_author_box(node)

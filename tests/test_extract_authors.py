@@ -265,3 +265,10 @@ def test_a_sidebar_panel_labelled_author_names_the_author_but_a_sidebar_by_line_
              '<li><a href="/library/?_author=Edward%20S.%20Rubin">Edward S. Rubin</a></li></ul></aside>')
     assert authors_of(SITE, panel) == (["John A. Alic", "Edward S. Rubin"], "byline")
     assert authors_of(SITE, "<h1>Headline</h1><p>Text.</p><aside><p>By Jane Roe</p></aside>") == ([], None)
+
+
+def test_a_link_label_to_the_authors_page_or_their_description_is_not_a_name():
+    link = '<h1>Headline</h1><div><a href="/blog/authors/juliette-carreiro">Articles by Juliette</a></div>'
+    assert authors_of(SITE, link) == ([], None)
+    description = '<h1>Headline</h1><div class="dynamic-author-description">Licensed Q Arabica Grader, M.A. Journalism</div>'
+    assert authors_of(SITE, description) == ([], None)
