@@ -240,6 +240,33 @@ def is_boilerplate(line: str, extra: Sequence[re.Pattern[str]] = ()) -> bool:
     return words <= LONG_LINE_WORDS and bool(_BOILERPLATE_LINES.search(line))
 
 
+# The story's first lines, where a standfirst the extractor kept would be.
+STANDFIRST_LINES = 3
+
+# An author's bio after the story: "Jane Doe is a freelance writer ...", "Jane has covered ...".
+_BIO_VERB = (r"(?:(?:is|was) (?:a|an|the|(?:\w+ ){1,2}(?:at|of|for))|has|holds|writes|covers|joined|serves|lives|leads|"
+             r"founded|co-founded|started|specializes|specialises)")
+# The story's last lines, where a CMS puts the author box.
+BIO_TAIL_LINES = 3
+
+
+def _bio_opening(authors: Sequence[str]) -> re.Pattern[str] | None:
+    """A line opening with a byline's full or given name and a verb of a bio, for the bylines that name a person."""
+    names = {name for author in authors if len(parts := author.split()) >= 2 for name in (author, parts[0])}
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"^(?:{alternatives})(?:,[^,]{{1,60}},)? {_BIO_VERB}\b")
+
+
+def _without_trailing_bios(lines: list[str], authors: Sequence[str]) -> list[str]:
+    opening = _bio_opening(authors)
+    if opening is None:
+        return lines
+    tail = max(1, len(lines) - BIO_TAIL_LINES)
+    return lines[:tail] + [line for line in lines[tail:] if not opening.match(line)]
+
+
 def _normalise(line: str) -> str:
     return " ".join(WORD.findall(line.casefold()))
 
@@ -249,14 +276,17 @@ def _headline_with_source(line: str, not_text: set[str]) -> bool:
 
 
 def clean_text(text: str, rules: CleaningRules | None = None, title: str | None = None,
-               site_names: Sequence[str] = ()) -> str:
+               site_names: Sequence[str] = (), authors: Sequence[str] = (), standfirsts: Sequence[str] = ()) -> str:
     """Return the article text with boilerplate lines removed, paragraphs joined by blank lines.
 
     A line equal to the headline (it is in ``title``; an aggregator may add its source) or to the site's name is
-    dropped, and a paragraph repeated verbatim (pull quotes, summary boxes) is kept once.
+    dropped, and a paragraph repeated verbatim (pull quotes, summary boxes) is kept once. One of the page's
+    ``standfirsts`` among the text's first lines is dropped too, and so is a bio opening with one of ``authors``
+    among its last lines.
     """
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
     not_text = {_normalise(name) for name in [title or "", *site_names]} - {""}
+    not_opening = {_normalise(line) for line in standfirsts} - {""}
     seen: set[str] = set()
     kept: list[str] = []
     for raw in text.splitlines():
@@ -266,9 +296,11 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
         key = _normalise(line)
         if not key or key in not_text or key in seen or _headline_with_source(line, not_text):
             continue
+        if len(kept) < STANDFIRST_LINES and key in not_opening:
+            continue
         seen.add(key)
         kept.append(line)
-    return "\n\n".join(kept)
+    return "\n\n".join(_without_trailing_bios(kept, authors))
 
 
 def word_count(text: str) -> int:

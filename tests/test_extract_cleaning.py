@@ -33,3 +33,24 @@ def test_prose_that_looks_like_those_teasers_and_credits_survives():
         "Most of the docks were flooded, and popular cafés on the quay closed for a week.",
     ]
     assert clean_text("\n".join(lines)) == "\n\n".join(lines)
+
+
+def test_a_bio_of_the_byline_after_the_story_is_dropped():
+    bios = ["Jane Doe is a freelance writer based in Lisbon. She covers ports and shipping.",
+            "Jane holds a degree in maritime law from the University of Porto."]
+    text = "\n".join([STORY, "The works start in May.", *bios])
+    assert clean_text(text, authors=["Jane Doe"]) == f"{STORY}\n\nThe works start in May."
+
+
+def test_the_bylines_name_in_the_story_or_an_organisations_name_keeps_the_line():
+    lines = [STORY, "Jane Doe is a harbour pilot who has worked in the port for 30 years, she told the council.",
+             "The works start in May.", "Acme is already planning the new quays."]
+    assert clean_text("\n".join(lines[1:]), authors=["Jane Doe"]) == "\n\n".join(lines[1:])
+    assert clean_text("\n".join(lines), authors=["Acme"]) == "\n\n".join(lines)
+
+
+def test_the_standfirst_is_dropped_from_the_opening_lines_only():
+    standfirst = "Here is how the port will be rebuilt, and who will pay for it."
+    assert clean_text(f"{standfirst}\n{STORY}", standfirsts=[standfirst]) == STORY
+    late = "\n".join([STORY, "The works start in May.", "The mayor spoke on Friday.", standfirst])
+    assert clean_text(late, standfirsts=[standfirst]) == late.replace("\n", "\n\n")
