@@ -11,7 +11,7 @@ from extract.metadata import host_labels, site_names, squash, visible_text
 from extract.structured import JsonLdArticle, unescape
 
 _NOT_A_PERSON = re.compile(
-    r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[*:=<>{}\[\]|/\\]|"
+    r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?!*:=<>{}\[\]|/\\]|"
     r"^(?:the )?(?:reuters|associated press|ap|afp|agence france[- ]presse|press association|pa media|pa|upi|dpa|"
     r"ani|pti|ians|bloomberg)$|^(?:by|author|authors|posted|written|name|anonymous|guest|unknown|none|null)$|"
     r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
@@ -299,8 +299,9 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
     yield from _names_under_portraits(tree)
 
 
-# A picture shown as a portrait: an avatar, a headshot, an author's photo, a picture cropped round
-_PORTRAIT_CLASS = re.compile(r"avatar|author|profile|headshot|portrait|rounded|circle", re.I)
+# A picture shown as a portrait: an avatar (not a blog's "blavatar"), a headshot, an author's photo, a picture
+# cropped round ("rounded-full", "rounded-circle"; a card's "rounded-lg" corners are not)
+_PORTRAIT_CLASS = re.compile(r"(?<![a-z])avatar|author|profile|headshot|portrait|rounded-full|circle", re.I)
 
 
 def _classes_around(image: HtmlElement) -> str:

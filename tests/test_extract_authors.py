@@ -236,6 +236,11 @@ def test_a_portrait_followed_by_the_same_name_is_the_author():
     photo = ('<h1>Headline</h1><figure><img class="rounded" src="p.jpg" alt="Jane Roe">'
              '<figcaption>Jane Roe</figcaption></figure>')
     assert authors_of(SITE, photo) == ([], None)
+    for picture_class, title in (("widgets-list-layout-blavatar", "Keeping Bees Safely"),
+                                 ("rounded-lg", "Keeping Bees Safely"), ("avatar", "Is Cupping Painful?")):
+        related = (f'<h1>Headline</h1><div><img class="{picture_class}" src="t.jpg" alt="{title}">'
+                   f'<a href="/posts/2">{title}</a></div>')
+        assert authors_of(SITE, related) == ([], None)
 
 
 def test_the_name_after_an_avatar_without_alt_text_is_the_author():
