@@ -301,7 +301,8 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
 
 # A picture shown as a portrait: an avatar (not a blog's "blavatar"), a headshot, an author's photo, a picture
 # cropped round ("rounded-full", "rounded-circle"; a card's "rounded-lg" corners are not)
-_PORTRAIT_CLASS = re.compile(r"(?<![a-z])avatar|author|profile|headshot|portrait|rounded-full|circle", re.I)
+_AVATAR = re.compile(r"(?<![a-z])avatar", re.I)
+_PORTRAIT_CLASS = re.compile(rf"{_AVATAR.pattern}|author|profile|headshot|portrait|rounded-full|circle", re.I)
 
 
 def _classes_around(image: HtmlElement) -> str:
@@ -311,8 +312,8 @@ def _classes_around(image: HtmlElement) -> str:
 
 def _names_under_portraits(tree: HtmlElement):
     """A portrait followed at once by the writer's name: its alt text when that is the name
-    ("<img class="rounded" alt="Jane Roe"><span>Jane Roe</span>"), or any full name after an avatar without alt text
-    ("<img class="avatar"> Jane Roe in <a>Category</a>"); not a figure's photo, not a commenter's."""
+    ("<img class="rounded-full" alt="Jane Roe"><span>Jane Roe</span>"), or a full name after an avatar without alt
+    text ("<img class="avatar"> Jane Roe in <a>Category</a>"); not a figure's photo, not a commenter's."""
     images = tree.xpath(f'//img[not(ancestor::figure)][not({_NOT_BYLINE})][not(ancestor::*[contains(@class, "comment")])]')
     for image in images[:40]:
         alt = " ".join((image.get("alt") or "").split())
@@ -320,9 +321,10 @@ def _names_under_portraits(tree: HtmlElement):
             continue
         following = image.xpath("following::text()[normalize-space()][1]")
         text = " ".join(following[0].split()) if following else ""
-        if (1 < len(alt.split()) <= 4 and squash(text) == squash(alt)) or (not alt and "avatar" in image.get("class", "")):
+        named_by_alt = 0 < len(alt.split()) <= 4 and squash(text) == squash(alt)
+        if named_by_alt or (not alt and _AVATAR.search(image.get("class", ""))):
             people = _people([text])
-            if len(people) == 1 and len(people[0].split()) > 1:
+            if len(people) == 1 and (named_by_alt or len(people[0].split()) > 1):
                 yield people
 
 

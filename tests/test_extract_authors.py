@@ -277,3 +277,11 @@ def test_a_link_label_to_the_authors_page_or_their_description_is_not_a_name():
     assert authors_of(SITE, link) == ([], None)
     description = '<h1>Headline</h1><div class="dynamic-author-description">Licensed Q Arabica Grader, M.A. Journalism</div>'
     assert authors_of(SITE, description) == ([], None)
+
+
+def test_a_portrait_may_name_its_writer_by_first_name_only():
+    body = ('<h1>Headline</h1><p>Text.</p><div class="rounded-full"><img src="s.jpg" alt="Stefan"></div>'
+            '<h3>Stefan</h3><p>Stefan is the founder of Acme.</p>')
+    assert authors_of(SITE, body) == (["Stefan"], "byline")
+    assert authors_of(SITE, '<h1>Headline</h1><p><img class="blavatar" src="b.png"> Keeping Bees in <a>Gardening</a></p>') \
+        == ([], None)
