@@ -70,7 +70,7 @@ def _starts_anchored(pattern: str) -> bool:
 LONG_LINE_WORDS = 40
 _BOILERPLATE_LINES = _any_of(
     # teasers and related-content widgets
-    r"^(?:read more|read next|read also|also read|see also|related|related (?:articles?|stories|coverage|topics?)|"
+    r"^(?:read more|read next|read also|also read|see also|see more|related|related (?:articles?|stories|coverage|topics?)|"
     r"more on this(?: story)?|recommended|most read|trending)\s*:",
     r"\[REVEAL\]",
     # syndication notes
@@ -132,6 +132,11 @@ _DISCLOSURE_LINES = _any_of(
     r"chosen independently by our editors",
     r"^(?:advertiser |affiliate |editorial )?disclosure\s*:",
     r"\bfor your personal,? non-commercial use only\b",  # a reprint notice
+    r"^this (?:document|article|material|content|page) is subject to copyright\b",
+    r"^citation\s*:.{0,300}\bretrieved\b",  # "Citation: <headline> (2019, November 18) retrieved ... from <url>"
+    r"^lorem ipsum dolor sit amet\b",  # a template's placeholder
+    # a consent plugin's table of its cookies: "| viewed_cookie_policy | 11 months | The cookie is set by ... |"
+    r"^\|.*\|\s*\d+\s*(?:months?|years?|days?|minutes?|hours?)\s*\|.*\bcookies?\b",
     # reader prompts that run on into the next ones ("... leave a star rating. Also, if you are on Pinterest, ...")
     r"^did you (?:make|try) (?:this|one of (?:my|our)) recipes?",
     # a picture credit line, and the site's blurb the CMS glues after it
@@ -197,6 +202,7 @@ _WIDGET_LINES = _any_of(
     r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s+by\s+\S",  # "11/12/2025 by One Tree Planted"
     r"^by\s+[^.]{0,60}\|",  # "By Jane Doe | Friday, 11 November 2022"
     r"^(?:[\w-]+\.)+(?:com|org|net|co\.uk|co|news|info)$",  # a bare domain
+    r"^https?://\S+\.(?:jpe?g|png|gif|webp|svg)(?:\?\S*)?$",  # a picture's address
     # a lower-case keyword list, "ukraine, russia, kherson" (case-sensitive: capitalised lists are headings)
     r"(?-i:^[a-z0-9-]+(?: [a-z0-9-]+)?(?:, ?(?!and |or )[a-z0-9-]+(?: [a-z0-9-]+)?){2,}$)",
 )

@@ -20,6 +20,13 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "This copy is for your personal, non-commercial use only. To order presentation-ready copies for distribution "
         "to your colleagues, clients or customers visit the reprints desk.",
         "You may also like...", "Most read in world news", "Popular on Port News", "Explore further",
+        "SEE MORE: Storm damage in pictures",
+        "This document is subject to copyright. Apart from any fair dealing for the purpose of private study or "
+        "research, no part may be reproduced without the written permission.",
+        "Citation: Port to be rebuilt (2019, November 18) retrieved 20 November 2019 from https://example.com/news/port",
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore.",
+        "| viewed_cookie_policy | 11 months | The cookie is set by the consent plugin to store the user's choice. |",
+        "https://example.com/assets/images/logo.png",
     ]
     assert clean_text("\n".join([STORY, *furniture])) == STORY
 
