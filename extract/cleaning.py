@@ -120,6 +120,14 @@ _BOILERPLATE_LINES = _any_of(
     r"^an error (?:has )?occurred\b.{0,30}\btry again",
     r"^(?:like|liked|enjoy|enjoyed|love|loved) this (?:story|article|post)\?",
     r"^subscribe to .{0,40}\byoutube\b",
+    r"^(?:editor[’']?s note\s*:\s*)?this (?:article|story|post) also appeared in\b",
+    # an e-mailed newsletter's own furniture, and paywall prompts
+    r"^was this (?:newsletter|email) forwarded to you\b|^is this email not displaying correctly",
+    r"^(?:unlock this (?:article|story|piece)|become a paid subscriber)\b",
+    r"\bdo not necessarily (?:reflect|represent) the (?:views|opinions|positions?)\b",
+    r"^necessary cookies are\b",
+    # a caption's credit without brackets: "A tiny house means living efficiently. Picture: Getty"
+    r"\b(?:picture|photo|image)s?\s*:\s*[^.:]{0,40}\b(?:getty|afp|reuters|ap|supplied|istock|shutterstock|alamy)\b[^.]{0,30}$",
 )
 
 # Affiliate and advertising disclosures, and prompts or credits a CMS runs on into more of the same, are long:

@@ -27,6 +27,15 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore.",
         "| viewed_cookie_policy | 11 months | The cookie is set by the consent plugin to store the user's choice. |",
         "https://example.com/assets/images/logo.png",
+        "Editor’s Note: This article also appeared in the May issue of Port Monthly magazine.",
+        "Was this newsletter forwarded to you? Sign up to get it in your inbox.",
+        "Is this email not displaying correctly? View it in your browser.",
+        "Unlock this article — plus in-depth analysis, newsletters and news alerts.",
+        "Become a paid subscriber to Port News to unlock this piece and learn about:",
+        "The views expressed by the authors of this blog are their own and do not necessarily reflect the views of "
+        "Port News.",
+        "Necessary cookies are absolutely essential for the website to function properly.",
+        "The quays after the storm. Picture: Getty",
     ]
     assert clean_text("\n".join([STORY, *furniture])) == STORY
 
