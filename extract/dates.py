@@ -154,36 +154,87 @@ def _headline_element(tree: HtmlElement, headline: str | None) -> HtmlElement | 
     return None
 
 
-def _visible_pieces(root: HtmlElement):
-    """(text, element) in document order, without scripts, styles and other invisible parts."""
-    walk = etree.iterwalk(root, events=("start", "end", "comment", "pi"))  # walked in C: all the menus above the headline
+def _visible_texts(root: HtmlElement):
+    """The texts of ``root`` and its descendants in document order (not its tail), without
+    scripts, styles and other invisible parts."""
+    if not isinstance(root.tag, str) or root.tag in _INVISIBLE:
+        return
+    walk = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, node in walk:
         if event != "start":
             if node is not root and node.tail:
-                yield node.tail, None
+                yield node.tail
         elif node.tag in _INVISIBLE:
             walk.skip_subtree()
-        else:
-            yield node.text, node
+        elif node.text:
+            yield node.text
+
+
+def _texts_from(anchor: HtmlElement, root: HtmlElement):
+    """The visible texts of ``root`` from ``anchor``'s start on, in document order."""
+    yield from _visible_texts(anchor)
+    node = anchor
+    while node is not root:
+        if node.tail:
+            yield node.tail
+        for sibling in node.itersiblings():
+            yield from _visible_texts(sibling)
+            if sibling.tail:
+                yield sibling.tail
+        node = node.getparent()
+
+
+def _visible_texts_backwards(root: HtmlElement):
+    """The texts of ``root`` and its descendants (not its tail), last first."""
+    if not isinstance(root.tag, str) or root.tag in _INVISIBLE:
+        return
+    for child in reversed(root):
+        if child.tail:
+            yield child.tail
+        yield from _visible_texts_backwards(child)
+    if root.text:
+        yield root.text
+
+
+def _texts_before(anchor: HtmlElement, root: HtmlElement):
+    """The visible texts of ``root`` before ``anchor``, nearest first: the walk starts at the
+    headline rather than crossing every menu above it."""
+    node = anchor
+    while node is not root:
+        for sibling in node.itersiblings(preceding=True):
+            if sibling.tail:
+                yield sibling.tail
+            yield from _visible_texts_backwards(sibling)
+        node = node.getparent()
+        if node.text:
+            yield node.text
+
+
+def _dateline_pieces(texts, limit: int, collapsed: bool) -> list[str]:
+    """``texts`` until ``limit`` characters (counted with whitespace collapsed, or raw), each
+    longer one reduced to "…": a dateline is not prose."""
+    pieces: list[str] = []
+    length = 0
+    for text in texts:
+        if text.isspace():
+            continue
+        pieces.append(text if len(text) <= MAX_DATELINE_CHARS else "…")
+        length += len(" ".join(pieces[-1].split())) + 1 if collapsed else len(text)
+        if length > limit:
+            break
+    return pieces
 
 
 def _text_around(tree: HtmlElement, anchor: HtmlElement, before: int, after: int) -> tuple[str, str]:
     """The page's visible text just before ``anchor`` and from its start on, in document order."""
     body = tree.find("body")
-    pieces: list[str] = []
-    ahead: str | None = None
-    length = 0
-    for text, element in _visible_pieces(body if body is not None else tree):
-        if element is anchor:
-            ahead, pieces, length = " ".join(" ".join(pieces).split())[-before:], [], 0
-        if text and not text.isspace():
-            pieces.append(text if len(text) <= MAX_DATELINE_CHARS else "…")  # a dateline is not prose
-            length += len(text)
-            if ahead is not None and length > 2 * after:  # raw text: whitespace not yet collapsed
-                break
-    if ahead is None:
+    root = body if body is not None else tree
+    path = [anchor, *anchor.iterancestors()]
+    if root not in path or any(node.tag in _INVISIBLE for node in path[:path.index(root) + 1]):
         return "", ""
-    return ahead, " ".join(" ".join(pieces).split())[:after]
+    ahead = _dateline_pieces(_texts_before(anchor, root), before, collapsed=True)[::-1]
+    below = _dateline_pieces(_texts_from(anchor, root), 2 * after, collapsed=False)  # raw: whitespace not yet collapsed
+    return " ".join(" ".join(ahead).split())[-before:], " ".join(" ".join(below).split())[:after]
 
 
 def shown_dates(tree: HtmlElement, headline: str | None, known: set[date], today: date) -> list[ShownDate]:

@@ -106,6 +106,14 @@ def test_a_headline_outside_the_h1s_anchors_the_dateline():
     assert (day_of(published), source) == ("2025-12-20", "byline")
 
 
+def test_a_dateline_above_the_headline_is_read_across_the_surrounding_markup():
+    body = ('<header><nav><a>Home</a><a>Blog</a></nav></header><main><div class="meta"><span>May 2, 2025</span>'
+            '<!-- category --> · <a>News</a><script>var d = "June 9, 2025";</script></div>'
+            '<div class="title"><h1>Headline</h1></div><p>Text.</p></main>')
+    published, source = dates_of(article_ld(datePublished="2019-01-01T00:00:00Z"), body)
+    assert (day_of(published), source) == ("2025-05-02", "byline")
+
+
 def test_no_dateline_when_the_headline_cannot_be_found_among_several_h1s():
     body = "<h1>Acme</h1><ul><li>Other story</li><li>May 2, 2024</li></ul><h1>Latest</h1><p>Text.</p>"
     published, source = dates_of(article_ld(datePublished="2023-01-09T08:00:00Z"), body)
