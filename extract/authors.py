@@ -134,11 +134,13 @@ _BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|(?:author
 _BY_LABEL_ONLY = re.compile(rf"\s*(?:{_BY_WORDS}|authors?|author\(s\)|contributors?)\s*:?\s*", re.I)
 MAX_BY_LINE_CHARS = 80  # once a date or "on <date>" after the name is cut
 # A page's own footer, navigation, sidebars and forms hold no byline; an article's <footer> or <aside> often does
-# (WordPress themes, a metadata panel). A <nav> or <aside> holding the headline is one left unclosed, which the
-# parser stretched over the whole page.
+# (WordPress themes, a metadata panel). A <nav> or <aside> holding the headline and a paragraph of text is one left
+# unclosed, which the parser stretched over the whole page (a logo's <h1> in a real <nav> comes with no paragraph).
+_SWALLOWED_PAGE = ".//h1 and .//p[string-length(normalize-space()) > 200]"
 _FURNITURE_BUT_ASIDES = ("self::script or self::style or self::form or self::footer[not(ancestor::article)]"
-                         " or (self::nav and not(.//h1))")
-_NOT_BYLINE = f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES} or (self::aside and not(.//h1 or ancestor::article))]"
+                         f" or (self::nav and not({_SWALLOWED_PAGE}))")
+_NOT_BYLINE = (f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES}"
+               f" or (self::aside and not(ancestor::article or ({_SWALLOWED_PAGE})))]")
 # A sidebar's panel labelled "Author" names the page's author
 _NOT_LABELLED_BYLINE = f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES}]"
 

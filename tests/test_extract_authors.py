@@ -186,9 +186,13 @@ def test_a_job_title_after_a_declared_name_is_not_another_author():
 
 
 def test_a_navigation_or_sidebar_left_unclosed_around_the_article_does_not_hide_its_byline():
+    text = "The article's first paragraph, long enough to be text rather than a menu's blurb. " * 4
     for wrapper in ("nav", "aside"):
-        body = f'<{wrapper}><a href="/">Home</a><main><h1>Headline</h1><p>By Jane Roe</p></main></{wrapper}>'
+        body = (f'<{wrapper}><a href="/">Home</a><main><h1>Headline</h1><p>By Jane Roe</p><p>{text}</p></main>'
+                f'</{wrapper}>')
         assert authors_of(SITE, body) == (["Jane Roe"], "byline")
+    logo = '<nav><h1><a href="/">Acme Blog</a></h1><a href="/author/jane-roe">Jane Roe</a></nav><h2>Headline</h2>'
+    assert authors_of(SITE, logo) == ([], None)
 
 
 def test_an_author_heading_names_the_author_in_the_next_element():
@@ -275,7 +279,8 @@ def test_a_sidebar_panel_labelled_author_names_the_author_but_a_sidebar_by_line_
 def test_a_link_label_to_the_authors_page_or_their_description_is_not_a_name():
     link = '<h1>Headline</h1><div><a href="/blog/authors/juliette-carreiro">Articles by Juliette</a></div>'
     assert authors_of(SITE, link) == ([], None)
-    description = '<h1>Headline</h1><div class="dynamic-author-description">Licensed Q Arabica Grader, M.A. Journalism</div>'
+    description = ('<h1>Headline</h1><div class="dynamic-author-description">Licensed Q Arabica Grader, '
+                   'M.A. Journalism</div>')
     assert authors_of(SITE, description) == ([], None)
 
 
@@ -283,5 +288,5 @@ def test_a_portrait_may_name_its_writer_by_first_name_only():
     body = ('<h1>Headline</h1><p>Text.</p><div class="rounded-full"><img src="s.jpg" alt="Stefan"></div>'
             '<h3>Stefan</h3><p>Stefan is the founder of Acme.</p>')
     assert authors_of(SITE, body) == (["Stefan"], "byline")
-    assert authors_of(SITE, '<h1>Headline</h1><p><img class="blavatar" src="b.png"> Keeping Bees in <a>Gardening</a></p>') \
-        == ([], None)
+    related = '<h1>Headline</h1><p><img class="blavatar" src="b.png"> Keeping Bees in <a>Gardening</a></p>'
+    assert authors_of(SITE, related) == ([], None)
