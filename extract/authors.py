@@ -11,7 +11,8 @@ from extract.metadata import host_labels, site_names, squash, visible_text
 from extract.structured import JsonLdArticle, unescape
 
 _NOT_A_PERSON = re.compile(
-    r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?!*:=<>{}\[\]|/\\]|"
+    r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|"
+    r"view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
     r"^(?:the )?(?:reuters|associated press|ap|afp|agence france[- ]presse|press association|pa media|pa|upi|dpa|"
     r"ani|pti|ians|bloomberg)$|^(?:by|author|authors|posted|written|name|anonymous|guest|unknown|none|null)$|"
     r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
