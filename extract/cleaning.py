@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extract.pruning import MarkedFurniture
+
 WORD = re.compile(r"\w+")
 
 
@@ -290,17 +292,19 @@ def _headline_with_source(line: str, not_text: set[str]) -> bool:
 
 
 def clean_text(text: str, rules: CleaningRules | None = None, title: str | None = None,
-               site_names: Sequence[str] = (), authors: Sequence[str] = (), standfirsts: Sequence[str] = ()) -> str:
+               site_names: Sequence[str] = (), authors: Sequence[str] = (),
+               furniture: MarkedFurniture = MarkedFurniture()) -> str:
     """Return the article text with boilerplate lines removed, paragraphs joined by blank lines.
 
     A line equal to the headline (it is in ``title``; an aggregator may add its source) or to the site's name is
     dropped, and a paragraph repeated verbatim (pull quotes, summary boxes) is kept once. One of the page's
-    ``standfirsts`` among the text's first lines is dropped too, and so is a bio opening with one of ``authors``
-    among its last lines.
+    standfirsts (``furniture``, read from its markup) among the text's first lines is dropped too, so are the
+    link teasers it marks, and so is a bio opening with one of ``authors`` among the text's last lines.
     """
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
     not_text = {_normalise(name) for name in [title or "", *site_names]} - {""}
-    not_opening = {_normalise(line) for line in standfirsts} - {""}
+    not_text |= {_normalise(line) for line in furniture.link_teasers} - {""}
+    not_opening = {_normalise(line) for line in furniture.standfirsts} - {""}
     seen: set[str] = set()
     kept: list[str] = []
     for raw in text.splitlines():

@@ -1,15 +1,27 @@
 """Page furniture that only the page's markup tells apart from the story.
 
 The text trafilatura returns has lost its markup, so a line cannot tell whether it was a paragraph of
-the story or the standfirst (dek) the page sets under its headline. Those are read from the tree here
-and handed to ``clean_text`` as texts to drop.
+the story, the standfirst (dek) the page sets under its headline, or a link to another story set as a
+paragraph of its own. Those are read from the tree here and handed to ``clean_text`` as texts to drop.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml.html import HtmlElement
+
+
+@dataclass(frozen=True)
+class MarkedFurniture:
+    standfirsts: tuple[str, ...] = ()  # dropped among the text's first lines
+    link_teasers: tuple[str, ...] = ()  # dropped anywhere
+
+
+def marked_furniture(tree: HtmlElement) -> MarkedFurniture:
+    return MarkedFurniture(tuple(standfirsts(tree)), tuple(link_teasers(tree)))
+
 
 _DEK_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 # The class a CMS gives the heading it sets under the headline as its dek ("sub-head", "article-subline", "deck").
@@ -49,3 +61,25 @@ def _headings_after(headline: HtmlElement) -> list[str]:
             texts.append(sibling.text_content())
         sibling = sibling.getnext()
     return texts
+
+
+# A teaser is a headline: "CO-FOUNDER 'PROUD' OF HOME DEPOT EMPLOYEES", not "CLICK HERE".
+MIN_TEASER_WORDS = 4
+# The share of a paragraph's text its one link must hold to make it a link rather than a sentence with one.
+TEASER_LINK_SHARE = 0.9
+
+
+def link_teasers(tree: HtmlElement) -> list[str]:
+    """The texts of paragraphs that are nothing but one link set in capitals: the "read this too" teasers
+    some CMSs put between a story's paragraphs, shouted so they stand out from it."""
+    return [text for paragraph in tree.iter("p") if (text := _shouted_link_text(paragraph))]
+
+
+def _shouted_link_text(paragraph: HtmlElement) -> str | None:
+    links = paragraph.findall(".//a")
+    if len(links) != 1:
+        return None
+    text = " ".join(paragraph.text_content().split())
+    if len(text.split()) < MIN_TEASER_WORDS or text.upper() != text or not any(c.isalpha() for c in text):
+        return None
+    return text if len(" ".join(links[0].text_content().split())) >= TEASER_LINK_SHARE * len(text) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from extract.cleaning import clean_text
+from extract.pruning import MarkedFurniture
 
 STORY = "The city council voted on Friday to rebuild the river port damaged by the autumn storms."
 
@@ -67,6 +68,13 @@ def test_the_bylines_name_in_the_story_or_an_organisations_name_keeps_the_line()
 
 def test_the_standfirst_is_dropped_from_the_opening_lines_only():
     standfirst = "Here is how the port will be rebuilt, and who will pay for it."
-    assert clean_text(f"{standfirst}\n{STORY}", standfirsts=[standfirst]) == STORY
+    furniture = MarkedFurniture(standfirsts=(standfirst,))
+    assert clean_text(f"{standfirst}\n{STORY}", furniture=furniture) == STORY
     late = "\n".join([STORY, "The works start in May.", "The mayor spoke on Friday.", standfirst])
-    assert clean_text(late, standfirsts=[standfirst]) == late.replace("\n", "\n\n")
+    assert clean_text(late, furniture=furniture) == late.replace("\n", "\n\n")
+
+
+def test_a_link_teaser_is_dropped_wherever_it_stands():
+    teaser = "STORM DAMAGE: SEE THE HARBOUR FROM THE AIR"
+    text = "\n".join([STORY, teaser, "The works start in May."])
+    assert clean_text(text, furniture=MarkedFurniture(link_teasers=(teaser,))) == f"{STORY}\n\nThe works start in May."

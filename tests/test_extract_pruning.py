@@ -1,10 +1,10 @@
-"""Standfirsts read from the page's markup."""
+"""Standfirsts and link teasers read from the page's markup."""
 
 from __future__ import annotations
 
 from lxml import html
 
-from extract.pruning import standfirsts
+from extract.pruning import link_teasers, standfirsts
 
 DEK = "Here is how the port will be rebuilt, and who will pay for it."
 BODY = "<p>The city council voted on Friday to rebuild the river port damaged by the autumn storms.</p>"
@@ -24,3 +24,10 @@ def test_a_header_holding_the_story_and_a_short_section_heading_are_not_standfir
     heading = html.fromstring(f"<html><body><h1>Port</h1><h2>Safety alert</h2>{BODY}</body></html>")
     unclassed = html.fromstring(f"<html><body><h1>Port</h1><h2>{DEK}</h2>{BODY}</body></html>")
     assert standfirsts(story_in_header) == [] and standfirsts(heading) == [] and standfirsts(unclassed) == []
+
+
+def test_a_paragraph_that_is_one_link_in_capitals_is_a_link_teaser():
+    page = html.fromstring("<html><body><p><strong><a href='/other'>STORM DAMAGE: SEE THE HARBOUR FROM THE AIR</a>"
+                           f"</strong></p>{BODY}<p><a href='/app'>Get the app</a></p><p><a href='/x'>NEWS</a></p>"
+                           "<p>THE MAYOR SAID <a href='/m'>IT WAS OVER</a> ON FRIDAY</p></body></html>")
+    assert link_teasers(page) == ["STORM DAMAGE: SEE THE HARBOUR FROM THE AIR"]
