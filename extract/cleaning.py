@@ -120,7 +120,7 @@ _BOILERPLATE_LINES = _any_of(
     # sign-up forms' messages and share prompts
     r"^(?:thanks? (?:you )?for (?:signing up|subscribing)|there was an error processing your|keep an eye on your inbox)",
     r"^an error (?:has )?occurred\b.{0,30}\btry again",
-    r"^(?:like|liked|enjoy|enjoyed|love|loved) this (?:story|article|post)\?",
+    r"^(?:like|liked|enjoy|enjoyed|love|loved) this (?:story|article|post)\?|^want more like this\?",
     r"^subscribe to .{0,40}\byoutube\b",
     r"^(?:editor[’']?s note\s*:\s*)?this (?:article|story|post) also appeared in\b",
     # an e-mailed newsletter's own furniture, and paywall prompts
@@ -203,6 +203,8 @@ _WIDGET_LINES = _any_of(
     r"^follow us\b",
     r"^browse related\b",
     r"^(?:most (?:read|popular|viewed|shared)|popular on|you (?:may|might) also like|explore further)\b",
+    r"^you (?:may|might) (?:also )?be interested in\b",
+    r"^(?:article|post|related) tags\W*$",
     r"^advertisement\b",
     r"^(?:book|request|schedule|get) (?:a |your )?(?:free )?(?:demo|quote|consultation)$",
     r"^get started(?: today| now| for free)?$",

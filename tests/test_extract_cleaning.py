@@ -37,6 +37,8 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "Port News.",
         "Necessary cookies are absolutely essential for the website to function properly.",
         "The quays after the storm. Picture: Getty",
+        "You may also be interested in the following articles:", "Article Tags",
+        "Want more like this? The best way to support my work is to share it.",
     ]
     assert clean_text("\n".join([STORY, *furniture])) == STORY
 
