@@ -123,6 +123,10 @@ _BOILERPLATE_LINES = _any_of(
     r"^(?:like|liked|enjoy|enjoyed|love|loved) this (?:story|article|post)\?|^want more like this\?",
     r"^subscribe to .{0,40}\byoutube\b",
     r"^(?:editor[’']?s note\s*:\s*)?this (?:article|story|post) also appeared in\b",
+    r"\b\d+ issues for [£$€]\s?\d",  # a magazine's subscription offer
+    r"^\[(?P<shortcode>\w+)\b[^\]]*\].*\[/(?P=shortcode)\]$",  # a CMS shortcode left unrendered: "[button ...]...[/button]"
+    # "read also" teasers of other languages' news sites, with the headline after the colon
+    r"^\(?(?:leggi anche|lee también|lea también|lire aussi|lisez aussi|lesen sie auch|leia também|veja também)(?: su)?\s*:",
     # an e-mailed newsletter's own furniture, and paywall prompts
     r"^was this (?:newsletter|email) forwarded to you\b|^is this email not displaying correctly",
     r"^(?:unlock this (?:article|story|piece)|become a paid subscriber)\b",
@@ -205,6 +209,7 @@ _WIDGET_LINES = _any_of(
     r"^(?:most (?:read|popular|viewed|shared)|popular on|you (?:may|might) also like|explore further)\b",
     r"^you (?:may|might) (?:also )?be interested in\b",
     r"^(?:article|post|related) tags\W*$",
+    r"^tell us what you think\W*$",
     r"^advertisement\b",
     r"^(?:book|request|schedule|get) (?:a |your )?(?:free )?(?:demo|quote|consultation)$",
     r"^get started(?: today| now| for free)?$",

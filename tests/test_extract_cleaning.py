@@ -39,6 +39,9 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "The quays after the storm. Picture: Getty",
         "You may also be interested in the following articles:", "Article Tags",
         "Want more like this? The best way to support my work is to share it.",
+        "Get Port Monthly delivered through your letterbox every month. 12 issues for £11.99.",
+        "[button link=”https://example.com/submit/” type=”big”] Send us YOUR story[/button]",
+        "(Leggi anche su: Il porto sarà ricostruito –FOTO)", "Tell us what YOU think...",
     ]
     assert clean_text("\n".join([STORY, *furniture])) == STORY
 
@@ -50,6 +53,7 @@ def test_prose_that_looks_like_those_teasers_and_credits_survives():
         "The Python snippet reads the value with row[KEY] before the loop.",
         "Thanks for the warning, she told the harbour master, before the ship left.",
         "Most of the docks were flooded, and popular cafés on the quay closed for a week.",
+        "The magazine printed 12 issues for its readers in the port last year.", "Leggi anche",
     ]
     assert clean_text("\n".join(lines)) == "\n\n".join(lines)
 
