@@ -283,11 +283,13 @@ def _bio_opening(authors: Sequence[str]) -> re.Pattern[str] | None:
 
 
 def _without_trailing_bios(lines: list[str], authors: Sequence[str]) -> list[str]:
+    """The lines before the first bio among the last ones: an author box's further lines ("When she's not
+    writing, ...") go with it."""
     opening = _bio_opening(authors)
     if opening is None:
         return lines
     tail = max(1, len(lines) - BIO_TAIL_LINES)
-    return lines[:tail] + [line for line in lines[tail:] if not opening.match(line)]
+    return lines[:next((i for i in range(tail, len(lines)) if opening.match(lines[i])), len(lines))]
 
 
 def _normalise(line: str) -> str:

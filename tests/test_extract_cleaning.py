@@ -58,9 +58,9 @@ def test_prose_that_looks_like_those_teasers_and_credits_survives():
     assert clean_text("\n".join(lines)) == "\n\n".join(lines)
 
 
-def test_a_bio_of_the_byline_after_the_story_is_dropped():
+def test_a_bio_of_the_byline_after_the_story_is_dropped_with_the_lines_after_it():
     bios = ["Jane Doe is a freelance writer based in Lisbon. She covers ports and shipping.",
-            "Jane holds a degree in maritime law from the University of Porto."]
+            "When she is not writing, she sails the coast of Portugal."]
     text = "\n".join([STORY, "The works start in May.", *bios])
     assert clean_text(text, authors=["Jane Doe"]) == f"{STORY}\n\nThe works start in May."
 
