@@ -265,6 +265,8 @@ def is_boilerplate(line: str, extra: Sequence[re.Pattern[str]] = ()) -> bool:
 
 # The story's first lines, where a standfirst the extractor kept would be.
 STANDFIRST_LINES = 3
+# A page's address, as a print view sets it above the story: a path, not just a site's name.
+_ADDRESS_LINE = re.compile(r"^https?://[^/\s]+/\S+$")
 
 # An author's bio after the story: "Jane Doe is a freelance writer ...", "Jane has covered ...".
 _BIO_VERB = (r"(?:(?:is|was) (?:a|an|the|(?:\w+ ){1,2}(?:at|of|for))|has|holds|writes|covers|joined|serves|lives|leads|"
@@ -307,8 +309,8 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
 
     A line equal to the headline (it is in ``title``; an aggregator may add its source) or to the site's name is
     dropped, and a paragraph repeated verbatim (pull quotes, summary boxes) is kept once. One of the page's
-    standfirsts (``furniture``, read from its markup) among the text's first lines is dropped too, so are the
-    link teasers it marks, and so is a bio opening with one of ``authors`` among the text's last lines.
+    standfirsts (``furniture``, read from its markup) or an address among the text's first lines is dropped too,
+    so are the link teasers it marks, and so is a bio opening with one of ``authors`` among the text's last lines.
     """
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
     not_text = {_normalise(name) for name in [title or "", *site_names]} - {""}
@@ -323,7 +325,7 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
         key = _normalise(line)
         if not key or key in not_text or key in seen or _headline_with_source(line, not_text):
             continue
-        if len(kept) < STANDFIRST_LINES and key in not_opening:
+        if len(kept) < STANDFIRST_LINES and (key in not_opening or _ADDRESS_LINE.match(line)):
             continue
         seen.add(key)
         kept.append(line)

@@ -80,6 +80,11 @@ def test_the_standfirst_is_dropped_from_the_opening_lines_only():
     assert clean_text(late, furniture=furniture) == late.replace("\n", "\n\n")
 
 
+def test_an_address_opening_the_text_is_dropped_and_a_sites_address_kept():
+    assert clean_text(f"https://example.com/news/port-to-be-rebuilt-123.php\n{STORY}") == STORY
+    assert clean_text(f"https://example.com\n{STORY}") == f"https://example.com\n\n{STORY}"
+
+
 def test_a_link_teaser_is_dropped_wherever_it_stands():
     teaser = "STORM DAMAGE: SEE THE HARBOUR FROM THE AIR"
     text = "\n".join([STORY, teaser, "The works start in May."])
