@@ -116,7 +116,7 @@ _BOILERPLATE_LINES = _any_of(
     # agency credits and reporters' contact lines after the story
     r"\bcontributed (?:to this report|reporting)\b",
     r"\bmay be reached at\b",
-    r"^(?:write to|reach|contact) [^.]{0,60}\bat\b[^.]{0,80}(?:@|twitter\.com)",
+    r"^(?:write to|reach|contact) [^.]{0,60}\bat\b.{0,80}(?:@|twitter\.com)",
     # sign-up forms' messages and share prompts
     r"^(?:thanks? (?:you )?for (?:signing up|subscribing)|there was an error processing your|keep an eye on your inbox)",
     r"^an error (?:has )?occurred\b.{0,30}\btry again",

@@ -15,6 +15,7 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "Jane Doe and John Roe contributed to this report.", "Mary Major contributed reporting from Lisbon.",
         "Have a tip? Jane Doe may be reached at jdoe@example.com. Follow her on Twitter @jdoe.",
         "Reach the reporters on Twitter at http://twitter.com/jdoe and http://twitter.com/jroe",
+        "Write to Jane Doe at jane.doe@example.com",
         "Thanks for signing up!", "There was an error processing your subscription.",
         "Keep an eye on your inbox for the latest news.", "An error has occurred, please try again later.",
         "Like this story? Share it with a friend!", "Subscribe to the Port News YouTube Channel for the latest videos!",
