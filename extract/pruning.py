@@ -35,8 +35,8 @@ HEADINGS_AFTER_HEADLINE = 2
 
 
 def standfirsts(tree: HtmlElement) -> list[str]:
-    """The texts of the standfirsts set with the page's headline (<h1>): the headings and paragraphs of
-    the <header> it stands in, and a heading right after it classed as a dek. They summarise the story
+    """The texts of the standfirsts set with the page's headline (<h1>): the headings, paragraphs and
+    dek-classed blocks of the <header> it stands in, and a heading right after it classed as a dek. They summarise the story
     (they are the page's description) rather than belong to it."""
     found = []
     for headline in tree.iter("h1"):
@@ -48,7 +48,8 @@ def _header_texts(headline: HtmlElement) -> list[str]:
     header = next(headline.iterancestors("header"), None)
     if header is None or sum(1 for _ in header.iter("p")) > HEADER_MAX_PARAGRAPHS:
         return []
-    return [element.text_content() for element in header.iter(*_DEK_HEADINGS, "p")]
+    return [element.text_content() for element in header.iter(*_DEK_HEADINGS, "p", "div")
+            if element.tag != "div" or _DEK_CLASS.search(element.get("class") or "")]
 
 
 def _headings_after(headline: HtmlElement) -> list[str]:

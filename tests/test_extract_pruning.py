@@ -11,11 +11,15 @@ BODY = "<p>The city council voted on Friday to rebuild the river port damaged by
 
 
 def test_the_dek_in_the_headlines_header_and_the_heading_after_the_headline_are_standfirsts():
+    """A heading, a paragraph or a dek-classed <div> in the header; a dek-classed heading after the <h1>."""
     in_header = html.fromstring(f"<html><body><article><header><h1>Port to be rebuilt</h1><h2>{DEK}</h2></header>"
                                 f"<div>{BODY}</div></article></body></html>")
     after = html.fromstring(f"<html><body><div><h1>Port to be rebuilt</h1><h5 class='deck'>{DEK}</h5>{BODY}</div>"
                             "</body></html>")
-    assert standfirsts(in_header) == [DEK] and standfirsts(after) == [DEK]
+    dek_div = html.fromstring(f"<html><body><header><h1>Port</h1><div class='header--dek'>{DEK}</div>"
+                              f"<div class='byline'>By Jane Doe and John Roe, Port News staff</div></header>{BODY}"
+                              "</body></html>")
+    assert standfirsts(in_header) == [DEK] and standfirsts(after) == [DEK] and standfirsts(dek_div) == [DEK]
 
 
 def test_a_header_holding_the_story_and_a_short_section_heading_are_not_standfirsts():
