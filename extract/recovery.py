@@ -1,0 +1,254 @@
+"""Recovering article paragraphs that trafilatura's extraction dropped.
+
+trafilatura sometimes keeps only part of an article: a paragraph after an inline
+ad or "related" box, text in a <div> instead of a <p>, an article split over
+several sibling containers of which only some pass its tests. Its extracted
+lines are located in the page's DOM; the text blocks that lie between the first
+and the last of them, yet are missing from the text, are put back in page order.
+When the extracted lines sit in an article container (<article>,
+itemprop=articleBody, an article-body class), the blocks of the whole container
+are candidates, the lead before the first extracted line and the end after the
+last included. Headings, blocks inside page furniture (navigation, asides,
+forms, links, share, related and promotion boxes), made mostly of links or too
+short to be a paragraph are never recovered.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from lxml import etree
+
+SHINGLE = 4
+
+# Headings are blocks so that no <div> around one counts as a paragraph, but are never recovered:
+# the ones trafilatura drops between kept paragraphs are mostly calls to action and FAQ labels.
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_BLOCK_TAGS = ("p", *_HEADINGS, "li", "blockquote", "dd", "dt", "div")
+# Blocks whose first words are a link's are teaser items ("<a>headline</a> summary") in these.
+_TEASER_TAGS = frozenset({"li", "div", "dd", "dt"})
+# Inside these (a whole card made a link included) text is furniture, not the article.
+_FURNITURE_TAGS = frozenset({"a", "nav", "aside", "footer", "header", "form", "figure", "figcaption", "button",
+                             "select", "label", "table", "script", "style", "noscript", "template", "iframe", "svg"})
+_FURNITURE_NAMES = re.compile(
+    r"share|social|related|newsletter|subscri|comment|advert|\bads?\b|\bad[-_]|promo|sidebar|widget|"
+    r"breadcrumb|caption|credit|cookie|popup|modal|\bmenu|footer|recommend|teaser|more-|signup|sign-up|"
+    r"optin|opt-in|author|byline|\btags?\b|meta|\btoc\b|table-of-contents|hidden|sr-only|cta|(?<![a-z])form|"
+    r"carousel|slider|banner|excerpt|recent|\bcards?\b|card[-_]|video|articles|\bnav\b|nav[-_]|callout|image|"
+    r"paywall|restricted", re.I)
+# A paragraph holding an element so named is an image's caption or credit line.
+_CAPTION_NAMES = re.compile(r"caption|credit", re.I)
+_ARTICLE_NAMES = re.compile(
+    r"article[-_]?(?:body|content|text)|post[-_]?(?:body|content)|entry[-_]?content|story[-_]?(?:body|content)",
+    re.I)
+# A block counts as missing from the text when at most this share of its runs of SHINGLE words is in it.
+MISSING_SHARE = 0.2
+MIN_RECOVERED_WORDS = 8
+MIN_GAP_CHARS = 200  # a container holding less text beyond the extracted has no paragraph worth a search
+# Paragraphs that locate the article: this many from each end of the page, each of at least so many
+# words and characters (a shorter one, "Comments", occurs in the text by chance).
+EDGE_ANCHORS = 3
+MIN_ANCHOR_WORDS = 4
+MIN_ANCHOR_CHARS = 16
+MAX_LINK_SHARE = 0.4
+
+
+class _Block:
+    """A leaf text block of the page."""
+
+    def __init__(self, element, text: str) -> None:
+        self.element = element
+        self.text = text  # whitespace collapsed
+        self.key = f" {text.lower()} "
+
+    def word_count(self) -> int:
+        return self.text.count(" ") + 1
+
+    def offset_in(self, extracted: str, line_offsets: dict[str, int]) -> int | None:
+        """Where the block's text starts in ``extracted`` (lower case, whitespace collapsed), if it
+        occurs; looked up first among the whole lines, as most blocks are one."""
+        offset = line_offsets.get(self.key[1:-1])
+        if offset is None:
+            offset = extracted.find(self.key) + 1
+        return offset or None
+
+
+def recover_dropped_text(tree, text: str) -> str:
+    """``text`` (trafilatura's output for ``tree``) with the article blocks it dropped put back in place."""
+    lines = text.split("\n")
+    comparable = [" ".join(line.split()).lower() for line in lines]
+    extracted = f" {' '.join(comparable)} "
+    line_starts, line_offsets, start = [], {}, 1
+    for line in comparable:
+        line_starts.append(start)
+        line_offsets.setdefault(line, start)
+        start += len(line) + 1
+    anchors = _anchors(tree, extracted)
+    if len(anchors) < 2:
+        return text
+    container, blocks = _article_blocks(anchors, len(extracted))
+    if not blocks:
+        return text
+    inserts: dict[int, list[str]] = {}
+    next_line = bisect_right(line_starts, anchors[-1][1])  # the line a recovered block goes before
+    for block in reversed(blocks):
+        if not _paragraph_sized(block):  # neither recovered nor a sure guide to where the others go
+            continue
+        offset = block.offset_in(extracted, line_offsets)
+        if offset is not None:
+            next_line = bisect_right(line_starts, offset) - 1
+            continue
+        if _present_share(block, extracted) > MISSING_SHARE or not _recoverable(block, container):
+            continue
+        inserts.setdefault(next_line, []).insert(0, f"- {block.text}" if block.element.tag == "li" else block.text)
+    if not inserts:
+        return text
+    out = []
+    for number, line in enumerate(lines):
+        out.extend(inserts.get(number, []))
+        out.append(line)
+    out.extend(inserts.get(len(lines), []))
+    return "\n".join(out)
+
+
+def _anchors(tree, extracted: str) -> list[tuple[object, int]]:
+    """The first and the last paragraphs of the page found in the text (EDGE_ANCHORS of each, in
+    page order), with where they start in it. A paragraph must be long enough not to occur by
+    chance, and not a copy: a teaser repeating part of a paragraph the text holds in full (as a
+    standfirst or a ticker does elsewhere on the page) does not say where the article is."""
+    paragraphs = list(tree.iter("p"))
+    head = _located(paragraphs, extracted)
+    tail = _located(reversed(paragraphs), extracted)
+    found = dict([*head, *tail])
+    order = {element: i for i, element in enumerate(paragraphs)}
+    kept = sorted((element for element, span in found.items() if not _is_copy(element, span, found)),
+                  key=order.__getitem__)
+    return [(element, found[element][0]) for element in kept]
+
+
+def _is_copy(element, span: tuple[int, int], found: dict) -> bool:
+    """Another paragraph covers the same text (both copies when they cover exactly the same)."""
+    begin, end = span
+    return any(other is not element and other_begin <= begin and end <= other_end
+               for other, (other_begin, other_end) in found.items())
+
+
+def _located(paragraphs, extracted: str) -> list[tuple[object, tuple[int, int]]]:
+    """The first EDGE_ANCHORS of ``paragraphs`` found in the text, with the span they cover in it."""
+    found = []
+    for element in paragraphs:
+        text = _text_of(element)
+        if len(text) < MIN_ANCHOR_CHARS or text.count(" ") + 1 < MIN_ANCHOR_WORDS:
+            continue
+        offset = extracted.find(f" {text.lower()} ")
+        if offset >= 0:
+            found.append((element, (offset + 1, offset + 1 + len(text))))
+            if len(found) == EDGE_ANCHORS:
+                break
+    return found
+
+
+def _article_blocks(anchors: list[tuple[object, int]], extracted_length: int) -> tuple[object, list[_Block]]:
+    """The element holding the article and its blocks to look at (none when it holds no more
+    text than was extracted, as on most pages).
+
+    An article container (<article>, itemprop=articleBody, an article-body class) around the
+    extracted blocks is searched whole; without one, only the gaps between extracted blocks."""
+    first, last = anchors[0][0], anchors[-1][0]
+    common = _common_ancestor(first, last)
+    if common is None:
+        return None, []
+    container = next((node for node in (common, *common.iterancestors()) if _is_article(node)), None)
+    if len(_text_of(container if container is not None else common)) < extracted_length + MIN_GAP_CHARS:
+        return None, []
+    if container is not None:
+        return container, _blocks(container)
+    blocks = _blocks(common)
+    positions = [i for i, block in enumerate(blocks) if block.element is first or block.element is last]
+    return common, blocks[positions[0]:positions[-1] + 1] if positions else []
+
+
+def _is_article(element) -> bool:
+    if element.tag == "article" or element.get("itemprop") == "articleBody":
+        return True
+    return bool(_ARTICLE_NAMES.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+
+
+def _blocks(tree) -> list[_Block]:
+    """The leaf text blocks in page order: block elements (<div>s too) holding no further block."""
+    candidates = list(tree.iter(*_BLOCK_TAGS))
+    holders: set = set()
+    for element in candidates:
+        for ancestor in element.iterancestors():
+            if ancestor in holders:
+                break
+            holders.add(ancestor)
+    blocks = []
+    for element in candidates:
+        if element in holders:
+            continue
+        text = _text_of(element)
+        if text:
+            blocks.append(_Block(element, text))
+    return blocks
+
+
+def _text_of(element) -> str:
+    return " ".join(etree.tostring(element, method="text", encoding=str, with_tail=False).split())
+
+
+def _common_ancestor(one, other):
+    ancestors = set(one.iterancestors())
+    return next((node for node in other.iterancestors() if node in ancestors), None)
+
+
+def _present_share(block: _Block, extracted: str) -> float:
+    """The share of the block's runs of SHINGLE words that occur in the extracted text."""
+    words = block.key.split()
+    runs = [" ".join(words[i:i + SHINGLE]) for i in range(0, len(words), SHINGLE)]
+    return sum(1 for run in runs if f" {run} " in extracted) / len(runs)
+
+
+def _paragraph_sized(block: _Block) -> bool:
+    return block.element.tag not in _HEADINGS and block.word_count() >= MIN_RECOVERED_WORDS
+
+
+def _recoverable(block: _Block, container) -> bool:
+    """A paragraph of the article: not made of links, not inside page furniture."""
+    element = block.element
+    if sum(len("".join(link.itertext())) for link in element.iter("a")) > MAX_LINK_SHARE * len(block.text):
+        return False
+    for node in element.iterdescendants():
+        if isinstance(node.tag, str) and (node.tag in _FURNITURE_TAGS or _CAPTION_NAMES.search(node.get("class") or "")):
+            return False
+    if element.tag in _TEASER_TAGS and _starts_with_link(element):
+        return False
+    return not _in_furniture(element, container)
+
+
+def _starts_with_link(element) -> bool:
+    """The element's first words are a link's."""
+    if (element.text or "").strip():
+        return False
+    for node in element.iterdescendants():
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag == "a":
+            return True
+        if (node.text or "").strip() or (node.tail or "").strip():
+            return False
+    return False
+
+
+def _in_furniture(element, container) -> bool:
+    """The element or an ancestor below ``container`` is page furniture by tag or by class/id name."""
+    node = element
+    while node is not None and node is not container:
+        if node.tag in _FURNITURE_TAGS:
+            return True
+        names = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if names.strip() and _FURNITURE_NAMES.search(names):
+            return True
+        node = node.getparent()
+    return False
