@@ -34,8 +34,8 @@ _FURNITURE_TAGS = frozenset({"a", "nav", "aside", "footer", "header", "form", "f
 _FURNITURE_NAMES = re.compile(
     r"share|social|related|newsletter|subscri|comment|advert|\bads?\b|\bad[-_]|promo|sidebar|widget|"
     r"breadcrumb|caption|credit|cookie|popup|modal|\bmenu|footer|recommend|teaser|more-|signup|sign-up|"
-    r"optin|opt-in|author|byline|\btags?\b|meta|\btoc\b|table-of-contents|hidden|sr-only|cta|(?<![a-z])form|"
-    r"carousel|slider|banner|excerpt|recent|\bcards?\b|card[-_]|video|articles|\bnav\b|nav[-_]|callout|image|"
+    r"optin|opt-in|author|byline|\btags?\b|meta|\btoc\b|table-of-contents|sr-only|cta|(?<![a-z])form|"
+    r"carousel|slider|banner|excerpt|recent|\bcards?\b|card[-_]|video|\bnav\b|nav[-_]|callout|image|"
     r"paywall|restricted", re.I)
 # A paragraph holding an element so named is an image's caption or credit line.
 _CAPTION_NAMES = re.compile(r"caption|credit", re.I)

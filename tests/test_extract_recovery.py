@@ -89,3 +89,9 @@ def test_extract_article_puts_back_what_trafilatura_dropped(monkeypatch):
     monkeypatch.setattr(extract.article, "_run_trafilatura", lambda tree, url: document)
     page = extract_article(html)
     assert page.text.split("\n\n") == paragraphs
+
+
+def test_layout_classes_that_merely_contain_a_furniture_word_do_not_hide_a_paragraph():
+    body = (f"<div><p>{FIRST}</p><div class='overflow-hidden font-articles'><p>{SECOND}</p><p>{THIRD}</p></div>"
+            f"<p>{FOURTH}</p></div>")
+    assert recover(body, f"{FIRST}\n{FOURTH}") == [FIRST, SECOND, THIRD, FOURTH]
