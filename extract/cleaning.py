@@ -265,6 +265,9 @@ def is_boilerplate(line: str, extra: Sequence[re.Pattern[str]] = ()) -> bool:
 
 # The story's first lines, where a standfirst the extractor kept would be.
 STANDFIRST_LINES = 3
+# A paragraph repeated verbatim is a pull quote or summary box from this many words on; shorter repeats
+# are the labels of a structured text ("Pre-Workout Meal" under each day of a meal plan) and stay.
+MIN_REPEATED_QUOTE_WORDS = 8
 # A page's address, as a print view sets it above the story: a path, not just a site's name.
 _ADDRESS_LINE = re.compile(r"^https?://[^/\s]+/\S+$")
 
@@ -308,9 +311,10 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
     """Return the article text with boilerplate lines removed, paragraphs joined by blank lines.
 
     A line equal to the headline (it is in ``title``; an aggregator may add its source) or to the site's name is
-    dropped, and a paragraph repeated verbatim (pull quotes, summary boxes) is kept once. One of the page's
-    standfirsts (``furniture``, read from its markup) or an address among the text's first lines is dropped too,
-    so are the link teasers it marks, and so is a bio opening with one of ``authors`` among the text's last lines.
+    dropped, and a paragraph of MIN_REPEATED_QUOTE_WORDS or more repeated verbatim (pull quotes, summary boxes)
+    is kept once. One of the page's standfirsts (``furniture``, read from its markup) or an address among the
+    text's first lines is dropped too, so are the link teasers it marks, and so is a bio opening with one of
+    ``authors`` among the text's last lines.
     """
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
     not_text = {_normalise(name) for name in [title or "", *site_names]} - {""}
@@ -327,7 +331,8 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
             continue
         if len(kept) < STANDFIRST_LINES and (key in not_opening or _ADDRESS_LINE.match(line)):
             continue
-        seen.add(key)
+        if len(key.split()) >= MIN_REPEATED_QUOTE_WORDS:
+            seen.add(key)
         kept.append(line)
     return "\n\n".join(_without_trailing_bios(kept, authors))
 

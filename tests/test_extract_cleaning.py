@@ -90,3 +90,10 @@ def test_a_link_teaser_is_dropped_wherever_it_stands():
     teaser = "STORM DAMAGE: SEE THE HARBOUR FROM THE AIR"
     text = "\n".join([STORY, teaser, "The works start in May."])
     assert clean_text(text, furniture=MarkedFurniture(link_teasers=(teaser,))) == f"{STORY}\n\nThe works start in May."
+
+
+def test_a_repeated_paragraph_is_kept_once_but_repeated_labels_stay():
+    quote = "The council will vote on the plan again next spring, the mayor told reporters."
+    plan = ["Eating Plan A", "Pre-Workout Meal", "Eggs and asparagus.", quote,
+            "Eating Plan B", "Pre-Workout Meal", "Oats and berries.", quote]
+    assert clean_text("\n".join(plan)).split("\n\n") == plan[:-1]
