@@ -312,7 +312,7 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
 
     A line equal to the headline (it is in ``title``; an aggregator may add its source) or to the site's name is
     dropped, and a paragraph of MIN_REPEATED_QUOTE_WORDS or more repeated verbatim (pull quotes, summary boxes)
-    is kept once. One of the page's standfirsts (``furniture``, read from its markup) or an address among the
+    is kept once, as is any paragraph repeated right after itself. One of the page's standfirsts (``furniture``, read from its markup) or an address among the
     text's first lines is dropped too, so are the link teasers it marks, and so is a bio opening with one of
     ``authors`` among the text's last lines.
     """
@@ -321,18 +321,20 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
     not_text |= {_normalise(line) for line in furniture.link_teasers} - {""}
     not_opening = {_normalise(line) for line in furniture.standfirsts} - {""}
     seen: set[str] = set()
+    previous = None
     kept: list[str] = []
     for raw in text.splitlines():
         line = trim_line(" ".join(raw.split()))
         if not line or is_boilerplate(line, extra):
             continue
         key = _normalise(line)
-        if not key or key in not_text or key in seen or _headline_with_source(line, not_text):
+        if not key or key in not_text or key in seen or key == previous or _headline_with_source(line, not_text):
             continue
         if len(kept) < STANDFIRST_LINES and (key in not_opening or _ADDRESS_LINE.match(line)):
             continue
         if len(key.split()) >= MIN_REPEATED_QUOTE_WORDS:
             seen.add(key)
+        previous = key
         kept.append(line)
     return "\n\n".join(_without_trailing_bios(kept, authors))
 
