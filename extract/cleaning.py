@@ -231,6 +231,7 @@ _DATE_WORDS = re.compile(
     r"\b(?:[ap]\.?m\.?|[a-z]{1,2}[sd]?t|utc|gmt|date|published|updated|posted|on|at|ago|hours?|minutes?|days?)\b",
     re.I,
 )
+MAX_DATELINE_WORDS = 15  # a longer line is never only a date
 
 
 # An aggregator's note of where a story is from, and its comment count, after a headline: "Headline (latimes.com) 87".
@@ -249,10 +250,10 @@ def trim_line(line: str) -> str:
 def is_boilerplate(line: str, extra: Sequence[re.Pattern[str]] = ()) -> bool:
     if any(p.search(line) for p in extra):
         return True
-    if not line.startswith("|") and not _HAS_LETTER.search(_DATE_WORDS.sub("", line)):  # numbers, dates only; not a table row
-        return True
     line = _LIST_MARKER.sub("", line)
     words = len(WORD.findall(line))
+    if words <= MAX_DATELINE_WORDS and not line.startswith("|") and not _HAS_LETTER.search(_DATE_WORDS.sub("", line)):
+        return True  # numbers and dates only; not a table row
     if words <= SHORT_LINE_WORDS and _WIDGET_LINES.search(line):
         return True
     if words <= DISCLOSURE_LINE_WORDS and _DISCLOSURE_LINES.search(line):
