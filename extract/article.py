@@ -39,7 +39,8 @@ class ExtractedPage:
     - ``meta``: <meta> tags (og:title, article:published_time, author, og:locale) or <title>
     - ``h1``: the visible headline, when no declared title agrees with it
     - ``byline``: a visible byline element (rel=author, itemprop=author, class *byline*/*author*), or for
-      the published date, the date the page shows by its headline when no declared stamp falls on that day
+      the published date, a <time pubdate> or the date the page shows by its headline, when no declared stamp
+      falls on that day
     - ``htmldate``: htmldate's extensive search over the page (date only)
     - ``html-lang``: <html lang>; ``langid``: detected from the text; ``rules``: the source's default
     - ``trafilatura``: trafilatura's own metadata, the last resort

@@ -1,4 +1,4 @@
-"""Published and modified dates: OpenGraph, the date shown by the headline, JSON-LD, meta, then htmldate."""
+"""Published and modified dates: <time pubdate>, OpenGraph, the date shown by the headline, JSON-LD, meta, htmldate."""
 
 from __future__ import annotations
 
