@@ -312,10 +312,10 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
     """Return the article text with boilerplate lines removed, paragraphs joined by blank lines.
 
     A line equal to the headline (it is in ``title``; an aggregator may add its source) or to the site's name is
-    dropped, and a paragraph of MIN_REPEATED_QUOTE_WORDS or more repeated verbatim (pull quotes, summary boxes)
-    is kept once, as is any paragraph repeated right after itself. One of the page's standfirsts (``furniture``, read from its markup) or an address among the
-    text's first lines is dropped too, so are the link teasers it marks, and so is a bio opening with one of
-    ``authors`` among the text's last lines.
+    dropped, and a paragraph of MIN_REPEATED_QUOTE_WORDS or more repeated verbatim (pull quotes, summary boxes) is
+    kept once, as is any paragraph repeated right after itself. One of the page's standfirsts (``furniture``, read
+    from its markup) or an address among the text's first lines is dropped too, so are the link teasers it marks,
+    and so is a bio opening with one of ``authors`` among the text's last lines.
     """
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
     not_text = {_normalise(name) for name in [title or "", *site_names]} - {""}
