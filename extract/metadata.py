@@ -11,6 +11,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import py3langid
+from lxml import etree
 from lxml.html import HtmlElement
 
 from extract.structured import JsonLdArticle
@@ -41,7 +42,13 @@ def site_names(meta: dict[str, str], ld: JsonLdArticle | None, url: str | None) 
 
 
 def visible_text(element: HtmlElement) -> str:
+    """An element's text with its parts set apart by spaces ("<span>By</span><a>Jane</a>" is "By Jane")."""
     return " ".join(" ".join(element.itertext()).split())
+
+
+def run_together_text(element: HtmlElement) -> str:
+    """An element's text as its parts run together in the page (as trafilatura reads it), whitespace collapsed."""
+    return " ".join(etree.tostring(element, method="text", encoding=str, with_tail=False).split())
 
 
 def rendered_text(element: HtmlElement) -> str:

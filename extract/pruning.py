@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from extract.metadata import run_together_text
+
 
 @dataclass(frozen=True)
 class MarkedFurniture:
@@ -48,7 +50,7 @@ def _header_texts(headline: HtmlElement) -> list[str]:
     header = next(headline.iterancestors("header"), None)
     if header is None or sum(1 for _ in header.iter("p")) > HEADER_MAX_PARAGRAPHS:
         return []
-    return [element.text_content() for element in header.iter(*_DEK_HEADINGS, "p", "div")
+    return [run_together_text(element) for element in header.iter(*_DEK_HEADINGS, "p", "div")
             if element.tag != "div" or _DEK_CLASS.search(element.get("class") or "")]
 
 
@@ -59,7 +61,7 @@ def _headings_after(headline: HtmlElement) -> list[str]:
         if sibling is None:
             break
         if sibling.tag in _DEK_HEADINGS and _DEK_CLASS.search(sibling.get("class") or ""):
-            texts.append(sibling.text_content())
+            texts.append(run_together_text(sibling))
         sibling = sibling.getnext()
     return texts
 
@@ -80,7 +82,7 @@ def _shouted_link_text(paragraph: HtmlElement) -> str | None:
     links = paragraph.findall(".//a")
     if len(links) != 1:
         return None
-    text = " ".join(paragraph.text_content().split())
+    text = run_together_text(paragraph)
     if len(text.split()) < MIN_TEASER_WORDS or text.upper() != text or not any(c.isalpha() for c in text):
         return None
-    return text if len(" ".join(links[0].text_content().split())) >= TEASER_LINK_SHARE * len(text) else None
+    return text if len(run_together_text(links[0])) >= TEASER_LINK_SHARE * len(text) else None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from lxml import etree
+from extract.metadata import run_together_text
 
 SHINGLE = 4
 
@@ -138,7 +138,7 @@ def _located(paragraphs, extracted: str) -> list[tuple[object, tuple[int, int]]]
     """The first EDGE_ANCHORS of ``paragraphs`` found in the text, with the span they cover in it."""
     found = []
     for element in paragraphs:
-        text = _text_of(element)
+        text = run_together_text(element)
         if len(text) < MIN_ANCHOR_CHARS or text.count(" ") + 1 < MIN_ANCHOR_WORDS:
             continue
         offset = extracted.find(f" {text.lower()} ")
@@ -160,7 +160,7 @@ def _article_blocks(anchors: list[tuple[object, int]], extracted_length: int) ->
     if common is None:
         return None, []
     container = next((node for node in (common, *common.iterancestors()) if _is_article(node)), None)
-    if len(_text_of(container if container is not None else common)) < extracted_length + MIN_GAP_CHARS:
+    if len(run_together_text(container if container is not None else common)) < extracted_length + MIN_GAP_CHARS:
         return None, []
     if container is not None:
         return container, _blocks(container)
@@ -188,14 +188,10 @@ def _blocks(tree) -> list[_Block]:
     for element in candidates:
         if element in holders:
             continue
-        text = _text_of(element)
+        text = run_together_text(element)
         if text:
             blocks.append(_Block(element, text))
     return blocks
-
-
-def _text_of(element) -> str:
-    return " ".join(etree.tostring(element, method="text", encoding=str, with_tail=False).split())
 
 
 def _common_ancestor(one, other):
