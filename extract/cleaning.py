@@ -313,14 +313,16 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
 
     A line equal to the headline (it is in ``title``; an aggregator may add its source) or to the site's name is
     dropped, and a paragraph of MIN_REPEATED_QUOTE_WORDS or more repeated verbatim (pull quotes, summary boxes) is
-    kept once, as is any paragraph repeated right after itself. One of the page's standfirsts (``furniture``, read
-    from its markup) or an address among the text's first lines is dropped too, so are the link teasers it marks,
-    and so is a bio opening with one of ``authors`` among the text's last lines.
+    kept once, as is any paragraph repeated right after itself; the entries of a structured text the markup sets
+    side by side (``furniture.repeated_items``) stay however often they repeat. One of the page's standfirsts
+    (``furniture``, read from its markup) or an address among the text's first lines is dropped too, so are the
+    link teasers it marks, and so is a bio opening with one of ``authors`` among the text's last lines.
     """
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
     not_text = {_normalise(name) for name in [title or "", *site_names]} - {""}
     not_text |= {_normalise(line) for line in furniture.link_teasers} - {""}
     not_opening = {_normalise(line) for line in furniture.standfirsts} - {""}
+    repeatable = {_normalise(line) for line in furniture.repeated_items}
     seen: set[str] = set()
     previous = None
     kept: list[str] = []
@@ -333,7 +335,7 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
             continue
         if len(kept) < STANDFIRST_LINES and (key in not_opening or _ADDRESS_LINE.match(line)):
             continue
-        if len(key.split()) >= MIN_REPEATED_QUOTE_WORDS:
+        if len(key.split()) >= MIN_REPEATED_QUOTE_WORDS and key not in repeatable:
             seen.add(key)
         previous = key
         kept.append(line)

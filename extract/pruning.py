@@ -8,6 +8,7 @@ paragraph of its own. Those are read from the tree here and handed to ``clean_te
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -19,10 +20,11 @@ from extract.metadata import run_together_text
 class MarkedFurniture:
     standfirsts: tuple[str, ...] = ()  # dropped among the text's first lines
     link_teasers: tuple[str, ...] = ()  # dropped anywhere
+    repeated_items: tuple[str, ...] = ()  # not furniture: kept however often they repeat
 
 
 def marked_furniture(tree: HtmlElement) -> MarkedFurniture:
-    return MarkedFurniture(tuple(standfirsts(tree)), tuple(link_teasers(tree)))
+    return MarkedFurniture(tuple(standfirsts(tree)), tuple(link_teasers(tree)), tuple(repeated_items(tree)))
 
 
 _DEK_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -86,3 +88,14 @@ def _shouted_link_text(paragraph: HtmlElement) -> str | None:
     if len(text.split()) < MIN_TEASER_WORDS or text.upper() != text or not any(c.isalpha() for c in text):
         return None
     return text if len(run_together_text(links[0])) >= TEASER_LINK_SHARE * len(text) else None
+
+
+_ITEM_TAGS = ("p", "li", "dd", "dt")
+
+
+def repeated_items(tree: HtmlElement) -> list[str]:
+    """The texts of paragraphs and list items set more than once under one parent: the entries of a structured
+    text (the same "Serving: 1 cup rice, 1 tsp. oil" under each day of a meal plan). A pull quote or a second
+    copy of the story stands in another container than the paragraph it repeats."""
+    counts = Counter((element.getparent(), run_together_text(element)) for element in tree.iter(*_ITEM_TAGS))
+    return list(dict.fromkeys(text for (_, text), count in counts.items() if count > 1 and text))

@@ -97,3 +97,9 @@ def test_a_repeated_paragraph_is_kept_once_but_repeated_labels_stay():
     plan = ["Eating Plan A", "Pre-Workout Meal", "Eggs and asparagus.", quote,
             "Eating Plan B", "Pre-Workout Meal", "Oats and berries.", quote]
     assert clean_text("\n".join(plan)).split("\n\n") == plan[:-1]
+
+
+def test_a_repeated_paragraph_the_markup_sets_as_a_structured_texts_entry_stays():
+    entry = "Serving: 1 cup rice, 1 tsp. olive oil, 4 oz. cooked chicken."
+    plan = ["Plan A", "Lunch", entry, "Plan B", "Lunch", entry]
+    assert clean_text("\n".join(plan), furniture=MarkedFurniture(repeated_items=(entry,))).split("\n\n") == plan

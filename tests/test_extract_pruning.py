@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from extract.pruning import link_teasers, standfirsts
+from extract.pruning import link_teasers, repeated_items, standfirsts
 
 DEK = "Here is how the port will be rebuilt, and who will pay for it."
 BODY = "<p>The city council voted on Friday to rebuild the river port damaged by the autumn storms.</p>"
@@ -35,3 +35,10 @@ def test_a_paragraph_that_is_one_link_in_capitals_is_a_link_teaser():
                            f"</strong></p>{BODY}<p><a href='/app'>Get the app</a></p><p><a href='/x'>NEWS</a></p>"
                            "<p>THE MAYOR SAID <a href='/m'>IT WAS OVER</a> ON FRIDAY</p></body></html>")
     assert link_teasers(page) == ["STORM DAMAGE: SEE THE HARBOUR FROM THE AIR"]
+
+
+def test_a_paragraph_set_again_under_the_same_parent_is_a_repeated_item_and_a_pull_quote_is_not():
+    entry = "Serving: 1 cup rice, 1 tsp. olive oil"
+    page = html.fromstring(f"<html><body><div><h3>Day 1</h3><p>{entry}</p><h3>Day 2</h3><p>{entry}</p></div>"
+                           f"<div>{BODY}<blockquote><p>{BODY[3:-4]}</p></blockquote></div></body></html>")
+    assert repeated_items(page) == [entry]
