@@ -3,6 +3,7 @@
 The text trafilatura returns has lost its markup, so a line cannot tell whether it was a paragraph of
 the story, the standfirst (dek) the page sets under its headline, or a link to another story set as a
 paragraph of its own. Those are read from the tree here and handed to ``clean_text`` as texts to drop.
+The tables that lay a page out are turned into plain blocks here too, before trafilatura reads the tree.
 """
 
 from __future__ import annotations
@@ -99,3 +100,29 @@ def repeated_items(tree: HtmlElement) -> list[str]:
     copy of the story stands in another container than the paragraph it repeats."""
     counts = Counter((element.getparent(), run_together_text(element)) for element in tree.iter(*_ITEM_TAGS))
     return list(dict.fromkeys(text for (_, text), count in counts.items() if count > 1 and text))
+
+
+_TABLE_PARTS = ("thead", "tbody", "tfoot")
+
+
+def unwrap_layout_tables(tree: HtmlElement) -> None:
+    """Turn the tables that lay a page out into plain blocks: read as a data table, the story, its headline and the
+    sidebar beside it run together into one row."""
+    for table in list(tree.iter("table")):
+        cells = [cell for row in _rows(table) for cell in row if cell.tag in ("td", "th")]
+        if any(_lays_out(cell) for cell in cells):
+            for element in (table, *_parts(table), *_rows(table), *cells):
+                element.tag = "div"
+
+
+def _parts(table: HtmlElement) -> list[HtmlElement]:
+    return [child for child in table if child.tag in _TABLE_PARTS]
+
+
+def _rows(table: HtmlElement) -> list[HtmlElement]:
+    return [row for part in (table, *_parts(table)) for row in part if row.tag == "tr"]
+
+
+def _lays_out(cell: HtmlElement) -> bool:
+    """The cell holds a table of its own: a page laid out in nested tables."""
+    return next(cell.iter("table"), None) is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from extract.pruning import link_teasers, repeated_items, standfirsts
+from extract.pruning import link_teasers, repeated_items, standfirsts, unwrap_layout_tables
 
 DEK = "Here is how the port will be rebuilt, and who will pay for it."
 BODY = "<p>The city council voted on Friday to rebuild the river port damaged by the autumn storms.</p>"
@@ -42,3 +42,13 @@ def test_a_paragraph_set_again_under_the_same_parent_is_a_repeated_item_and_a_pu
     page = html.fromstring(f"<html><body><div><h3>Day 1</h3><p>{entry}</p><h3>Day 2</h3><p>{entry}</p></div>"
                            f"<div>{BODY}<blockquote><p>{BODY[3:-4]}</p></blockquote></div></body></html>")
     assert repeated_items(page) == [entry]
+
+
+def test_a_table_whose_cell_holds_a_table_lays_the_page_out_and_becomes_blocks():
+    page = html.fromstring("<html><body><table><tr><td><table><tr><td>EUR 1.05</td></tr></table>"
+                           f"<h1>Port to be rebuilt</h1>{BODY}</td><td>Top stories</td></tr></table>"
+                           "<table><tr><th>Berth</th><th>Depth</th></tr><tr><td><p>North</p></td><td>12 m</td></tr>"
+                           "</table></body></html>")
+    unwrap_layout_tables(page)
+    assert [table.xpath("string()") for table in page.iter("table")] == ["EUR 1.05", "BerthDepthNorth12 m"]
+    assert page.find("body/div/div/div").xpath("string()").startswith("EUR 1.05Port to be rebuilt")
