@@ -67,6 +67,13 @@ def test_furniture_links_teasers_captions_headings_and_short_lines_are_not_recov
     assert recover(body, f"{FIRST}\n{SECOND}\n{THIRD}") == [FIRST, SECOND, THIRD]
 
 
+def test_a_paragraph_with_a_link_in_a_sentence_is_recovered():
+    linked = [SECOND.replace("the engineers", "<a href='/plan'>the engineers</a>"),
+              THIRD.replace("shop owners", "<a href='/shops'>shop owners</a>")]
+    body = f"<div><p>{FIRST}</p><p>{linked[0]}</p><p>{linked[1]}</p><p>{FOURTH}</p></div>"
+    assert recover(body, f"{FIRST}\n{FOURTH}") == [FIRST, SECOND, THIRD, FOURTH]
+
+
 def test_a_copy_of_an_article_paragraph_elsewhere_on_the_page_does_not_widen_the_search():
     body = (f"<div class='ticker'><p>{FIRST}</p></div>"
             f"<div><p>A paragraph of some other story, between the ticker and the article. {FOURTH}</p>"
