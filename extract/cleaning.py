@@ -89,16 +89,18 @@ _BOILERPLATE_LINES = _any_of(
     r"^you can also highlight the text and press",
     # newsletter forms
     r"^(?:sign up|subscribe)\b.{0,80}\b(?:newsletters?|updates|alerts)\b",
-    r"(?:sent|delivered) (?:right |straight |directly )?to your inbox",
+    r"(?:sent|delivered) (?:right |straight |directly )?to your inbox|\b(?:right|straight) (?:in|into|to) your inbox",
     r"we (?:will )?never share your email",
     # copyright and trademark footers
     r"^(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4}))",
+    r"^copyright [^.]{0,40}\b(?:19|20)\d{2}\b[^.]{0,40}$",  # "Copyright Example Media 2019 - ISSN: 1234-5678"
     r"all rights reserved\.?$",
     r"\bare (?:registered )?trademarks of\b",
     # image captions and credits
     r"\((?:photo|image|picture|pictured|credit|video)s?\s*:[^()]*\)\s*$",
     r"\([^()]*\b(?:getty images|afp|reuters|ap photo|press association|shutterstock|epa|alamy)\b[^()]*\)\s*$",
     r"^(?:photo|image|credit|picture)s?\s*:",
+    r"\b(?:photo|image|picture)s?\s*(?:©|\(c\))[^.]{0,60}$",  # "The pavilion at night, photos © Jane Doe, 2018"
     r"^join (?:our|the) (?:mailing list|newsletter|email list|(?:facebook|linkedin|discord|slack|telegram|whatsapp) "
     r"(?:group|community|page|server|channel))\b",
     r"^get the latest (?:news|updates|stories|articles) (?:about|from|on)\b",  # a mailing list's pitch

@@ -43,6 +43,9 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "Get Port Monthly delivered through your letterbox every month. 12 issues for £11.99.",
         "[button link=”https://example.com/submit/” type=”big”] Send us YOUR story[/button]",
         "(Leggi anche su: Il porto sarà ricostruito –FOTO)", "Tell us what YOU think...",
+        "Get the latest port news right in your inbox. Subscribe to our newsletters.",
+        "The new quay, seen from the lighthouse, photos © Jane Doe, 2018",
+        "copyright Port Monthly 2019 - ISSN: 1234-5678",
     ]
     assert clean_text("\n".join([STORY, *furniture])) == STORY
 
@@ -55,6 +58,7 @@ def test_prose_that_looks_like_those_teasers_and_credits_survives():
         "Thanks for the warning, she told the harbour master, before the ship left.",
         "Most of the docks were flooded, and popular cafés on the quay closed for a week.",
         "The magazine printed 12 issues for its readers in the port last year.", "Leggi anche",
+        "Copyright law of 2019 lets the port reuse the photos. The council agreed.",
     ]
     assert clean_text("\n".join(lines)) == "\n\n".join(lines)
 
@@ -103,3 +107,4 @@ def test_a_repeated_paragraph_the_markup_sets_as_a_structured_texts_entry_stays(
     entry = "Serving: 1 cup rice, 1 tsp. olive oil, 4 oz. cooked chicken."
     plan = ["Plan A", "Lunch", entry, "Plan B", "Lunch", entry]
     assert clean_text("\n".join(plan), furniture=MarkedFurniture(repeated_items=(entry,))).split("\n\n") == plan
+
