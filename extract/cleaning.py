@@ -318,11 +318,12 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
     kept once, as is any paragraph repeated right after itself; the entries of a structured text the markup sets
     side by side (``furniture.repeated_items``) stay however often they repeat. One of the page's standfirsts
     (``furniture``, read from its markup) or an address among the text's first lines is dropped too, so are the
-    link teasers it marks, and so is a bio opening with one of ``authors`` among the text's last lines.
+    link teasers and labels (date stamps, tag lists) it marks, and so is a bio opening with one of ``authors``
+    among the text's last lines.
     """
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
     not_text = {_normalise(name) for name in [title or "", *site_names]} - {""}
-    not_text |= {_normalise(line) for line in furniture.link_teasers} - {""}
+    not_text |= {_normalise(line) for line in (*furniture.link_teasers, *furniture.labels)} - {""}
     not_opening = {_normalise(line) for line in furniture.standfirsts} - {""}
     repeatable = {_normalise(line) for line in furniture.repeated_items}
     seen: set[str] = set()

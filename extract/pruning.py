@@ -22,10 +22,12 @@ class MarkedFurniture:
     standfirsts: tuple[str, ...] = ()  # dropped among the text's first lines
     link_teasers: tuple[str, ...] = ()  # dropped anywhere
     repeated_items: tuple[str, ...] = ()  # not furniture: kept however often they repeat
+    labels: tuple[str, ...] = ()  # date stamps and tag lists, dropped anywhere
 
 
 def marked_furniture(tree: HtmlElement) -> MarkedFurniture:
-    return MarkedFurniture(tuple(standfirsts(tree)), tuple(link_teasers(tree)), tuple(repeated_items(tree)))
+    return MarkedFurniture(tuple(standfirsts(tree)), tuple(link_teasers(tree)), tuple(repeated_items(tree)),
+                           tuple(labels(tree)))
 
 
 _DEK_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -89,6 +91,30 @@ def _shouted_link_text(paragraph: HtmlElement) -> str | None:
     if len(text.split()) < MIN_TEASER_WORDS or text.upper() != text or not any(c.isalpha() for c in text):
         return None
     return text if len(run_together_text(links[0])) >= TEASER_LINK_SHARE * len(text) else None
+
+
+_STAMPS = '//time | //*[@itemprop="datePublished" or @itemprop="dateModified"][not(self::meta)]'
+# A sentence may link a word or two to a tag's page (rel=tag); a list of tags is mostly links.
+TAG_LIST_LINK_SHARE = 0.7
+_TAG_LINKS = '//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]'
+
+
+def labels(tree: HtmlElement) -> list[str]:
+    """The texts the markup marks as the story's date stamp (<time>, itemprop=datePublished) and as its list of
+    tags (the element holding its rel=tag links), in whatever language or format they are written."""
+    stamps = [text for element in tree.xpath(_STAMPS) if (text := run_together_text(element))]
+    holders: dict[HtmlElement, list[str]] = {}
+    for link in tree.xpath(_TAG_LINKS):
+        holders.setdefault(link.getparent(), []).append(run_together_text(link))
+    # The tags alone: the text matches a line by its words, whatever separates them, and a label before them
+    # ("Tags:") may stand on a line of its own.
+    return stamps + [" ".join(tags) for holder, tags in holders.items()
+                     if len(tags) > 1 and _link_share(holder) >= TAG_LIST_LINK_SHARE]
+
+
+def _link_share(element: HtmlElement) -> float:
+    text = run_together_text(element)
+    return sum(len(run_together_text(link)) for link in element.iter("a")) / len(text) if text else 0.0
 
 
 _ITEM_TAGS = ("p", "li", "dd", "dt")

@@ -108,3 +108,8 @@ def test_a_repeated_paragraph_the_markup_sets_as_a_structured_texts_entry_stays(
     plan = ["Plan A", "Lunch", entry, "Plan B", "Lunch", entry]
     assert clean_text("\n".join(plan), furniture=MarkedFurniture(repeated_items=(entry,))).split("\n\n") == plan
 
+
+def test_a_label_the_markup_marks_is_dropped_wherever_it_stands():
+    stamp, tags = "segunda-feira, 22 de janeiro de 2018 às 0:13", "port works river bridge harbour"
+    text = "\n".join([stamp, STORY, "port works, river bridge, harbour", "The works start in May."])
+    assert clean_text(text, furniture=MarkedFurniture(labels=(stamp, tags))) == f"{STORY}\n\nThe works start in May."

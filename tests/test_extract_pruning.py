@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from extract.pruning import link_teasers, repeated_items, standfirsts, unwrap_layout_tables
+from extract.pruning import labels, link_teasers, repeated_items, standfirsts, unwrap_layout_tables
 
 DEK = "Here is how the port will be rebuilt, and who will pay for it."
 BODY = "<p>The city council voted on Friday to rebuild the river port damaged by the autumn storms.</p>"
@@ -52,3 +52,14 @@ def test_a_table_whose_cell_holds_a_table_lays_the_page_out_and_becomes_blocks()
     unwrap_layout_tables(page)
     assert [table.xpath("string()") for table in page.iter("table")] == ["EUR 1.05", "BerthDepthNorth12 m"]
     assert page.find("body/div/div/div").xpath("string()").startswith("EUR 1.05Port to be rebuilt")
+
+
+def test_date_stamps_and_tag_lists_are_labels_but_a_sentence_with_a_tag_link_is_not():
+    page = html.fromstring(
+        "<html><body><span itemprop='datePublished'>segunda-feira, 22 de janeiro de 2018</span>"
+        "<time datetime='2018-01-22'>22/01/2018</time>"
+        f"{BODY}<p>The <a rel='tag' href='/tag/port'>port</a> will reopen in the <a rel='tag' href='/tag/spring'>"
+        "spring</a>, the council said after a long meeting on Friday.</p>"
+        "<div><strong>Tags</strong> <a rel='tag' href='/tag/port'>port works</a>, "
+        "<a rel='tag' href='/tag/river'>river bridge</a></div></body></html>")
+    assert labels(page) == ["segunda-feira, 22 de janeiro de 2018", "22/01/2018", "port works river bridge"]
