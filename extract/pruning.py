@@ -71,6 +71,7 @@ def _headings_after(headline: HtmlElement) -> list[str]:
     return texts
 
 
+_CARD_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
 # A teaser is a headline: "CO-FOUNDER 'PROUD' OF HOME DEPOT EMPLOYEES", not "CLICK HERE".
 MIN_TEASER_WORDS = 4
 # The share of a paragraph's text its one link must hold to make it a link rather than a sentence with one.
@@ -79,8 +80,29 @@ TEASER_LINK_SHARE = 0.9
 
 def link_teasers(tree: HtmlElement) -> list[str]:
     """The texts of paragraphs that are nothing but one link set in capitals: the "read this too" teasers
-    some CMSs put between a story's paragraphs, shouted so they stand out from it."""
-    return [text for paragraph in tree.iter("p") if (text := _shouted_link_text(paragraph))]
+    some CMSs put between a story's paragraphs, shouted so they stand out from it; and the headlines and
+    summaries of cards made links as a whole (<a href><h3>headline</h3><p>summary</p></a>)."""
+    shouted = [text for paragraph in tree.iter("p") if (text := _shouted_link_text(paragraph))]
+    return shouted + _card_texts(tree)
+
+
+def _card_texts(tree: HtmlElement) -> list[str]:
+    """The texts of headings and paragraphs inside links, but for those the page also sets outside one: a
+    table of contents links to the story's own headings."""
+    in_cards = {block: None for link in tree.iter("a") if _leads_elsewhere(link) for block in link.iter(*_CARD_BLOCKS)}
+    if not in_cards:
+        return []
+    elsewhere = {run_together_text(block) for block in tree.iter(*_CARD_BLOCKS) if block not in in_cards}
+    return [text for block in in_cards
+            if len((text := run_together_text(block)).split()) >= MIN_TEASER_WORDS and text not in elsewhere]
+
+
+def _leads_elsewhere(link: HtmlElement) -> bool:
+    """A link to another page, not a jump or a toggle within this one, nor a shop's product page (rel=sponsored)."""
+    href = (link.get("href") or "").strip()
+    if not href or "#" in href or href.startswith("javascript:"):
+        return False
+    return "sponsored" not in (link.get("rel") or "")
 
 
 def _shouted_link_text(paragraph: HtmlElement) -> str | None:

@@ -54,6 +54,17 @@ def test_a_table_whose_cell_holds_a_table_lays_the_page_out_and_becomes_blocks()
     assert page.find("body/div/div/div").xpath("string()").startswith("EUR 1.05Port to be rebuilt")
 
 
+def test_the_headlines_of_cards_made_links_are_link_teasers_but_not_jumps_shop_links_or_the_storys_headings():
+    page = html.fromstring(
+        "<html><body><h2>How the port will be rebuilt</h2>"
+        f"{BODY}<a href='/news/other'><img src='x.jpg'><h3>Storm damage seen from the air</h3></a>"
+        "<a href='/news/port#rebuilt'><h2>How the port will be rebuilt</h2></a>"
+        "<a href='#costs'><h2>What the works will cost us</h2></a>"
+        "<a href='https://shop.example.com/kettle' rel='sponsored'><h3>The best kettle for the quay</h3></a>"
+        "<a href='/news/more'><h3>More news</h3></a></body></html>")
+    assert link_teasers(page) == ["Storm damage seen from the air"]
+
+
 def test_date_stamps_and_tag_lists_are_labels_but_a_sentence_with_a_tag_link_is_not():
     page = html.fromstring(
         "<html><body><span itemprop='datePublished'>segunda-feira, 22 de janeiro de 2018</span>"
