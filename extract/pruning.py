@@ -26,8 +26,17 @@ class MarkedFurniture:
 
 
 def marked_furniture(tree: HtmlElement) -> MarkedFurniture:
-    return MarkedFurniture(tuple(standfirsts(tree)), tuple(link_teasers(tree)), tuple(repeated_items(tree)),
-                           tuple(labels(tree)))
+    texts = block_texts(tree)
+    return MarkedFurniture(tuple(standfirsts(tree)), tuple(link_teasers(tree, texts)),
+                           tuple(repeated_items(tree, texts)), tuple(labels(tree)))
+
+
+_TEXT_BLOCKS = ("p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def block_texts(tree: HtmlElement) -> dict[HtmlElement, str]:
+    """The texts of the page's paragraphs, list items and headings, read once for the rules below."""
+    return {element: run_together_text(element) for element in tree.iter(*_TEXT_BLOCKS)}
 
 
 _DEK_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -78,23 +87,23 @@ MIN_TEASER_WORDS = 4
 TEASER_LINK_SHARE = 0.9
 
 
-def link_teasers(tree: HtmlElement) -> list[str]:
+def link_teasers(tree: HtmlElement, texts: dict[HtmlElement, str] | None = None) -> list[str]:
     """The texts of paragraphs that are nothing but one link set in capitals: the "read this too" teasers
     some CMSs put between a story's paragraphs, shouted so they stand out from it; and the headlines and
     summaries of cards made links as a whole (<a href><h3>headline</h3><p>summary</p></a>)."""
     shouted = [text for paragraph in tree.iter("p") if (text := _shouted_link_text(paragraph))]
-    return shouted + _card_texts(tree)
+    return shouted + _card_texts(tree, block_texts(tree) if texts is None else texts)
 
 
-def _card_texts(tree: HtmlElement) -> list[str]:
+def _card_texts(tree: HtmlElement, texts: dict[HtmlElement, str]) -> list[str]:
     """The texts of headings and paragraphs inside links, but for those the page also sets outside one: a
     table of contents links to the story's own headings."""
     in_cards = {block: None for link in tree.iter("a") if _leads_elsewhere(link) for block in link.iter(*_CARD_BLOCKS)}
     if not in_cards:
         return []
-    elsewhere = {run_together_text(block) for block in tree.iter(*_CARD_BLOCKS) if block not in in_cards}
-    return [text for block in in_cards
-            if len((text := run_together_text(block)).split()) >= MIN_TEASER_WORDS and text not in elsewhere]
+    elsewhere = {text for block, text in texts.items() if block.tag in _CARD_BLOCKS and block not in in_cards}
+    return [text for block in in_cards if len((text := texts[block]).split()) >= MIN_TEASER_WORDS
+            and text not in elsewhere]
 
 
 def _leads_elsewhere(link: HtmlElement) -> bool:
@@ -115,19 +124,21 @@ def _shouted_link_text(paragraph: HtmlElement) -> str | None:
     return text if len(run_together_text(links[0])) >= TEASER_LINK_SHARE * len(text) else None
 
 
-_STAMPS = '//time | //*[@itemprop="datePublished" or @itemprop="dateModified"][not(self::meta)]'
+_STAMP_PROPS = frozenset({"datePublished", "dateModified"})
 # A sentence may link a word or two to a tag's page (rel=tag); a list of tags is mostly links.
 TAG_LIST_LINK_SHARE = 0.7
-_TAG_LINKS = '//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]'
 
 
 def labels(tree: HtmlElement) -> list[str]:
     """The texts the markup marks as the story's date stamp (<time>, itemprop=datePublished) and as its list of
     tags (the element holding its rel=tag links), in whatever language or format they are written."""
-    stamps = [text for element in tree.xpath(_STAMPS) if (text := run_together_text(element))]
+    marked = [element for element in tree.xpath("//*[@itemprop]")
+              if element.get("itemprop") in _STAMP_PROPS and element.tag != "meta"]
+    stamps = [text for element in dict.fromkeys([*marked, *tree.iter("time")]) if (text := run_together_text(element))]
     holders: dict[HtmlElement, list[str]] = {}
-    for link in tree.xpath(_TAG_LINKS):
-        holders.setdefault(link.getparent(), []).append(run_together_text(link))
+    for link in tree.iter("a"):
+        if "tag" in (link.get("rel") or "").split():
+            holders.setdefault(link.getparent(), []).append(run_together_text(link))
     # The tags alone: the text matches a line by its words, whatever separates them, and a label before them
     # ("Tags:") may stand on a line of its own.
     return stamps + [" ".join(tags) for holder, tags in holders.items()
@@ -142,11 +153,12 @@ def _link_share(element: HtmlElement) -> float:
 _ITEM_TAGS = ("p", "li", "dd", "dt")
 
 
-def repeated_items(tree: HtmlElement) -> list[str]:
+def repeated_items(tree: HtmlElement, texts: dict[HtmlElement, str] | None = None) -> list[str]:
     """The texts of paragraphs and list items set more than once under one parent: the entries of a structured
     text (the same "Serving: 1 cup rice, 1 tsp. oil" under each day of a meal plan). A pull quote or a second
     copy of the story stands in another container than the paragraph it repeats."""
-    counts = Counter((element.getparent(), run_together_text(element)) for element in tree.iter(*_ITEM_TAGS))
+    texts = block_texts(tree) if texts is None else texts
+    counts = Counter((element.getparent(), text) for element, text in texts.items() if element.tag in _ITEM_TAGS)
     return list(dict.fromkeys(text for (_, text), count in counts.items() if count > 1 and text))
 
 
