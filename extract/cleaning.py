@@ -230,7 +230,8 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 # A line that is only a date/time stamp: "Friday, 11 November 2022 07:29 PM EST", "Updated: 3 hours ago".
 _DATE_WORDS = re.compile(
     r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
-    r"\b(?:[ap]\.?m\.?|[a-z]{1,2}[sd]?t|utc|gmt|date|published|updated|posted|on|at|ago|hours?|minutes?|days?)\b",
+    r"\b(?:[ap]\.?m\.?|[a-z]{1,2}[sd]?t|utc|gmt|date|first(?= published)|last(?= (?:updated|modified))|published|"
+    r"updated|posted|on|at|ago|hours?|minutes?|days?)\b",
     re.I,
 )
 MAX_DATELINE_WORDS = 15  # a longer line is never only a date

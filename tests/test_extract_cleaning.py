@@ -46,6 +46,7 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "Get the latest port news right in your inbox. Subscribe to our newsletters.",
         "The new quay, seen from the lighthouse, photos © Jane Doe, 2018",
         "copyright Port Monthly 2019 - ISSN: 1234-5678",
+        "First Published on Nov 20, 2019 01:38 pm", "Last updated: 21 November 2019",
     ]
     assert clean_text("\n".join([STORY, *furniture])) == STORY
 
