@@ -88,11 +88,19 @@ TEASER_LINK_SHARE = 0.9
 
 
 def link_teasers(tree: HtmlElement, texts: dict[HtmlElement, str] | None = None) -> list[str]:
-    """The texts of paragraphs that are nothing but one link set in capitals: the "read this too" teasers
-    some CMSs put between a story's paragraphs, shouted so they stand out from it; and the headlines and
-    summaries of cards made links as a whole (<a href><h3>headline</h3><p>summary</p></a>)."""
-    shouted = [text for paragraph in tree.iter("p") if (text := _shouted_link_text(paragraph))]
-    return shouted + _card_texts(tree, block_texts(tree) if texts is None else texts)
+    """The texts of paragraphs that are nothing but one link: the "read this too" teasers some CMSs put
+    between a story's paragraphs or after it (one shouted in capitals whatever it links to, another when it
+    leads to another page and the page sets its text nowhere else, as a table of contents would); and the
+    headlines and summaries of cards made links as a whole (<a href><h3>headline</h3><p>summary</p></a>)."""
+    texts = block_texts(tree) if texts is None else texts
+    one_link = [(text, link) for paragraph, text in texts.items()
+                if paragraph.tag == "p" and (link := _only_link(paragraph, text)) is not None]
+    shouted = [text for text, _ in one_link if text.upper() == text]
+    linked = [text for text, link in one_link if text.upper() != text and _leads_elsewhere(link)]
+    if linked:
+        counts = Counter(texts.values())
+        linked = [text for text in linked if counts[text] == 1]
+    return shouted + linked + _card_texts(tree, texts)
 
 
 def _card_texts(tree: HtmlElement, texts: dict[HtmlElement, str]) -> list[str]:
@@ -114,14 +122,12 @@ def _leads_elsewhere(link: HtmlElement) -> bool:
     return "sponsored" not in (link.get("rel") or "")
 
 
-def _shouted_link_text(paragraph: HtmlElement) -> str | None:
+def _only_link(paragraph: HtmlElement, text: str) -> HtmlElement | None:
+    """The paragraph's one link, when it makes the paragraph (a headline's worth of words)."""
     links = paragraph.findall(".//a")
-    if len(links) != 1:
+    if len(links) != 1 or len(text.split()) < MIN_TEASER_WORDS or not any(c.isalpha() for c in text):
         return None
-    text = run_together_text(paragraph)
-    if len(text.split()) < MIN_TEASER_WORDS or text.upper() != text or not any(c.isalpha() for c in text):
-        return None
-    return text if len(run_together_text(links[0])) >= TEASER_LINK_SHARE * len(text) else None
+    return links[0] if len(run_together_text(links[0])) >= TEASER_LINK_SHARE * len(text) else None
 
 
 _STAMP_PROPS = frozenset({"datePublished", "dateModified"})

@@ -74,3 +74,12 @@ def test_date_stamps_and_tag_lists_are_labels_but_a_sentence_with_a_tag_link_is_
         "<div><strong>Tags</strong> <a rel='tag' href='/tag/port'>port works</a>, "
         "<a rel='tag' href='/tag/river'>river bridge</a></div></body></html>")
     assert labels(page) == ["segunda-feira, 22 de janeiro de 2018", "22/01/2018", "port works river bridge"]
+
+
+def test_a_paragraph_that_is_one_link_to_another_page_is_a_link_teaser_but_not_a_jump_or_a_toc_entry():
+    page = html.fromstring(
+        f"<html><body>{BODY}<p><a href='/news/fan-vote'>Who will top the harbour fan vote?</a></p>"
+        "<p><a href='#works'>How long the works will last</a></p>"
+        "<p><a href='/news/port'>The costs of the new quay</a></p><h2>The costs of the new quay</h2>"
+        "<p>The mayor said <a href='/mayor'>more</a> about the quay on Friday.</p></body></html>")
+    assert link_teasers(page) == ["Who will top the harbour fan vote?"]
