@@ -40,6 +40,8 @@ _FURNITURE_NAMES = re.compile(
 # Holding one of these makes a block furniture too; a link in a sentence does not (a block made of links is told by
 # its link share).
 _FURNITURE_INSIDE = _FURNITURE_TAGS - {"a"}
+# The markup a social network prescribes for a post quoted in a story: the story's, in whatever box it stands.
+_EMBEDDED_POST = re.compile(r"\btwitter-tweet\b|\binstagram-media\b", re.I)
 # A paragraph holding an element so named is an image's caption or credit line.
 _CAPTION_NAMES = re.compile(r"caption|credit", re.I)
 _ARTICLE_NAMES = re.compile(
@@ -244,9 +246,11 @@ def _in_furniture(element, container) -> bool:
     """The element or an ancestor below ``container`` is page furniture by tag or by class/id name."""
     node = element
     while node is not None and node is not container:
+        names = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if _EMBEDDED_POST.search(names):
+            return False
         if node.tag in _FURNITURE_TAGS:
             return True
-        names = f"{node.get('class') or ''} {node.get('id') or ''}"
         if names.strip() and _FURNITURE_NAMES.search(names):
             return True
         node = node.getparent()

@@ -74,6 +74,16 @@ def test_a_paragraph_with_a_link_in_a_sentence_is_recovered():
     assert recover(body, f"{FIRST}\n{FOURTH}") == [FIRST, SECOND, THIRD, FOURTH]
 
 
+def test_a_post_embedded_in_the_story_is_recovered_though_its_box_is_named_social():
+    tweet = ("Yes this is real, and yes, the port spent half a million dollars on the new signs that nobody on "
+             "the quay can read from the water, let alone from the old bridge or the ferry in a winter fog: "
+             "https://t.co/abc")
+    linked = tweet.replace("https://t.co/abc", "<a href='https://t.co/abc'>https://t.co/abc</a>")
+    body = (f"<div><p>{FIRST}</p><p>{SECOND}</p><div class='social-embed'><blockquote class='twitter-tweet'>"
+            f"<p>{linked}</p></blockquote></div><p>{THIRD}</p><p>{FOURTH}</p></div>")
+    assert recover(body, f"{FIRST}\n{SECOND}\n{THIRD}\n{FOURTH}") == [FIRST, SECOND, tweet, THIRD, FOURTH]
+
+
 def test_a_copy_of_an_article_paragraph_elsewhere_on_the_page_does_not_widen_the_search():
     body = (f"<div class='ticker'><p>{FIRST}</p></div>"
             f"<div><p>A paragraph of some other story, between the ticker and the article. {FOURTH}</p>"
