@@ -36,7 +36,7 @@ _FURNITURE_NAMES = re.compile(
     r"breadcrumb|caption|credit|cookie|popup|modal|\bmenu|footer|recommend|teaser|more-|signup|sign-up|"
     r"optin|opt-in|author|byline|\btags?\b|meta|\btoc\b|table-of-contents|sr-only|cta|(?<![a-z])form|"
     r"carousel|slider|banner|excerpt|recent|\bcards?\b|card[-_]|video|\bnav\b|nav[-_]|callout|image|"
-    r"paywall|restricted", re.I)
+    r"paywall|restricted|footnote|endnote", re.I)
 # Holding one of these makes a block furniture too; a link in a sentence does not (a block made of links is told by
 # its link share).
 _FURNITURE_INSIDE = _FURNITURE_TAGS - {"a"}
