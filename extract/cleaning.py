@@ -151,6 +151,9 @@ _DISCLOSURE_LINES = _any_of(
     r"^this (?:document|article|material|content|page) is subject to copyright\b",
     r"^citation\s*:.{0,300}\bretrieved\b",  # "Citation: <headline> (2019, November 18) retrieved ... from <url>"
     r"^lorem ipsum dolor sit amet\b",  # a template's placeholder
+    # a sign-up form's legal note: "By signing up, you agree to receive recurring automated marketing messages ..."
+    r"^by (?:signing up|subscribing|submitting|registering|clicking|entering your (?:email|phone))\b[^.]{0,40}"
+    r"\byou (?:agree|consent|acknowledge)\b",
     # a consent plugin's table of its cookies: "| viewed_cookie_policy | 11 months | The cookie is set by ... |"
     r"^\|.*\|\s*\d+\s*(?:months?|years?|days?|minutes?|hours?)\s*\|.*\bcookies?\b",
     # reader prompts that run on into the next ones ("... leave a star rating. Also, if you are on Pinterest, ...")

@@ -47,6 +47,8 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "The new quay, seen from the lighthouse, photos © Jane Doe, 2018",
         "copyright Port Monthly 2019 - ISSN: 1234-5678",
         "First Published on Nov 20, 2019 01:38 pm", "Last updated: 21 November 2019",
+        "By signing up, you agree to receive recurring automated text messages from Port News. Msg and data rates "
+        "may apply. Reply STOP to opt out.",
     ]
     assert clean_text("\n".join([STORY, *furniture])) == STORY
 
@@ -60,6 +62,7 @@ def test_prose_that_looks_like_those_teasers_and_credits_survives():
         "Most of the docks were flooded, and popular cafés on the quay closed for a week.",
         "The magazine printed 12 issues for its readers in the port last year.", "Leggi anche",
         "Copyright law of 2019 lets the port reuse the photos. The council agreed.",
+        "By signing the lease, the council agreed to pay for the repairs.",
     ]
     assert clean_text("\n".join(lines)) == "\n\n".join(lines)
 
