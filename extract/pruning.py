@@ -53,10 +53,11 @@ HEADINGS_AFTER_HEADLINE = 2
 def standfirsts(tree: HtmlElement) -> list[str]:
     """The texts of the standfirsts set with the page's headline (<h1>): the headings, paragraphs and
     dek-classed blocks of the <header> it stands in, and a heading right after it classed as a dek. They summarise the story
-    (they are the page's description) rather than belong to it."""
+    (they are the page's description) rather than belong to it. The headline itself goes with them: the title picked
+    for the page may be a shorter form of it ("Design Week 2018" for "Design Week 2018 | A light installation")."""
     found = []
     for headline in tree.iter("h1"):
-        found += _header_texts(headline) + _headings_after(headline)
+        found += [run_together_text(headline)] + _header_texts(headline) + _headings_after(headline)
     return [text for text in dict.fromkeys(found) if len(text.split()) >= MIN_STANDFIRST_WORDS]
 
 

@@ -83,3 +83,9 @@ def test_a_paragraph_that_is_one_link_to_another_page_is_a_link_teaser_but_not_a
         "<p><a href='/news/port'>The costs of the new quay</a></p><h2>The costs of the new quay</h2>"
         "<p>The mayor said <a href='/mayor'>more</a> about the quay on Friday.</p></body></html>")
     assert link_teasers(page) == ["Who will top the harbour fan vote?"]
+
+
+def test_a_headline_of_a_sentences_length_goes_with_the_standfirsts():
+    headline = "Design Week 2018 | A light installation for the port"
+    page = html.fromstring(f"<html><body><h1>{headline}</h1>{BODY}</body></html>")
+    assert standfirsts(page) == [headline]
