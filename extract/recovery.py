@@ -221,7 +221,8 @@ def _recoverable(block: _Block, container) -> bool:
     if sum(len("".join(link.itertext())) for link in element.iter("a")) > MAX_LINK_SHARE * len(block.text):
         return False
     for node in element.iterdescendants():
-        if isinstance(node.tag, str) and (node.tag in _FURNITURE_INSIDE or _CAPTION_NAMES.search(node.get("class") or "")):
+        if isinstance(node.tag, str) and (node.tag in _FURNITURE_INSIDE
+                                          or _CAPTION_NAMES.search(node.get("class") or "")):
             return False
     if element.tag in _TEASER_TAGS and _starts_with_link(element):
         return False

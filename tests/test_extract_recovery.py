@@ -62,7 +62,8 @@ def test_furniture_links_teasers_captions_headings_and_short_lines_are_not_recov
         "<p><span class='wp-caption'>The old bridge, seen from the north bank of the river at dusk.</span></p>",
         "<h2>Get the latest news delivered to your inbox</h2>",
         "<p>Too short to count.</p>",
-        "<ol><li class='fn-text' id='footnote-1'>A footnote long enough to be taken for a paragraph of the story.</li></ol>",
+        "<ol><li class='fn-text' id='footnote-1'>A footnote long enough to be taken for a paragraph of the story."
+        "</li></ol>",
     ]
     body = f"<div><p>{FIRST}</p>{''.join(dropped)}<p>{SECOND}</p><p>{THIRD}</p></div>"
     assert recover(body, f"{FIRST}\n{SECOND}\n{THIRD}") == [FIRST, SECOND, THIRD]
