@@ -14,7 +14,7 @@ from extract.cleaning import CleaningRules, clean_text, word_count
 from extract.dates import pick_dates
 from extract.decoding import decode_html, looks_binary
 from extract.metadata import pick_canonical, pick_language, site_names
-from extract.pruning import marked_furniture, unwrap_layout_tables
+from extract.pruning import drop_other_posts, marked_furniture, unwrap_layout_tables
 from extract.recovery import recover_dropped_text
 from extract.structured import read_json_ld, read_meta
 from extract.titles import pick_title
@@ -105,6 +105,7 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     if tree is None:
         return ExtractedPage(is_article=False, reason="unparseable HTML", url=url)
 
+    drop_other_posts(tree)
     meta = read_meta(tree)
     ld = read_json_ld(tree)
     sites = site_names(meta, ld, url)

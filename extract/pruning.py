@@ -39,6 +39,38 @@ def block_texts(tree: HtmlElement) -> dict[HtmlElement, str]:
     return {element: run_together_text(element) for element in tree.iter(*_TEXT_BLOCKS)}
 
 
+# WordPress names the post a page shows in <body class="postid-N"> (a page: "page-id-N") and gives every
+# post it renders the id "post-M": the page's own post and the recent or related posts listed with it.
+_OWN_POST = re.compile(r"(?:^|\s)(?:postid|page-id)-(\d+)(?:\s|$)")
+_POST_ID = re.compile(r"post-(\d+)")
+# An element so marked holding more than this share of the page's text holds the story, whatever its id says
+# (markup left unclosed can nest the story in a listed post).
+MAX_OTHER_POST_SHARE = 0.5
+
+
+def drop_other_posts(tree: HtmlElement) -> int:
+    """Remove from ``tree`` the other posts a WordPress page lists beside its own (recent posts, related
+    posts, the next post's excerpt), so that neither the text nor the byline or date pickers read them.
+    Returns how many were removed."""
+    body = tree.find("body")
+    own = _OWN_POST.search(body.get("class") or "") if body is not None else None
+    if own is None:
+        return 0
+    others = [element for element in tree.xpath('//*[starts-with(@id, "post-")]')
+              if (match := _POST_ID.fullmatch(element.get("id"))) and match.group(1) != own.group(1)]
+    if not others:
+        return 0
+    page_length = len(run_together_text(body))
+    removed: list[HtmlElement] = []
+    for element in others:  # in page order, so a listed post holding others is seen first
+        if any(ancestor in removed for ancestor in element.iterancestors()):
+            continue
+        if len(run_together_text(element)) <= MAX_OTHER_POST_SHARE * page_length:
+            element.drop_tree()  # its tail stays: that text belongs to its container
+            removed.append(element)
+    return len(removed)
+
+
 _DEK_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 # The class a CMS gives the heading it sets under the headline as its dek ("sub-head", "article-subline", "deck").
 _DEK_CLASS = re.compile(r"sub|dek|deck|standfirst|strap|summary|excerpt|lede|description", re.I)

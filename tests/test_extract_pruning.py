@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from lxml import html
 
-from extract.pruning import labels, link_teasers, repeated_items, standfirsts, unwrap_layout_tables
+from extract.metadata import run_together_text
+from extract.pruning import (drop_other_posts, labels, link_teasers, repeated_items, standfirsts,
+                             unwrap_layout_tables)
 
 DEK = "Here is how the port will be rebuilt, and who will pay for it."
 BODY = "<p>The city council voted on Friday to rebuild the river port damaged by the autumn storms.</p>"
@@ -89,3 +91,23 @@ def test_a_headline_of_a_sentences_length_goes_with_the_standfirsts():
     headline = "Design Week 2018 | A light installation for the port"
     page = html.fromstring(f"<html><body><h1>{headline}</h1>{BODY}</body></html>")
     assert standfirsts(page) == [headline]
+OTHER_POST = ("<article id='post-{n}' class='post'><h2><a href='/p{n}'>Ferry timetable {n}</a></h2>"
+              "<p>Excerpt of another story about the ferries, number {n}, with a date and a byline.</p></article>")
+
+
+def test_the_other_posts_a_wordpress_page_lists_are_removed_and_its_own_post_kept():
+    """Listed posts are removed even when unclosed markup nests them in one another; text after one stays."""
+    page = html.fromstring(f"<html><body class='single postid-7'><article id='post-7'><h1>Port</h1>{BODY}</article>"
+                           f"<section>{OTHER_POST.format(n=8)}<p>Text after the list.</p>"
+                           f"{OTHER_POST.format(n=9)[:-10]}{OTHER_POST.format(n=10)}</article></section></body></html>")
+    assert drop_other_posts(page) == 2
+    text = run_together_text(page)
+    assert "rebuild the river port" in text and "Text after the list." in text and "Ferry" not in text
+
+
+def test_without_the_pages_own_post_id_or_when_a_listed_post_holds_the_story_nothing_is_removed():
+    no_own_id = html.fromstring(f"<html><body class='single'>{BODY}{OTHER_POST.format(n=8)}</body></html>")
+    story_inside = html.fromstring(f"<html><body class='postid-7'><div id='post-8'>{BODY * 6}</div>"
+                                   f"{OTHER_POST.format(n=9)}</body></html>")
+    assert drop_other_posts(no_own_id) == 0 and "Ferry" in run_together_text(no_own_id)
+    assert drop_other_posts(story_inside) == 1 and "rebuild the river port" in run_together_text(story_inside)
