@@ -67,10 +67,10 @@ class ExtractedPage:
         return data
 
 
-def _run_trafilatura(tree, url: str | None):
+def _run_trafilatura(tree, url: str | None, favor_recall: bool = False):
     try:
         return bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
-                               include_tables=True, output_format="python")
+                               include_tables=True, favor_recall=favor_recall, output_format="python")
     except Exception:  # trafilatura catches most errors itself; a crash must not stop the batch
         log.exception("trafilatura failed on %s", url)
         return None
@@ -81,6 +81,10 @@ def _main_text(tree, url: str | None):
     with the parts in place, as shown: the longer text wins (in place, a part may land in a container
     trafilatura drops)."""
     document = _run_trafilatura(tree, url)
+    if document is None or not document.text:
+        # Nothing passed its tests, as when a broken page opens the article inside an <aside> or <header>
+        # it always drops: its recall mode keeps such elements when nothing else is left.
+        document = _run_trafilatura(tree, url, favor_recall=True) or document
     inlined = inline_streamed_content(tree)
     if inlined is None:
         return tree, document
