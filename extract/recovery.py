@@ -52,6 +52,8 @@ EDGE_ANCHORS = 3
 MIN_ANCHOR_WORDS = 4
 MIN_ANCHOR_CHARS = 16
 MAX_LINK_SHARE = 0.4
+# A wrapper holding this share of the extracted text is the article's, whatever its name says.
+ARTICLE_WRAPPER_SHARE = 0.1
 
 
 class _Block:
@@ -90,16 +92,18 @@ def recover_dropped_text(tree, text: str) -> str:
     container, blocks = _article_blocks(anchors, len(extracted))
     if not blocks:
         return text
+    offsets = {block: block.offset_in(extracted, line_offsets) for block in blocks if _paragraph_sized(block)}
+    kept = _article_wrappers([block for block, offset in offsets.items() if offset is not None], len(extracted))
     inserts: dict[int, list[str]] = {}
     next_line = bisect_right(line_starts, anchors[-1][1])  # the line a recovered block goes before
     for block in reversed(blocks):
-        if not _paragraph_sized(block):  # neither recovered nor a sure guide to where the others go
+        if block not in offsets:  # neither recovered nor a sure guide to where the others go
             continue
-        offset = block.offset_in(extracted, line_offsets)
+        offset = offsets[block]
         if offset is not None:
             next_line = bisect_right(line_starts, offset) - 1
             continue
-        if _present_share(block, extracted) > MISSING_SHARE or not _recoverable(block, container):
+        if _present_share(block, extracted) > MISSING_SHARE or not _recoverable(block, container, kept):
             continue
         inserts.setdefault(next_line, []).insert(0, f"- {block.text}" if block.element.tag == "li" else block.text)
     if not inserts:
@@ -210,8 +214,18 @@ def _paragraph_sized(block: _Block) -> bool:
     return block.element.tag not in _HEADINGS and block.word_count() >= MIN_RECOVERED_WORDS
 
 
-def _recoverable(block: _Block, container) -> bool:
-    """A paragraph of the article: not made of links, not inside page furniture."""
+def _article_wrappers(present: list[_Block], extracted_length: int) -> set:
+    """The elements holding at least ARTICLE_WRAPPER_SHARE of the extracted text in ``present`` blocks."""
+    held: dict = {}
+    for block in present:
+        for ancestor in block.element.iterancestors():
+            held[ancestor] = held.get(ancestor, 0) + len(block.text)
+    return {element for element, length in held.items() if length >= ARTICLE_WRAPPER_SHARE * extracted_length}
+
+
+def _recoverable(block: _Block, container, kept: set) -> bool:
+    """A paragraph of the article: not made of links, not inside page furniture (below the wrappers
+    that hold extracted paragraphs too, ``kept``, whatever their names: "widget-span" is a layout cell)."""
     element = block.element
     if sum(len("".join(link.itertext())) for link in element.iter("a")) > MAX_LINK_SHARE * len(block.text):
         return False
@@ -220,7 +234,7 @@ def _recoverable(block: _Block, container) -> bool:
             return False
     if element.tag in _TEASER_TAGS and _starts_with_link(element):
         return False
-    return not _in_furniture(element, container)
+    return not _in_furniture(element, container, kept)
 
 
 def _starts_with_link(element) -> bool:
@@ -237,10 +251,11 @@ def _starts_with_link(element) -> bool:
     return False
 
 
-def _in_furniture(element, container) -> bool:
-    """The element or an ancestor below ``container`` is page furniture by tag or by class/id name."""
+def _in_furniture(element, container, kept: set) -> bool:
+    """The element or an ancestor below ``container`` and the ``kept`` wrappers is page furniture by tag or by
+    class/id name."""
     node = element
-    while node is not None and node is not container:
+    while node is not None and node is not container and node not in kept:
         if node.tag in _FURNITURE_TAGS:
             return True
         names = f"{node.get('class') or ''} {node.get('id') or ''}"

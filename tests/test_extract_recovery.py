@@ -95,3 +95,13 @@ def test_layout_classes_that_merely_contain_a_furniture_word_do_not_hide_a_parag
     body = (f"<div><p>{FIRST}</p><div class='overflow-hidden font-articles'><p>{SECOND}</p><p>{THIRD}</p></div>"
             f"<p>{FOURTH}</p></div>")
     assert recover(body, f"{FIRST}\n{FOURTH}") == [FIRST, SECOND, THIRD, FOURTH]
+
+
+def test_a_wrapper_holding_the_extracted_paragraphs_is_the_articles_whatever_its_name():
+    items = "".join(f"<li>Principle number {n}: {THIRD}</li>" for n in range(2))
+    related = f"<div class='related-widget'><p>Another story about bridges that you may want to read. {FOURTH}</p></div>"
+    legal = "<div class='legal'><p>The firm carries professional liability insurance in all the states it serves.</p></div>"
+    body = (f"<div><div class='widget-span widget-type-rich-text'><p>{FIRST}</p><p>{SECOND}</p><ul>{items}</ul>"
+            f"{related}<p>{FOURTH}</p></div>{legal}</div>")
+    text = f"{FIRST}\n{SECOND}\n{FOURTH}\nThe firm carries professional liability insurance in all the states it serves."
+    assert recover(body, text)[:5] == [FIRST, SECOND, *(f"- Principle number {n}: {THIRD}" for n in range(2)), FOURTH]
