@@ -36,7 +36,7 @@ _FURNITURE_NAMES = re.compile(
     r"breadcrumb|caption|credit|cookie|popup|modal|\bmenu|footer|recommend|teaser|more-|signup|sign-up|"
     r"optin|opt-in|author|byline|\btags?\b|meta|\btoc\b|table-of-contents|sr-only|cta|(?<![a-z])form|"
     r"carousel|slider|banner|excerpt|recent|\bcards?\b|card[-_]|video|\bnav\b|nav[-_]|callout|image|"
-    r"paywall|restricted", re.I)
+    r"paywall|restricted|footnote", re.I)
 # A paragraph holding an element so named is an image's caption or credit line.
 _CAPTION_NAMES = re.compile(r"caption|credit", re.I)
 _ARTICLE_NAMES = re.compile(
@@ -230,7 +230,8 @@ def _recoverable(block: _Block, container, kept: set) -> bool:
     if sum(len("".join(link.itertext())) for link in element.iter("a")) > MAX_LINK_SHARE * len(block.text):
         return False
     for node in element.iterdescendants():
-        if isinstance(node.tag, str) and (node.tag in _FURNITURE_TAGS or _CAPTION_NAMES.search(node.get("class") or "")):
+        if isinstance(node.tag, str) and (node.tag in _FURNITURE_TAGS and node.tag != "a"
+                                          or _CAPTION_NAMES.search(node.get("class") or "")):
             return False
     if element.tag in _TEASER_TAGS and _starts_with_link(element):
         return False

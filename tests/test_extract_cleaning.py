@@ -43,6 +43,8 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "Get Port Monthly delivered through your letterbox every month. 12 issues for £11.99.",
         "[button link=”https://example.com/submit/” type=”big”] Send us YOUR story[/button]",
         "(Leggi anche su: Il porto sarà ricostruito –FOTO)", "Tell us what YOU think...",
+        "By providing your number you agree to receive recurring text messages. Msg & data rates may apply.",
+        "Reply Help for more information. You can reply STOP to opt-out of further messaging.",
     ]
     assert clean_text("\n".join([STORY, *furniture])) == STORY
 

@@ -105,3 +105,12 @@ def test_a_wrapper_holding_the_extracted_paragraphs_is_the_articles_whatever_its
             f"{related}<p>{FOURTH}</p></div>{legal}</div>")
     text = f"{FIRST}\n{SECOND}\n{FOURTH}\nThe firm carries professional liability insurance in all the states it serves."
     assert recover(body, text)[:5] == [FIRST, SECOND, *(f"- Principle number {n}: {THIRD}" for n in range(2)), FOURTH]
+
+
+def test_a_paragraph_with_a_link_in_it_is_recovered_and_footnotes_are_not():
+    linked = SECOND.replace("the engineers said", "the <a href='/report'>engineers' report</a> said")
+    footnotes = f"<ol id='footnote-list'><li>Smith, J. Bridges of the river towns. Harbour Press, 1998. {FOURTH}</li></ol>"
+    body = f"<div><p>{FIRST}</p><p>{linked}</p><p>{THIRD}</p>{footnotes}<p>A closing line that ends the article.</p></div>"
+    expected_second = SECOND.replace("the engineers said", "the engineers' report said")
+    assert recover(body, f"{FIRST}\n{THIRD}\nA closing line that ends the article.") == [
+        FIRST, expected_second, THIRD, "A closing line that ends the article."]
