@@ -8,9 +8,10 @@ and the last of them, yet are missing from the text, are put back in page order.
 When the extracted lines sit in an article container (<article>,
 itemprop=articleBody, an article-body class), the blocks of the whole container
 are candidates, the lead before the first extracted line and the end after the
-last included. Headings, blocks inside page furniture (navigation, asides,
-forms, links, share, related and promotion boxes), made mostly of links or too
-short to be a paragraph are never recovered.
+last included. Blocks inside page furniture (navigation, asides, forms, links,
+share, related and promotion boxes, footnotes), made mostly of links or too
+short to be a paragraph are never recovered, and a subheading only over a
+paragraph that is in the text or put back.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from extract.metadata import run_together_text
 
 SHINGLE = 4
 
-# Headings are blocks so that no <div> around one counts as a paragraph, but are never recovered:
-# the ones trafilatura drops between kept paragraphs are mostly calls to action and FAQ labels.
+# Headings are blocks so that no <div> around one counts as a paragraph. A subheading trafilatura dropped
+# is put back over article text only: over a form or a box it is a call to action.
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SUBHEADINGS = frozenset(_HEADINGS[1:])
 _BLOCK_TAGS = ("p", *_HEADINGS, "li", "blockquote", "dd", "dt", "div")
 # Blocks whose first words are a link's are teaser items ("<a>headline</a> summary") in these.
 _TEASER_TAGS = frozenset({"li", "div", "dd", "dt"})
@@ -96,14 +98,21 @@ def recover_dropped_text(tree, text: str) -> str:
     kept = _article_wrappers([block for block, offset in offsets.items() if offset is not None], len(extracted))
     inserts: dict[int, list[str]] = {}
     next_line = bisect_right(line_starts, anchors[-1][1])  # the line a recovered block goes before
+    titles_text = False  # the next paragraph in page order is in the text or put back
     for block in reversed(blocks):
+        if block.element.tag in _SUBHEADINGS:
+            if titles_text and block.offset_in(extracted, line_offsets) is None and _recoverable(block, container, kept):
+                inserts.setdefault(next_line, []).insert(0, block.text)
+            continue
         if block not in offsets:  # neither recovered nor a sure guide to where the others go
             continue
         offset = offsets[block]
         if offset is not None:
             next_line = bisect_right(line_starts, offset) - 1
+            titles_text = True
             continue
-        if _present_share(block, extracted) > MISSING_SHARE or not _recoverable(block, container, kept):
+        titles_text = _present_share(block, extracted) <= MISSING_SHARE and _recoverable(block, container, kept)
+        if not titles_text:
             continue
         inserts.setdefault(next_line, []).insert(0, f"- {block.text}" if block.element.tag == "li" else block.text)
     if not inserts:

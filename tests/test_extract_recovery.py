@@ -52,15 +52,15 @@ def test_without_an_article_container_only_the_gaps_between_extracted_lines_are_
     assert recover(body, f"{SECOND}\n{THIRD}") == [SECOND, THIRD]
 
 
-def test_furniture_links_teasers_captions_headings_and_short_lines_are_not_recovered():
+def test_furniture_links_teasers_captions_headings_over_them_and_short_lines_are_not_recovered():
     dropped = [
+        "<h2>Get the latest news delivered to your inbox</h2>",
         f"<div class='related-posts'><p>Another story about bridges that you may want to read. {FOURTH}</p></div>",
         "<aside><p>This sidebar paragraph is long enough to be taken for a real paragraph.</p></aside>",
         "<p><a href='/x'>A paragraph that is nothing but one long link to another page</a></p>",
         "<ul><li><a href='/y'>Headline of a teaser</a> and the summary of that teaser story here</li></ul>",
         "<a class='card' href='/z'><div>A whole card made a link, with its summary text inside it.</div></a>",
         "<p><span class='wp-caption'>The old bridge, seen from the north bank of the river at dusk.</span></p>",
-        "<h2>Get the latest news delivered to your inbox</h2>",
         "<p>Too short to count.</p>",
     ]
     body = f"<div><p>{FIRST}</p>{''.join(dropped)}<p>{SECOND}</p><p>{THIRD}</p></div>"
@@ -114,3 +114,12 @@ def test_a_paragraph_with_a_link_in_it_is_recovered_and_footnotes_are_not():
     expected_second = SECOND.replace("the engineers said", "the engineers' report said")
     assert recover(body, f"{FIRST}\n{THIRD}\nA closing line that ends the article.") == [
         FIRST, expected_second, THIRD, "A closing line that ends the article."]
+
+
+def test_a_heading_over_article_text_is_recovered_one_over_furniture_is_not():
+    body = (f"<div><p>{FIRST}</p><h2 class='title'>The cost of the works</h2><p>{SECOND}</p>"
+            f"<h3>Get our newsletter</h3><div class='newsletter'><p>Sign up to hear about bridges and all the "
+            f"other news of the town, delivered every Friday morning. {FOURTH}</p></div><p>{THIRD}</p>"
+            f"<h2>What happens next</h2><p>{FOURTH}</p></div>")
+    assert recover(body, f"{FIRST}\n{SECOND}\n{THIRD}\nWhat happens next {FOURTH}") == [
+        FIRST, "The cost of the works", SECOND, THIRD, f"What happens next {FOURTH}"]
