@@ -9,9 +9,9 @@ When the extracted lines sit in an article container (<article>,
 itemprop=articleBody, an article-body class), the blocks of the whole container
 are candidates, the lead before the first extracted line and the end after the
 last included. Blocks inside page furniture (navigation, asides, forms, links,
-share, related and promotion boxes, footnotes), made mostly of links or too
-short to be a paragraph are never recovered, and a subheading only over a
-paragraph that is in the text or put back.
+share, related and promotion boxes, footnotes) or made mostly of links are
+never recovered. Subheadings and list items too short to be a paragraph are
+recovered only over a paragraph that is in the text or put back.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ _ARTICLE_NAMES = re.compile(
 # A block counts as missing from the text when at most this share of its runs of SHINGLE words is in it.
 MISSING_SHARE = 0.2
 MIN_RECOVERED_WORDS = 8
+MIN_LIST_ITEM_WORDS = 2
 MIN_GAP_CHARS = 200  # a container holding less text beyond the extracted has no paragraph worth a search
 # Paragraphs that locate the article: this many from each end of the page, each of at least so many
 # words and characters (a shorter one, "Comments", occurs in the text by chance).
@@ -100,9 +101,9 @@ def recover_dropped_text(tree, text: str) -> str:
     next_line = bisect_right(line_starts, anchors[-1][1])  # the line a recovered block goes before
     titles_text = False  # the next paragraph in page order is in the text or put back
     for block in reversed(blocks):
-        if block.element.tag in _SUBHEADINGS:
+        if _is_label(block, offsets):
             if titles_text and block.offset_in(extracted, line_offsets) is None and _recoverable(block, container, kept):
-                inserts.setdefault(next_line, []).insert(0, block.text)
+                inserts.setdefault(next_line, []).insert(0, f"- {block.text}" if block.element.tag == "li" else block.text)
             continue
         if block not in offsets:  # neither recovered nor a sure guide to where the others go
             continue
@@ -230,6 +231,12 @@ def _article_wrappers(present: list[_Block], extracted_length: int) -> set:
         for ancestor in block.element.iterancestors():
             held[ancestor] = held.get(ancestor, 0) + len(block.text)
     return {element for element, length in held.items() if length >= ARTICLE_WRAPPER_SHARE * extracted_length}
+
+
+def _is_label(block: _Block, paragraphs) -> bool:
+    """A subheading, or a list item too short to be one of ``paragraphs``."""
+    tag = block.element.tag
+    return tag in _SUBHEADINGS or (tag == "li" and block not in paragraphs and block.word_count() >= MIN_LIST_ITEM_WORDS)
 
 
 def _recoverable(block: _Block, container, kept: set) -> bool:

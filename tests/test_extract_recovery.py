@@ -123,3 +123,13 @@ def test_a_heading_over_article_text_is_recovered_one_over_furniture_is_not():
             f"<h2>What happens next</h2><p>{FOURTH}</p></div>")
     assert recover(body, f"{FIRST}\n{SECOND}\n{THIRD}\nWhat happens next {FOURTH}") == [
         FIRST, "The cost of the works", SECOND, THIRD, f"What happens next {FOURTH}"]
+
+
+def test_short_list_items_over_article_text_are_recovered():
+    items = "".join(f"<li>{plan}</li>" for plan in ("Simple Start: $38 a month", "Essentials: $75 a month",
+                                                    "Plus: $115 a month", "Advanced: $275 a month"))
+    menu = f"<ul class='menu'><li>Home page</li><li>Our plans</li></ul><div class='related'><p>{FOURTH}</p></div>"
+    body = f"<div><p>{FIRST}</p><ul>{items}</ul><p>{SECOND}</p>{menu}<div class='other'><p>{THIRD}</p></div></div>"
+    assert recover(body, f"{FIRST}\n{SECOND}\n{THIRD}") == [
+        FIRST, "- Simple Start: $38 a month", "- Essentials: $75 a month", "- Plus: $115 a month",
+        "- Advanced: $275 a month", SECOND, THIRD]
