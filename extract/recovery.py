@@ -44,6 +44,10 @@ _CAPTION_NAMES = re.compile(r"caption|credit", re.I)
 _ARTICLE_NAMES = re.compile(
     r"article[-_]?(?:body|content|text)|post[-_]?(?:body|content)|entry[-_]?content|story[-_]?(?:body|content)",
     re.I)
+# Names of the wrapper some CMSs set the article body in, taken for a container when no ancestor has an article's name.
+_BODY_NAMES = re.compile(
+    r"(?:article|post|entry|story)__(?:body|content|text)|rich-?text|blog[-_]{0,2}(?:post|content|body)|"
+    r"content[-_]{0,2}body|body[-_]{0,2}(?:copy|text)", re.I)
 # A block counts as missing from the text when at most this share of its runs of SHINGLE words is in it.
 MISSING_SHARE = 0.2
 MIN_RECOVERED_WORDS = 8
@@ -167,13 +171,17 @@ def _article_blocks(anchors: list[tuple[object, int]], extracted_length: int) ->
     """The element holding the article and its blocks to look at (none when it holds no more
     text than was extracted, as on most pages).
 
-    An article container (<article>, itemprop=articleBody, an article-body class) around the
-    extracted blocks is searched whole; without one, only the gaps between extracted blocks."""
+    An article container (<article>, itemprop=articleBody, an article-body class or, failing one, a
+    rich-text or body-copy wrapper) around the extracted blocks is searched whole; without one, only
+    the gaps between extracted blocks."""
     first, last = anchors[0][0], anchors[-1][0]
     common = _common_ancestor(first, last)
     if common is None:
         return None, []
-    container = next((node for node in (common, *common.iterancestors()) if _is_article(node)), None)
+    chain = (common, *common.iterancestors())
+    container = next((node for node in chain if _is_article(node)), None)
+    if container is None:
+        container = next((node for node in chain if _BODY_NAMES.search(_names(node))), None)
     if len(run_together_text(container if container is not None else common)) < extracted_length + MIN_GAP_CHARS:
         return None, []
     if container is not None:
@@ -186,7 +194,11 @@ def _article_blocks(anchors: list[tuple[object, int]], extracted_length: int) ->
 def _is_article(element) -> bool:
     if element.tag == "article" or element.get("itemprop") == "articleBody":
         return True
-    return bool(_ARTICLE_NAMES.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+    return bool(_ARTICLE_NAMES.search(_names(element)))
+
+
+def _names(element) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
 
 
 def _blocks(tree) -> list[_Block]:

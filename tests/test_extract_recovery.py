@@ -133,3 +133,9 @@ def test_short_list_items_over_article_text_are_recovered():
     assert recover(body, f"{FIRST}\n{SECOND}\n{THIRD}") == [
         FIRST, "- Simple Start: $38 a month", "- Essentials: $75 a month", "- Plus: $115 a month",
         "- Advanced: $275 a month", SECOND, THIRD]
+
+
+def test_a_rich_text_wrapper_is_searched_whole_when_no_ancestor_is_named_as_an_article():
+    body = (f"<main><div class='blog-rich-text w-richtext'><p>{FIRST}</p><p>{SECOND}</p><p>{THIRD}</p>"
+            f"<p>{FOURTH}</p></div><p>Some other story on the same page is told right here.</p></main>")
+    assert recover(body, f"{SECOND}\n{THIRD}") == [FIRST, SECOND, THIRD, FOURTH]
