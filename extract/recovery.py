@@ -27,6 +27,7 @@ SHINGLE = 4
 # is put back over article text only: over a form or a box it is a call to action.
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SUBHEADINGS = frozenset(_HEADINGS[1:])
+_NO_HEADING = len(_HEADINGS)
 _BLOCK_TAGS = ("p", *_HEADINGS, "li", "blockquote", "dd", "dt", "div")
 # Blocks whose first words are a link's are teaser items ("<a>headline</a> summary") in these.
 _TEASER_TAGS = frozenset({"li", "div", "dd", "dt"})
@@ -104,12 +105,20 @@ def recover_dropped_text(tree, text: str) -> str:
     inserts: dict[int, list[str]] = {}
     next_line = bisect_right(line_starts, anchors[-1][1])  # the line a recovered block goes before
     titles_text = False  # the next paragraph in page order is in the text or put back
+    rank_below = _NO_HEADING  # the rank of the heading right after, in page order
     for block in reversed(blocks):
         if _is_label(block, offsets):
-            if titles_text and block.offset_in(extracted, line_offsets) is None and _recoverable(block, container, kept):
-                inserts.setdefault(next_line, []).insert(0, f"- {block.text}" if block.element.tag == "li" else block.text)
+            rank = _HEADINGS.index(block.element.tag) if block.element.tag in _SUBHEADINGS else _NO_HEADING
+            # A heading over one of its rank titles nothing: a sidebar's "Trending" over its "Podcasts".
+            over_text = rank < rank_below or rank == _NO_HEADING
+            titles_text = titles_text and over_text and _recoverable(block, container, kept)
+            if titles_text and block.offset_in(extracted, line_offsets) is None:
+                inserts.setdefault(next_line, []).insert(0, _as_line(block))
+            rank_below = rank
             continue
+        rank_below = _NO_HEADING
         if block not in offsets:  # neither recovered nor a sure guide to where the others go
+            titles_text = titles_text and _recoverable(block, container, kept)
             continue
         offset = offsets[block]
         if offset is not None:
@@ -119,7 +128,7 @@ def recover_dropped_text(tree, text: str) -> str:
         titles_text = _present_share(block, extracted) <= MISSING_SHARE and _recoverable(block, container, kept)
         if not titles_text:
             continue
-        inserts.setdefault(next_line, []).insert(0, f"- {block.text}" if block.element.tag == "li" else block.text)
+        inserts.setdefault(next_line, []).insert(0, _as_line(block))
     if not inserts:
         return text
     out = []
@@ -128,6 +137,10 @@ def recover_dropped_text(tree, text: str) -> str:
         out.append(line)
     out.extend(inserts.get(len(lines), []))
     return "\n".join(out)
+
+
+def _as_line(block: _Block) -> str:
+    return f"- {block.text}" if block.element.tag == "li" else block.text
 
 
 def _anchors(tree, extracted: str) -> list[tuple[object, int]]:

@@ -139,3 +139,11 @@ def test_a_rich_text_wrapper_is_searched_whole_when_no_ancestor_is_named_as_an_a
     body = (f"<main><div class='blog-rich-text w-richtext'><p>{FIRST}</p><p>{SECOND}</p><p>{THIRD}</p>"
             f"<p>{FOURTH}</p></div><p>Some other story on the same page is told right here.</p></main>")
     assert recover(body, f"{SECOND}\n{THIRD}") == [FIRST, SECOND, THIRD, FOURTH]
+
+
+def test_a_heading_over_a_link_or_a_heading_of_its_rank_titles_no_text():
+    sidebar = ("<h3>Editor's Picks</h3><h2><a href='/a'>Should you give up on the bridge?</a></h2>"
+               "<h3>Trending now</h3><h3>Most read</h3>")
+    body = (f"<div><p>{FIRST}</p><div class='other'><p>{SECOND}</p></div>{sidebar}<p>{THIRD}</p>"
+            f"<div class='related'><p>{FOURTH}</p></div></div>")
+    assert recover(body, f"{FIRST}\n{THIRD}") == [FIRST, SECOND, "Most read", THIRD]
