@@ -16,6 +16,7 @@ from extract.decoding import decode_html, looks_binary
 from extract.metadata import pick_canonical, pick_language, site_names
 from extract.pruning import drop_other_posts, marked_furniture, unwrap_layout_tables
 from extract.recovery import recover_dropped_text
+from extract.streamed import drop_streamed_fallbacks, inline_streamed_content
 from extract.structured import read_json_ld, read_meta
 from extract.titles import pick_title
 
@@ -66,13 +67,31 @@ class ExtractedPage:
         return data
 
 
-def _run_trafilatura(tree, url: str | None):
+def _run_trafilatura(tree, url: str | None, favor_recall: bool = False):
     try:
         return bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
-                               include_tables=True, output_format="python")
+                               include_tables=True, favor_recall=favor_recall, output_format="python")
     except Exception:  # trafilatura catches most errors itself; a crash must not stop the batch
         log.exception("trafilatura failed on %s", url)
         return None
+
+
+def _main_text(tree, url: str | None):
+    """The page's tree and trafilatura's extraction from it. A page streamed in parts is read both as sent and
+    with the parts in place, as shown: the longer text wins (in place, a part may land in a container
+    trafilatura drops)."""
+    document = _run_trafilatura(tree, url)
+    if document is None or not document.text:
+        # Nothing passed its tests, as when a broken page opens the article inside an <aside> or <header>
+        # it always drops: its recall mode keeps such elements when nothing else is left.
+        document = _run_trafilatura(tree, url, favor_recall=True) or document
+    inlined = inline_streamed_content(tree)
+    if inlined is None:
+        return tree, document
+    alternative = _run_trafilatura(inlined, url)
+    if alternative is not None and len(alternative.text or "") > (len(document.text or "") if document else 0):
+        return inlined, alternative
+    return tree, document
 
 
 def _not_article_reason(text_words: int, text_chars: int, og_type: str | None) -> str | None:
@@ -99,7 +118,7 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     if looks_binary(source):
         return ExtractedPage(is_article=False, reason="binary or undecodable content", url=url)
     try:
-        tree = load_html(source)
+        tree = load_html(drop_streamed_fallbacks(source))
     except Exception:
         tree = None
     if tree is None:
@@ -110,7 +129,7 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     ld = read_json_ld(tree)
     sites = site_names(meta, ld, url)
     unwrap_layout_tables(tree)
-    document = _run_trafilatura(tree, url)
+    tree, document = _main_text(tree, url)
 
     provenance: dict[str, str] = {}
     title, title_from = pick_title(tree, meta, ld, document.title if document else None, sites)

@@ -158,6 +158,8 @@ _DISCLOSURE_LINES = _any_of(
     r"^\|.*\|\s*\d+\s*(?:months?|years?|days?|minutes?|hours?)\s*\|.*\bcookies?\b",
     # reader prompts that run on into the next ones ("... leave a star rating. Also, if you are on Pinterest, ...")
     r"^did you (?:make|try) (?:this|one of (?:my|our)) recipes?",
+    # an SMS sign-up form's consent text
+    r"\b(?:msg|message) (?:&|and) data rates may apply\b|\b(?:reply|text) stop to (?:opt[- ]?out|cancel|unsubscribe)\b",
     # a picture credit line, and the site's blurb the CMS glues after it
     r"^(?:feature[d]?|header|cover|lead|top|hero) (?:image|photo|picture)s? (?:by|via|courtesy of|credit)\b",
 )

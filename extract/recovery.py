@@ -8,9 +8,10 @@ and the last of them, yet are missing from the text, are put back in page order.
 When the extracted lines sit in an article container (<article>,
 itemprop=articleBody, an article-body class), the blocks of the whole container
 are candidates, the lead before the first extracted line and the end after the
-last included. Headings, blocks inside page furniture (navigation, asides,
-forms, links, share, related and promotion boxes), made mostly of links or too
-short to be a paragraph are never recovered.
+last included. Blocks inside page furniture (navigation, asides, forms, links,
+share, related and promotion boxes, footnotes) or made mostly of links are
+never recovered. Subheadings and list items too short to be a paragraph are
+recovered only over a paragraph that is in the text or put back.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from extract.metadata import run_together_text
 
 SHINGLE = 4
 
-# Headings are blocks so that no <div> around one counts as a paragraph, but are never recovered:
-# the ones trafilatura drops between kept paragraphs are mostly calls to action and FAQ labels.
+# Headings are blocks so that no <div> around one counts as a paragraph. A subheading trafilatura dropped
+# is put back over article text only: over a form or a box it is a call to action.
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SUBHEADINGS = frozenset(_HEADINGS[1:])
+_NO_HEADING = len(_HEADINGS)
 _BLOCK_TAGS = ("p", *_HEADINGS, "li", "blockquote", "dd", "dt", "div")
 # Blocks whose first words are a link's are teaser items ("<a>headline</a> summary") in these.
 _TEASER_TAGS = frozenset({"li", "div", "dd", "dt"})
@@ -47,9 +50,14 @@ _CAPTION_NAMES = re.compile(r"caption|credit", re.I)
 _ARTICLE_NAMES = re.compile(
     r"article[-_]?(?:body|content|text)|post[-_]?(?:body|content)|entry[-_]?content|story[-_]?(?:body|content)",
     re.I)
+# Names of the wrapper some CMSs set the article body in, taken for a container when no ancestor has an article's name.
+_BODY_NAMES = re.compile(
+    r"(?:article|post|entry|story)__(?:body|content|text)|rich-?text|blog[-_]{0,2}(?:post|content|body)|"
+    r"content[-_]{0,2}body|body[-_]{0,2}(?:copy|text)", re.I)
 # A block counts as missing from the text when at most this share of its runs of SHINGLE words is in it.
 MISSING_SHARE = 0.2
 MIN_RECOVERED_WORDS = 8
+MIN_LIST_ITEM_WORDS = 2
 MIN_GAP_CHARS = 200  # a container holding less text beyond the extracted has no paragraph worth a search
 # Paragraphs that locate the article: this many from each end of the page, each of at least so many
 # words and characters (a shorter one, "Comments", occurs in the text by chance).
@@ -57,6 +65,8 @@ EDGE_ANCHORS = 3
 MIN_ANCHOR_WORDS = 4
 MIN_ANCHOR_CHARS = 16
 MAX_LINK_SHARE = 0.4
+# A wrapper holding this share of the extracted text is the article's, whatever its name says.
+ARTICLE_WRAPPER_SHARE = 0.1
 
 
 class _Block:
@@ -95,18 +105,35 @@ def recover_dropped_text(tree, text: str) -> str:
     container, blocks = _article_blocks(anchors, len(extracted))
     if not blocks:
         return text
+    offsets = {block: block.offset_in(extracted, line_offsets) for block in blocks if _paragraph_sized(block)}
+    kept = _article_wrappers([block for block, offset in offsets.items() if offset is not None], len(extracted))
     inserts: dict[int, list[str]] = {}
     next_line = bisect_right(line_starts, anchors[-1][1])  # the line a recovered block goes before
+    titles_text = False  # the next paragraph in page order is in the text or put back
+    rank_below = _NO_HEADING  # the rank of the heading right after, in page order
     for block in reversed(blocks):
-        if not _paragraph_sized(block):  # neither recovered nor a sure guide to where the others go
+        if _is_label(block, offsets):
+            rank = _HEADINGS.index(block.element.tag) if block.element.tag in _SUBHEADINGS else _NO_HEADING
+            # A heading over one of its rank titles nothing: a sidebar's "Trending" over its "Podcasts".
+            over_text = rank < rank_below or rank == _NO_HEADING
+            titles_text = titles_text and over_text and _recoverable(block, container, kept)
+            if titles_text and block.offset_in(extracted, line_offsets) is None:
+                inserts.setdefault(next_line, []).insert(0, _as_line(block))
+            rank_below = rank
             continue
-        offset = block.offset_in(extracted, line_offsets)
+        rank_below = _NO_HEADING
+        if block not in offsets:  # neither recovered nor a sure guide to where the others go
+            titles_text = titles_text and _recoverable(block, container, kept)
+            continue
+        offset = offsets[block]
         if offset is not None:
             next_line = bisect_right(line_starts, offset) - 1
+            titles_text = True
             continue
-        if _present_share(block, extracted) > MISSING_SHARE or not _recoverable(block, container):
+        titles_text = _present_share(block, extracted) <= MISSING_SHARE and _recoverable(block, container, kept)
+        if not titles_text:
             continue
-        inserts.setdefault(next_line, []).insert(0, f"- {block.text}" if block.element.tag == "li" else block.text)
+        inserts.setdefault(next_line, []).insert(0, _as_line(block))
     if not inserts:
         return text
     out = []
@@ -115,6 +142,10 @@ def recover_dropped_text(tree, text: str) -> str:
         out.append(line)
     out.extend(inserts.get(len(lines), []))
     return "\n".join(out)
+
+
+def _as_line(block: _Block) -> str:
+    return f"- {block.text}" if block.element.tag == "li" else block.text
 
 
 def _anchors(tree, extracted: str) -> list[tuple[object, int]]:
@@ -158,13 +189,17 @@ def _article_blocks(anchors: list[tuple[object, int]], extracted_length: int) ->
     """The element holding the article and its blocks to look at (none when it holds no more
     text than was extracted, as on most pages).
 
-    An article container (<article>, itemprop=articleBody, an article-body class) around the
-    extracted blocks is searched whole; without one, only the gaps between extracted blocks."""
+    An article container (<article>, itemprop=articleBody, an article-body class or, failing one, a
+    rich-text or body-copy wrapper) around the extracted blocks is searched whole; without one, only
+    the gaps between extracted blocks."""
     first, last = anchors[0][0], anchors[-1][0]
     common = _common_ancestor(first, last)
     if common is None:
         return None, []
-    container = next((node for node in (common, *common.iterancestors()) if _is_article(node)), None)
+    chain = (common, *common.iterancestors())
+    container = next((node for node in chain if _is_article(node)), None)
+    if container is None:
+        container = next((node for node in chain if _BODY_NAMES.search(_names(node))), None)
     if len(run_together_text(container if container is not None else common)) < extracted_length + MIN_GAP_CHARS:
         return None, []
     if container is not None:
@@ -177,7 +212,11 @@ def _article_blocks(anchors: list[tuple[object, int]], extracted_length: int) ->
 def _is_article(element) -> bool:
     if element.tag == "article" or element.get("itemprop") == "articleBody":
         return True
-    return bool(_ARTICLE_NAMES.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+    return bool(_ARTICLE_NAMES.search(_names(element)))
+
+
+def _names(element) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
 
 
 def _blocks(tree) -> list[_Block]:
@@ -215,8 +254,24 @@ def _paragraph_sized(block: _Block) -> bool:
     return block.element.tag not in _HEADINGS and block.word_count() >= MIN_RECOVERED_WORDS
 
 
-def _recoverable(block: _Block, container) -> bool:
-    """A paragraph of the article: not made of links, not inside page furniture."""
+def _article_wrappers(present: list[_Block], extracted_length: int) -> set:
+    """The elements holding at least ARTICLE_WRAPPER_SHARE of the extracted text in ``present`` blocks."""
+    held: dict = {}
+    for block in present:
+        for ancestor in block.element.iterancestors():
+            held[ancestor] = held.get(ancestor, 0) + len(block.text)
+    return {element for element, length in held.items() if length >= ARTICLE_WRAPPER_SHARE * extracted_length}
+
+
+def _is_label(block: _Block, paragraphs) -> bool:
+    """A subheading, or a list item too short to be one of ``paragraphs``."""
+    tag = block.element.tag
+    return tag in _SUBHEADINGS or (tag == "li" and block not in paragraphs and block.word_count() >= MIN_LIST_ITEM_WORDS)
+
+
+def _recoverable(block: _Block, container, kept: set) -> bool:
+    """A paragraph of the article: not made of links, not inside page furniture (below the wrappers
+    that hold extracted paragraphs too, ``kept``, whatever their names: "widget-span" is a layout cell)."""
     element = block.element
     if sum(len("".join(link.itertext())) for link in element.iter("a")) > MAX_LINK_SHARE * len(block.text):
         return False
@@ -226,7 +281,7 @@ def _recoverable(block: _Block, container) -> bool:
             return False
     if element.tag in _TEASER_TAGS and _starts_with_link(element):
         return False
-    return not _in_furniture(element, container)
+    return not _in_furniture(element, container, kept)
 
 
 def _starts_with_link(element) -> bool:
@@ -243,10 +298,11 @@ def _starts_with_link(element) -> bool:
     return False
 
 
-def _in_furniture(element, container) -> bool:
-    """The element or an ancestor below ``container`` is page furniture by tag or by class/id name."""
+def _in_furniture(element, container, kept: set) -> bool:
+    """The element or an ancestor below ``container`` and the ``kept`` wrappers is page furniture by tag or by
+    class/id name."""
     node = element
-    while node is not None and node is not container:
+    while node is not None and node is not container and node not in kept:
         names = f"{node.get('class') or ''} {node.get('id') or ''}"
         if _EMBEDDED_POST.search(names):
             return False

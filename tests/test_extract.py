@@ -406,6 +406,16 @@ def test_website_og_type_with_little_text_is_not_an_article():
     assert result.is_article is False and result.reason == "og:type=website"
 
 
+def test_an_article_that_a_broken_page_opens_inside_an_aside_is_still_extracted():
+    paragraphs = p([f"The council voted on Tuesday to rebuild bridge number {n} over the river, after two years of "
+                    "debate about its cost, its design and the traffic its closure would push through the town."
+                    for n in range(4)])
+    html = (f"<html><body><aside class='popup-overlay'><header><article><h1>Bridges to be rebuilt</h1>{paragraphs}"
+            "</article></header></aside></body></html>")
+    result = extract_article(html)
+    assert result.is_article and "bridge number 3" in result.text
+
+
 def test_undecodable_bytes_and_explicit_encoding():
     page = huffpost()
     latin = page.html.replace('<meta charset="utf-8">', "").encode("cp1252", errors="replace")

@@ -49,6 +49,8 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "First Published on Nov 20, 2019 01:38 pm", "Last updated: 21 November 2019",
         "By signing up, you agree to receive recurring automated text messages from Port News. Msg and data rates "
         "may apply. Reply STOP to opt out.",
+        "By providing your number you agree to receive recurring text messages. Msg & data rates may apply.",
+        "Reply Help for more information. You can reply STOP to opt-out of further messaging.",
     ]
     assert clean_text("\n".join([STORY, *furniture])) == STORY
 

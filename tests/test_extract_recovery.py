@@ -52,15 +52,15 @@ def test_without_an_article_container_only_the_gaps_between_extracted_lines_are_
     assert recover(body, f"{SECOND}\n{THIRD}") == [SECOND, THIRD]
 
 
-def test_furniture_links_teasers_captions_headings_and_short_lines_are_not_recovered():
+def test_furniture_links_teasers_captions_headings_over_them_and_short_lines_are_not_recovered():
     dropped = [
+        "<h2>Get the latest news delivered to your inbox</h2>",
         f"<div class='related-posts'><p>Another story about bridges that you may want to read. {FOURTH}</p></div>",
         "<aside><p>This sidebar paragraph is long enough to be taken for a real paragraph.</p></aside>",
         "<p><a href='/x'>A paragraph that is nothing but one long link to another page</a></p>",
         "<ul><li><a href='/y'>Headline of a teaser</a> and the summary of that teaser story here</li></ul>",
         "<a class='card' href='/z'><div>A whole card made a link, with its summary text inside it.</div></a>",
         "<p><span class='wp-caption'>The old bridge, seen from the north bank of the river at dusk.</span></p>",
-        "<h2>Get the latest news delivered to your inbox</h2>",
         "<p>Too short to count.</p>",
         "<ol><li class='fn-text' id='footnote-1'>A footnote long enough to be taken for a paragraph of the story."
         "</li></ol>",
@@ -114,3 +114,55 @@ def test_layout_classes_that_merely_contain_a_furniture_word_do_not_hide_a_parag
     body = (f"<div><p>{FIRST}</p><div class='overflow-hidden font-articles'><p>{SECOND}</p><p>{THIRD}</p></div>"
             f"<p>{FOURTH}</p></div>")
     assert recover(body, f"{FIRST}\n{FOURTH}") == [FIRST, SECOND, THIRD, FOURTH]
+
+
+def test_a_wrapper_holding_the_extracted_paragraphs_is_the_articles_whatever_its_name():
+    items = "".join(f"<li>Principle number {n}: {THIRD}</li>" for n in range(2))
+    related = f"<div class='related-widget'><p>Another story about bridges that you may want to read. {FOURTH}</p></div>"
+    legal = "<div class='legal'><p>The firm carries professional liability insurance in all the states it serves.</p></div>"
+    body = (f"<div><div class='widget-span widget-type-rich-text'><p>{FIRST}</p><p>{SECOND}</p><ul>{items}</ul>"
+            f"{related}<p>{FOURTH}</p></div>{legal}</div>")
+    text = f"{FIRST}\n{SECOND}\n{FOURTH}\nThe firm carries professional liability insurance in all the states it serves."
+    assert recover(body, text)[:5] == [FIRST, SECOND, *(f"- Principle number {n}: {THIRD}" for n in range(2)), FOURTH]
+
+
+def test_a_paragraph_with_a_link_in_it_is_recovered_and_footnotes_are_not():
+    linked = SECOND.replace("the engineers said", "the <a href='/report'>engineers' report</a> said")
+    footnotes = f"<ol id='footnote-list'><li>Smith, J. Bridges of the river towns. Harbour Press, 1998. {FOURTH}</li></ol>"
+    body = f"<div><p>{FIRST}</p><p>{linked}</p><p>{THIRD}</p>{footnotes}<p>A closing line that ends the article.</p></div>"
+    expected_second = SECOND.replace("the engineers said", "the engineers' report said")
+    assert recover(body, f"{FIRST}\n{THIRD}\nA closing line that ends the article.") == [
+        FIRST, expected_second, THIRD, "A closing line that ends the article."]
+
+
+def test_a_heading_over_article_text_is_recovered_one_over_furniture_is_not():
+    body = (f"<div><p>{FIRST}</p><h2 class='title'>The cost of the works</h2><p>{SECOND}</p>"
+            f"<h3>Get our newsletter</h3><div class='newsletter'><p>Sign up to hear about bridges and all the "
+            f"other news of the town, delivered every Friday morning. {FOURTH}</p></div><p>{THIRD}</p>"
+            f"<h2>What happens next</h2><p>{FOURTH}</p></div>")
+    assert recover(body, f"{FIRST}\n{SECOND}\n{THIRD}\nWhat happens next {FOURTH}") == [
+        FIRST, "The cost of the works", SECOND, THIRD, f"What happens next {FOURTH}"]
+
+
+def test_short_list_items_over_article_text_are_recovered():
+    items = "".join(f"<li>{plan}</li>" for plan in ("Simple Start: $38 a month", "Essentials: $75 a month",
+                                                    "Plus: $115 a month", "Advanced: $275 a month"))
+    menu = f"<ul class='menu'><li>Home page</li><li>Our plans</li></ul><div class='related'><p>{FOURTH}</p></div>"
+    body = f"<div><p>{FIRST}</p><ul>{items}</ul><p>{SECOND}</p>{menu}<div class='other'><p>{THIRD}</p></div></div>"
+    assert recover(body, f"{FIRST}\n{SECOND}\n{THIRD}") == [
+        FIRST, "- Simple Start: $38 a month", "- Essentials: $75 a month", "- Plus: $115 a month",
+        "- Advanced: $275 a month", SECOND, THIRD]
+
+
+def test_a_rich_text_wrapper_is_searched_whole_when_no_ancestor_is_named_as_an_article():
+    body = (f"<main><div class='blog-rich-text w-richtext'><p>{FIRST}</p><p>{SECOND}</p><p>{THIRD}</p>"
+            f"<p>{FOURTH}</p></div><p>Some other story on the same page is told right here.</p></main>")
+    assert recover(body, f"{SECOND}\n{THIRD}") == [FIRST, SECOND, THIRD, FOURTH]
+
+
+def test_a_heading_over_a_link_or_a_heading_of_its_rank_titles_no_text():
+    sidebar = ("<h3>Editor's Picks</h3><h2><a href='/a'>Should you give up on the bridge?</a></h2>"
+               "<h3>Trending now</h3><h3>Most read</h3>")
+    body = (f"<div><p>{FIRST}</p><div class='other'><p>{SECOND}</p></div>{sidebar}<p>{THIRD}</p>"
+            f"<div class='related'><p>{FOURTH}</p></div></div>")
+    assert recover(body, f"{FIRST}\n{THIRD}") == [FIRST, SECOND, "Most read", THIRD]

@@ -1,0 +1,48 @@
+"""Putting streamed server-rendered content back where the browser shows it.
+
+A page rendered by React's streaming server (Next.js and others) sends a placeholder
+(``<template id="B:3">`` followed by a loading fallback up to the comment ``<!--/$-->``,
+or ``<template id="P:3">``) where a part of the page goes, and the part itself later, at
+the end of the body, in ``<div hidden id="S:3">``; a script then swaps it in. Without
+scripts the article's paragraphs, headings and lists sit outside the article, hidden, so
+they are moved to their placeholders here, as the script would.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copy import deepcopy
+
+from lxml.html import HtmlElement
+
+_STREAMED_PART = '<div hidden id="S:'
+# The parser drops comments, so a fallback is cut from the source (a fallback holding boundaries of its own is rare).
+_FALLBACK = re.compile(r'(<template id="B:\w+"></template>).*?<!--/\$-->', re.S)
+
+
+def drop_streamed_fallbacks(source: str) -> str:
+    """``source`` without the loading fallbacks of boundaries whose content was streamed."""
+    return _FALLBACK.sub(r"\1", source) if _STREAMED_PART in source else source
+
+
+def inline_streamed_content(tree: HtmlElement) -> HtmlElement | None:
+    """A copy of ``tree`` with each ``<div hidden id="S:n">`` moved to its placeholder ``<template id="B:n">``
+    or ``"P:n"`` (a part may hold placeholders of further parts), or None when the page streamed none."""
+    if not tree.xpath('//div[@hidden][starts-with(@id, "S:")]'):
+        return None
+    tree = deepcopy(tree)
+    parts = tree.xpath('//div[@hidden][starts-with(@id, "S:")]')
+    placeholders = {element.get("id"): element for element in tree.iter("template") if element.get("id")}
+    for part in parts:
+        number = part.get("id")[2:]
+        placeholder = placeholders.get(f"B:{number}")
+        if placeholder is None:
+            placeholder = placeholders.get(f"P:{number}")
+        if placeholder is None or part in placeholder.iterancestors():
+            continue
+        part.getparent().remove(part)
+        part.tail = placeholder.tail
+        del part.attrib["hidden"]
+        placeholder.getparent().replace(placeholder, part)
+    return tree
