@@ -13,6 +13,7 @@ from extract.authors import pick_authors
 from extract.cleaning import CleaningRules, clean_text, word_count
 from extract.dates import pick_dates
 from extract.decoding import decode_html, looks_binary
+from extract.guesses import TrafilaturaGuesses
 from extract.metadata import pick_canonical, pick_language, site_names
 from extract.pruning import drop_other_posts, marked_furniture, unwrap_layout_tables
 from extract.recovery import recover_dropped_text
@@ -69,7 +70,7 @@ class ExtractedPage:
 
 def _run_trafilatura(tree, url: str | None, favor_recall: bool = False):
     try:
-        return bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
+        return bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
                                include_tables=True, favor_recall=favor_recall, output_format="python")
     except Exception:  # trafilatura catches most errors itself; a crash must not stop the batch
         log.exception("trafilatura failed on %s", url)
@@ -132,10 +133,10 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     tree, document = _main_text(tree, url)
 
     provenance: dict[str, str] = {}
-    title, title_from = pick_title(tree, meta, ld, document.title if document else None, sites)
-    authors, authors_from = pick_authors(tree, meta, ld, document.author if document else None, url)
-    published, modified, published_from, modified_from = pick_dates(
-        source, tree, meta, ld, url, htmldate_result=document.date if document else None, headline=title)
+    guesses = TrafilaturaGuesses(tree)
+    title, title_from = pick_title(tree, meta, ld, guesses.title, sites)
+    authors, authors_from = pick_authors(tree, meta, ld, lambda: guesses.author, url)
+    published, modified, published_from, modified_from = pick_dates(source, tree, meta, ld, url, headline=title)
     site_labels = [name for name in (meta.get("og:site_name"), ld.publisher if ld else None) if name]
     text = clean_text(recover_dropped_text(tree, document.text or ""), rules, title, site_labels,
                       authors, marked_furniture(tree)) if document else ""
@@ -148,7 +149,7 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     words = word_count(text)
     reason = _not_article_reason(words, len(text), meta.get("og:type"))
     description = (ld.description if ld else None) or meta.get("og:description") or meta.get("description") \
-        or (document.description if document else None)
+        or guesses.description
     return ExtractedPage(
         is_article=reason is None,
         reason=reason,

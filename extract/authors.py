@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -372,13 +373,15 @@ def _declared_then_visible(tree: HtmlElement, meta: dict[str, str], ld: JsonLdAr
 
 
 def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
-                 fallback: str | None, url: str | None = None) -> tuple[list[str], str | None]:
+                 guess: Callable[[], str | None] = lambda: None, url: str | None = None,
+                 ) -> tuple[list[str], str | None]:
     """The article's authors and where they came from: json-ld, meta, byline or trafilatura.
 
     A name the page declares (JSON-LD, meta, byline) is kept even when it is the
     outlet's own ("Escalon", "Resy Staff"), a JSON-LD Organization or a user handle
     ("andrew.keaveney"), but a person named by a later source wins over it;
-    trafilatura's guess is never taken when it is just the site's name."""
+    trafilatura's ``guess``, asked for only when the page names nobody, is never taken when it is just the
+    site's name."""
     sites = site_names(meta, ld, url)
     outlet: tuple[list[str], str | None] = ([], None)
     for names, source in _declared_then_visible(tree, meta, ld, url):
@@ -394,6 +397,7 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
             return people, source
     if outlet[0]:
         return outlet
+    fallback = guess()
     if fallback:
         people = clean_authors(_split_names(fallback), site_names(meta, ld, None),
                                {squash(h) for h in host_labels(url)})

@@ -330,8 +330,8 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
     page shows by its headline (the nearest below it; one labelled updated only when
     the page shows no other: a page that shows only its update date presents itself
     as of that day); JSON-LD datePublished; other meta tags; a WebPage's
-    datePublished; htmldate's search (``htmldate_result`` is the date trafilatura
-    already found, htmldate is only run again when it is missing). A date taken
+    datePublished; htmldate's search, run only on a page that reached this far
+    (``htmldate_result``, when given, is its answer already found). A date taken
     from the page's text gets its time of day from a declared stamp of that day.
     A UTC stamp is moved into the page's own time zone when its URL dates it there.
     """

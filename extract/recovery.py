@@ -303,7 +303,7 @@ def _in_furniture(element, container, kept: set) -> bool:
     class/id name."""
     node = element
     while node is not None and node is not container and node not in kept:
-        names = f"{node.get('class') or ''} {node.get('id') or ''}"
+        names = _names(node)
         if _EMBEDDED_POST.search(names):
             return False
         if node.tag in _FURNITURE_TAGS:

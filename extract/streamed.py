@@ -11,7 +11,6 @@ they are moved to their placeholders here, as the script would.
 from __future__ import annotations
 
 import re
-
 from copy import deepcopy
 
 from lxml.html import HtmlElement
