@@ -302,6 +302,20 @@ def _normalise(line: str) -> str:
     return " ".join(WORD.findall(line.casefold()))
 
 
+# Boxed furniture is at most this share of the text's words; more, and the box held the story itself.
+MAX_BOXED_SHARE = 0.5
+
+
+def _boxed_lines(text: str, boxed: Sequence[str]) -> set[str]:
+    """The (normalised) texts of the page's furniture boxes, unless the text's lines are mostly theirs."""
+    keys = {_normalise(line) for line in boxed} - {""}
+    if not keys:
+        return keys
+    lines = [_normalise(line) for line in text.splitlines()]
+    boxed_words = sum(len(line.split()) for line in lines if line in keys)
+    return keys if boxed_words <= MAX_BOXED_SHARE * sum(len(line.split()) for line in lines) else set()
+
+
 def _headline_with_source(line: str, not_text: set[str]) -> bool:
     return line[-1] in ")0123456789" and _normalise(TRAILING_SOURCE.sub("", line)) in not_text
 
@@ -314,12 +328,13 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
     A line equal to the headline (it is in ``title``; an aggregator may add its source) or to the site's name is
     dropped, and a paragraph of MIN_REPEATED_QUOTE_WORDS or more repeated verbatim (pull quotes, summary boxes) is
     kept once, as is any paragraph repeated right after itself. One of the page's standfirsts (``furniture``, read
-    from its markup) or an address among the text's first lines is dropped too, so are the link teasers it marks,
-    and so is a bio opening with one of ``authors`` among the text's last lines.
+    from its markup) or an address among the text's first lines is dropped too, so are the link teasers and the
+    furniture boxes' texts it marks, and so is a bio opening with one of ``authors`` among the text's last lines.
     """
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
     not_text = {_normalise(name) for name in [title or "", *site_names]} - {""}
     not_text |= {_normalise(line) for line in furniture.link_teasers} - {""}
+    not_text |= _boxed_lines(text, furniture.boxed)
     not_opening = {_normalise(line) for line in furniture.standfirsts} - {""}
     seen: set[str] = set()
     previous = None

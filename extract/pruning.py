@@ -1,8 +1,9 @@
 """Page furniture that only the page's markup tells apart from the story.
 
 The text trafilatura returns has lost its markup, so a line cannot tell whether it was a paragraph of
-the story, the standfirst (dek) the page sets under its headline, or a link to another story set as a
-paragraph of its own. Those are read from the tree here and handed to ``clean_text`` as texts to drop.
+the story, the standfirst (dek) the page sets under its headline, a link to another story set as a
+paragraph of its own, or the text of a small promotion or newsletter box. Those are read from the tree
+here and handed to ``clean_text`` as texts to drop.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from extract.metadata import run_together_text
 class MarkedFurniture:
     standfirsts: tuple[str, ...] = ()  # dropped among the text's first lines
     link_teasers: tuple[str, ...] = ()  # dropped anywhere
+    boxed: tuple[str, ...] = ()  # dropped anywhere, unless they would be most of the text
 
 
 def marked_furniture(tree: HtmlElement) -> MarkedFurniture:
-    return MarkedFurniture(tuple(standfirsts(tree)), tuple(link_teasers(tree)))
+    return MarkedFurniture(tuple(standfirsts(tree)), tuple(link_teasers(tree)), tuple(boxed_texts(tree)))
 
 
 _DEK_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -86,3 +88,28 @@ def _shouted_link_text(paragraph: HtmlElement) -> str | None:
     if len(text.split()) < MIN_TEASER_WORDS or text.upper() != text or not any(c.isalpha() for c in text):
         return None
     return text if len(run_together_text(links[0])) >= TEASER_LINK_SHARE * len(text) else None
+
+
+# Class or id names of the boxes a CMS sets in and around a story that are never part of it: promotions,
+# newsletter and subscription forms, pop-ups, carousels, other stories' excerpts, the latest stories.
+_BOX_NAMES = re.compile(r"promo|newsletter|subscri|popup|modal|overlay|carousel|excerpt|latest|disclosure|advert|"
+                        r"breadcrumb", re.I)
+# A box holding more text than this is a layout container so named, and may hold the story.
+MAX_BOX_CHARS = 1500
+
+
+def boxed_texts(tree: HtmlElement) -> list[str]:
+    """The texts of the small boxes named as furniture, and of every element in them."""
+    texts: list[str] = []
+    boxes: set = set()
+    for element in tree.xpath("//body//*[@class or @id]"):
+        if not _BOX_NAMES.search(f"{element.get('class') or ''} {element.get('id') or ''}"):
+            continue
+        if any(ancestor in boxes for ancestor in element.iterancestors()):
+            continue
+        text = run_together_text(element)
+        if not text or len(text) > MAX_BOX_CHARS:
+            continue
+        boxes.add(element)
+        texts += [run_together_text(node) for node in element.iter() if isinstance(node.tag, str)]
+    return [text for text in dict.fromkeys(texts) if text]

@@ -92,6 +92,14 @@ def test_a_link_teaser_is_dropped_wherever_it_stands():
     assert clean_text(text, furniture=MarkedFurniture(link_teasers=(teaser,))) == f"{STORY}\n\nThe works start in May."
 
 
+def test_a_boxed_text_is_dropped_unless_the_text_is_mostly_boxed():
+    boxed = MarkedFurniture(boxed=("Sign up for our weekly digest", "Free shipping on orders over $40"))
+    text = "\n".join([STORY, "Free shipping on orders over $40", "The works start in May."])
+    assert clean_text(text, furniture=boxed) == f"{STORY}\n\nThe works start in May."
+    assert clean_text("Free shipping on orders over $40\nIt ends soon.", furniture=boxed) == \
+        "Free shipping on orders over $40\n\nIt ends soon."
+
+
 def test_a_repeated_paragraph_is_kept_once_but_repeated_labels_stay():
     quote = "The council will vote on the plan again next spring, the mayor told reporters."
     plan = ["Eating Plan A", "Pre-Workout Meal", "Eggs and asparagus.", quote,

@@ -1,10 +1,10 @@
-"""Standfirsts and link teasers read from the page's markup."""
+"""Standfirsts, link teasers and furniture boxes read from the page's markup."""
 
 from __future__ import annotations
 
 from lxml import html
 
-from extract.pruning import link_teasers, standfirsts
+from extract.pruning import boxed_texts, link_teasers, standfirsts
 
 DEK = "Here is how the port will be rebuilt, and who will pay for it."
 BODY = "<p>The city council voted on Friday to rebuild the river port damaged by the autumn storms.</p>"
@@ -35,3 +35,10 @@ def test_a_paragraph_that_is_one_link_in_capitals_is_a_link_teaser():
                            f"</strong></p>{BODY}<p><a href='/app'>Get the app</a></p><p><a href='/x'>NEWS</a></p>"
                            "<p>THE MAYOR SAID <a href='/m'>IT WAS OVER</a> ON FRIDAY</p></body></html>")
     assert link_teasers(page) == ["STORM DAMAGE: SEE THE HARBOUR FROM THE AIR"]
+
+
+def test_a_small_box_named_as_a_promotion_gives_its_texts_and_a_large_one_none():
+    page = html.fromstring(f"<html><body><article>{BODY}<div class='promo-box'><h3>Try it free</h3>"
+                           "<p>Start your 30-day trial today.</p></div></article>"
+                           f"<div id='latest-stories'>{BODY * 20}</div></body></html>")
+    assert boxed_texts(page)[1:] == ["Try it free", "Start your 30-day trial today."]
