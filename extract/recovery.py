@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from copy import deepcopy
+
+from trafilatura.baseline import basic_cleaning
 
 from extract.metadata import run_together_text
 
@@ -248,3 +251,35 @@ def _in_furniture(element, container) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+# trafilatura's last resort returns a whole <article> as one line, its paragraphs run together.
+MIN_RUN_TOGETHER_WORDS = 300
+# Where trafilatura spaces the runs of text apart (baseline._BLOCK_ELEMS), so that the lines join up to its text.
+_LINE_BREAKING_TAGS = ("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+                       "footer", "form", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+                       "table", "tr", "ul", *_HEADINGS)
+_WORDS = re.compile(r"\w+")
+
+
+def split_run_together(tree, text: str) -> str:
+    """``text`` with a line that is an <article>'s whole text, as trafilatura's fallback gives it, set out
+    again one line per block of the article, so that its furniture can be told from its paragraphs."""
+    if "\n" in text or text.count(" ") + 1 < MIN_RUN_TOGETHER_WORDS:
+        return text
+    for article in tree.xpath("//article[not(ancestor::article)]"):
+        lines = _block_lines(basic_cleaning(deepcopy(article)))
+        if _WORDS.findall(" ".join(lines)) == _WORDS.findall(text):
+            return "\n".join(lines)
+    return text
+
+
+def _block_lines(element) -> list[str]:
+    """The element's text with a line break at each block's boundaries, whitespace collapsed; a table's
+    row is a line "| cell | cell |"."""
+    for block in element.iter(*_LINE_BREAKING_TAGS):
+        block.text = f"\n{'| ' if block.tag == 'tr' else ''}{block.text or ''}"
+        block.tail = f"\n{block.tail or ''}"
+    for cell in element.iter("td", "th"):
+        cell.tail = f" | {cell.tail or ''}"
+    return [line for raw in element.text_content().split("\n") if (line := " ".join(raw.split()))]

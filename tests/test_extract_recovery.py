@@ -7,8 +7,9 @@ from types import SimpleNamespace
 from trafilatura.utils import load_html
 
 import extract.article
+import extract.recovery
 from extract import extract_article
-from extract.recovery import recover_dropped_text
+from extract.recovery import recover_dropped_text, split_run_together
 
 # Paragraphs of news length: a container must hold MIN_GAP_CHARS more than the text for a search.
 FIRST = ("The council voted on Tuesday to rebuild the old bridge over the river, after two years of debate "
@@ -95,3 +96,15 @@ def test_layout_classes_that_merely_contain_a_furniture_word_do_not_hide_a_parag
     body = (f"<div><p>{FIRST}</p><div class='overflow-hidden font-articles'><p>{SECOND}</p><p>{THIRD}</p></div>"
             f"<p>{FOURTH}</p></div>")
     assert recover(body, f"{FIRST}\n{FOURTH}") == [FIRST, SECOND, THIRD, FOURTH]
+
+
+def test_an_articles_text_run_together_in_one_line_is_set_out_again_one_line_per_block(monkeypatch):
+    monkeypatch.setattr(extract.recovery, "MIN_RUN_TOGETHER_WORDS", 50)
+    page = load_html(f"<html><body><article><h2>Bridge to be rebuilt</h2><p>{FIRST}</p><div class='share'>Share"
+                     f"</div><p>{SECOND} {THIRD}</p><table><tr><td>Cost</td><td>$2m</td></tr></table></article>"
+                     "</body></html>")
+    run_together = f"Bridge to be rebuilt {FIRST} Share {SECOND} {THIRD} Cost $2m"
+    assert split_run_together(page, run_together).split("\n") == [
+        "Bridge to be rebuilt", FIRST, "Share", f"{SECOND} {THIRD}", "| Cost | $2m |"]
+    assert split_run_together(page, f"{FIRST}\n{SECOND}") == f"{FIRST}\n{SECOND}"
+    assert split_run_together(page, f"{FIRST} {SECOND} {THIRD}") == f"{FIRST} {SECOND} {THIRD}"
