@@ -134,6 +134,9 @@ _BOILERPLATE_LINES = _any_of(
     r"^necessary cookies are\b",
     # a caption's credit without brackets: "A tiny house means living efficiently. Picture: Getty"
     r"\b(?:picture|photo|image)s?\s*:\s*[^.:]{0,40}\b(?:getty|afp|reuters|ap|supplied|istock|shutterstock|alamy)\b[^.]{0,30}$",
+    # a caption's credit to a photographer: "The tent in the rain. Credit: Jane Doe", "... Photo by: 'Jane Doe'."
+    r"(?-i:[.!?]\s+(?:[Cc]redit|[Pp]hoto(?: by)?|[Ii]mage(?: by)?)\s*:\s*['‘\"]?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}['’\"]?\.?)$",
+    r"^(?:photo|image|picture)s? (?:courtesy of|credits?\s*:)",
 )
 
 # Affiliate and advertising disclosures, and prompts or credits a CMS runs on into more of the same, are long:
@@ -155,6 +158,7 @@ _DISCLOSURE_LINES = _any_of(
     r"^did you (?:make|try) (?:this|one of (?:my|our)) recipes?",
     # a picture credit line, and the site's blurb the CMS glues after it
     r"^(?:feature[d]?|header|cover|lead|top|hero) (?:image|photo|picture)s? (?:by|via|courtesy of|credit)\b",
+    r"^prices? (?:were|are|was) (?:accurate|correct) (?:at|as of) the time\b",  # a shopping guide's note
 )
 
 # Furniture phrases that may stand anywhere in a line: (longest line in words, a literal the line must hold, pattern).
@@ -213,7 +217,8 @@ _WIDGET_LINES = _any_of(
     r"^advertisement\b",
     r"^(?:book|request|schedule|get) (?:a |your )?(?:free )?(?:demo|quote|consultation)$",
     r"^get started(?: today| now| for free)?$",
-    r"^\d+\s*min(?:ute)?s? read$",
+    r"\b\d+\s*min(?:ute)?s?\.? read$",  # "3 MIN. READ", "Jun 8, 2023 • 11 Minute Read"
+    r"^(?:table of contents|article contents|on this page)\W*$",
     r"^share your (?:story|thoughts|experience|feedback)$",
     r"^how was (?:this|today'?s) (?:issue|newsletter|email|edition)\??$",
     r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s+by\s+\S",  # "11/12/2025 by One Tree Planted"
