@@ -37,8 +37,9 @@ def test_a_paragraph_that_is_one_link_in_capitals_is_a_link_teaser():
     assert link_teasers(page) == ["STORM DAMAGE: SEE THE HARBOUR FROM THE AIR"]
 
 
-def test_a_small_box_named_as_a_promotion_gives_its_texts_and_a_large_one_none():
+def test_a_small_box_named_as_a_promotion_gives_its_texts_but_one_words_and_a_large_one_none():
     page = html.fromstring(f"<html><body><article>{BODY}<div class='promo-box'><h3>Try it free</h3>"
-                           "<p>Start your 30-day trial today.</p></div></article>"
+                           "<p>Start your 30-day trial today.</p><span>Offers</span></div>"
+                           "<div class='cta-inline'><p>Book a demo now</p></div></article>"
                            f"<div id='latest-stories'>{BODY * 20}</div></body></html>")
-    assert boxed_texts(page)[1:] == ["Try it free", "Start your 30-day trial today."]
+    assert boxed_texts(page)[1:] == ["Try it free", "Start your 30-day trial today.", "Book a demo now"]
