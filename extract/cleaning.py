@@ -280,6 +280,15 @@ _ADDRESS_LINE = re.compile(r"^https?://[^/\s]+/\S+$")
 # An author's bio after the story: "Jane Doe is a freelance writer ...", "Jane has covered ...".
 _BIO_VERB = (r"(?:(?:is|was) (?:a|an|the|(?:\w+ ){1,2}(?:at|of|for))|has|holds|writes|covers|joined|serves|lives|leads|"
              r"founded|co-founded|started|specializes|specialises)")
+# A heading of links to other stories ends the story when it stands in the text's second half and no
+# paragraph follows it (teasers are headlines and a line of summary, not paragraphs).
+_RELATED_SECTION = re.compile(
+    r"^(?:related (?:posts?|articles?|stories|reading|content|links)|you (?:may|might) also (?:like|enjoy)|"
+    r"more from\b[^.!?]{0,40}|read next|keep reading|further reading|recommended (?:for you|reading|articles?|stories))"
+    r"\W*$", re.I)
+RELATED_SECTION_FROM = 0.5
+MAX_TEASER_WORDS = 50
+
 # The story's last lines, where a CMS puts the author box.
 BIO_TAIL_LINES = 3
 
@@ -301,6 +310,14 @@ def _without_trailing_bios(lines: list[str], authors: Sequence[str]) -> list[str
         return lines
     tail = max(1, len(lines) - BIO_TAIL_LINES)
     return lines[:next((i for i in range(tail, len(lines)) if opening.match(lines[i])), len(lines))]
+
+
+def _without_related_section(lines: list[str]) -> list[str]:
+    for number in range(int(len(lines) * RELATED_SECTION_FROM), len(lines)):
+        if _RELATED_SECTION.match(_LIST_MARKER.sub("", lines[number].strip())):
+            if all(len(line.split()) <= MAX_TEASER_WORDS for line in lines[number + 1:]):
+                return lines[:number]
+    return lines
 
 
 def _normalise(line: str) -> str:
@@ -344,7 +361,7 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
     seen: set[str] = set()
     previous = None
     kept: list[str] = []
-    for raw in text.splitlines():
+    for raw in _without_related_section(text.splitlines()):
         line = trim_line(" ".join(raw.split()))
         if not line or is_boilerplate(line, extra):
             continue

@@ -104,6 +104,17 @@ def test_a_boxed_text_is_dropped_unless_the_text_is_mostly_boxed():
         "Free shipping on orders over $40\n\nIt ends soon."
 
 
+def test_a_related_stories_heading_in_the_second_half_ends_the_text_unless_a_paragraph_follows():
+    story = [STORY, "The works start in May.", "The mayor spoke on Friday.", "The port reopens in 2026."]
+    teasers = ["Related articles:", "New bridge opens over the river", "Harbour fees to rise next year"]
+    assert clean_text("\n".join(story + teasers)) == "\n\n".join(story)
+    early = ["Further reading", *story]
+    assert clean_text("\n".join(early)) == "\n\n".join(early)
+    paragraph = " ".join([STORY] * 4)
+    inline = [*story, "Related articles:", paragraph]
+    assert clean_text("\n".join(inline)) == "\n\n".join(story + [paragraph])
+
+
 def test_a_repeated_paragraph_is_kept_once_but_repeated_labels_stay():
     quote = "The council will vote on the plan again next spring, the mayor told reporters."
     plan = ["Eating Plan A", "Pre-Workout Meal", "Eggs and asparagus.", quote,
