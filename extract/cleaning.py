@@ -230,10 +230,12 @@ _WIDGET_LINES = _any_of(
 )
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-# A line that is only a date/time stamp: "Friday, 11 November 2022 07:29 PM EST", "Updated: 3 hours ago".
+# A line that is only a date/time stamp: "Friday, 11 November 2022 07:29 PM EST", "Updated: 3 hours ago",
+# "January 22nd, 2019".
 _DATE_WORDS = re.compile(
     r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
-    r"\b(?:[ap]\.?m\.?|[a-z]{1,2}[sd]?t|utc|gmt|date|published|updated|posted|on|at|ago|hours?|minutes?|days?)\b",
+    r"\b(?:[ap]\.?m\.?|[a-z]{1,2}[sd]?t|utc|gmt|date|published|updated|last|posted|on|at|ago|hours?|minutes?|days?)\b|"
+    r"\b\d{1,2}(?:st|nd|rd|th)\b",  # "Last updated on September 16th, 2023"
     re.I,
 )
 MAX_DATELINE_WORDS = 15  # a longer line is never only a date

@@ -46,6 +46,7 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "The quays at dawn. Credit: Jane Doe", "The new crane. Photo by: 'John Roe'.", "Photo courtesy of Port Authority",
         "4 MIN. READ", "Nov 11, 2022 • 6 Minute Read", "Table of contents:",
         "Prices were accurate at the time this article was published but may change over time.",
+        "Last updated on September 16th, 2023 at 09:27 am", "January 22nd, 2019",
     ]
     assert clean_text("\n".join([STORY, *furniture])) == STORY
 
@@ -58,7 +59,7 @@ def test_prose_that_looks_like_those_teasers_and_credits_survives():
         "Thanks for the warning, she told the harbour master, before the ship left.",
         "Most of the docks were flooded, and popular cafés on the quay closed for a week.",
         "The magazine printed 12 issues for its readers in the port last year.", "Leggi anche",
-        "The port needs money. Credit: the council will borrow it.",
+        "The port needs money. Credit: the council will borrow it.", "The 3rd quay, at last",
     ]
     assert clean_text("\n".join(lines)) == "\n\n".join(lines)
 
