@@ -15,7 +15,7 @@ from extract.dates import pick_dates
 from extract.decoding import decode_html, looks_binary
 from extract.metadata import pick_canonical, pick_language, site_names
 from extract.pruning import marked_furniture
-from extract.recovery import recover_dropped_text, split_run_together
+from extract.recovery import recover_dropped_text, split_run_together, without_trailing_outside
 from extract.structured import read_json_ld, read_meta
 from extract.titles import pick_title
 
@@ -119,6 +119,7 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     extracted = split_run_together(tree, document.text or "") if document else ""
     text = clean_text(recover_dropped_text(tree, extracted), rules, title, site_labels, authors,
                       marked_furniture(tree)) if document else ""
+    text = without_trailing_outside(tree, text)
     language, language_from = pick_language(tree, meta, ld, text, rules.language)
     for key, origin in (("title", title_from), ("authors", authors_from),
                         ("published", published_from), ("modified", modified_from), ("language", language_from)):

@@ -283,3 +283,37 @@ def _block_lines(element) -> list[str]:
     for cell in element.iter("td", "th"):
         cell.tail = f" | {cell.tail or ''}"
     return [line for raw in element.text_content().split("\n") if (line := " ".join(raw.split()))]
+
+
+# The share of the text's words its article container must hold for the lines after it to be dropped.
+MIN_CONTAINED_SHARE = 0.6
+
+
+def without_trailing_outside(tree, text: str) -> str:
+    """``text`` without its last lines that lie outside the innermost article container (<article>,
+    itemprop=articleBody, an article-body class) holding most of it, elsewhere on the page: the related
+    stories, forms and credits a CMS sets after the article, which trafilatura took with it."""
+    lines = text.split("\n\n")
+    extracted = f" {' '.join(' '.join(line.split()).lower() for line in lines)} "
+    head = _located(tree.iter("p"), extracted)
+    keys = [f" {' '.join(_WORDS.findall(line.lower()))} " for line in lines]
+    words = [key.count(" ") - 1 for key in keys]
+    if not head or not any(words):
+        return text
+    containers = dict.fromkeys(node for element, _ in head for node in element.iterancestors() if _is_article(node))
+    for container in sorted(containers, key=lambda node: -sum(1 for _ in node.iterancestors())):  # innermost first
+        contained = _spaced_words(container)
+        inside = [not count or key in contained for key, count in zip(keys, words)]
+        if sum(count for count, flag in zip(words, inside) if flag) >= MIN_CONTAINED_SHARE * sum(words):
+            last = max(number for number, flag in enumerate(inside) if flag and words[number])
+            if all(inside[last:]):
+                return text
+            page = _spaced_words(tree)
+            return "\n\n".join(line for number, (line, key) in enumerate(zip(lines, keys))
+                                 if number <= last or inside[number] or key not in page)
+    return text
+
+
+def _spaced_words(element) -> str:
+    """The element's words, lower case, its text nodes kept apart (a <br> parts words run together)."""
+    return f" {' '.join(_WORDS.findall(' '.join(element.itertext()).lower()))} "

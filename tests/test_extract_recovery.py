@@ -9,7 +9,7 @@ from trafilatura.utils import load_html
 import extract.article
 import extract.recovery
 from extract import extract_article
-from extract.recovery import recover_dropped_text, split_run_together
+from extract.recovery import recover_dropped_text, split_run_together, without_trailing_outside
 
 # Paragraphs of news length: a container must hold MIN_GAP_CHARS more than the text for a search.
 FIRST = ("The council voted on Tuesday to rebuild the old bridge over the river, after two years of debate "
@@ -108,3 +108,14 @@ def test_an_articles_text_run_together_in_one_line_is_set_out_again_one_line_per
         "Bridge to be rebuilt", FIRST, "Share", f"{SECOND} {THIRD}", "| Cost | $2m |"]
     assert split_run_together(page, f"{FIRST}\n{SECOND}") == f"{FIRST}\n{SECOND}"
     assert split_run_together(page, f"{FIRST} {SECOND} {THIRD}") == f"{FIRST} {SECOND} {THIRD}"
+
+
+def test_the_last_lines_outside_the_article_container_holding_most_of_the_text_are_dropped():
+    teaser = "Ten bridges you have to see before you die, and the towns around them"
+    page = load_html(f"<html><body><article><div class='article-body'><p>{FIRST}</p><p>{SECOND}</p>"
+                     f"<p>{THIRD}</p></div><div class='more'><h3>{teaser}</h3></div></article></body></html>")
+    text = "\n\n".join([FIRST, SECOND, THIRD, teaser])
+    assert without_trailing_outside(page, text) == "\n\n".join([FIRST, SECOND, THIRD])
+    unnamed = load_html(f"<html><body><div><p>{FIRST}</p><p>{SECOND}</p><p>{THIRD}</p></div><h3>{teaser}</h3>"
+                        "</body></html>")
+    assert without_trailing_outside(unnamed, text) == text
