@@ -308,9 +308,9 @@ def without_trailing_outside(tree, text: str) -> str:
             last = max(number for number, flag in enumerate(inside) if flag and words[number])
             if all(inside[last:]):
                 return text
-            page = _spaced_words(tree)
-            return "\n\n".join(line for number, (line, key) in enumerate(zip(lines, keys))
-                                 if number <= last or inside[number] or key not in page)
+            page = run_together_text(tree).lower()  # runs of text may touch at block boundaries here
+            return "\n\n".join(line for number, line in enumerate(lines)
+                                 if number <= last or inside[number] or " ".join(line.split()).lower() not in page)
     return text
 
 
