@@ -296,22 +296,28 @@ def without_trailing_outside(tree, text: str) -> str:
     lines = text.split("\n\n")
     extracted = f" {' '.join(' '.join(line.split()).lower() for line in lines)} "
     head = _located(tree.iter("p"), extracted)
-    keys = [f" {' '.join(_WORDS.findall(line.lower()))} " for line in lines]
-    words = [key.count(" ") - 1 for key in keys]
-    if not head or not any(words):
+    if not head:
         return text
     containers = dict.fromkeys(node for element, _ in head for node in element.iterancestors() if _is_article(node))
+    keys: list[str] = []
     for container in sorted(containers, key=lambda node: -sum(1 for _ in node.iterancestors())):  # innermost first
         contained = _spaced_words(container)
-        inside = [not count or key in contained for key, count in zip(keys, words)]
-        if sum(count for count, flag in zip(words, inside) if flag) >= MIN_CONTAINED_SHARE * sum(words):
-            last = max(number for number, flag in enumerate(inside) if flag and words[number])
-            if all(inside[last:]):
+        if not keys:
+            if _key(lines[-1]) in contained:  # as on most pages: the text ends in the article
                 return text
+            keys = [_key(line) for line in lines]
+        words = [key.count(" ") - 1 for key in keys]
+        inside = [not count or key in contained for key, count in zip(keys, words)]
+        if sum(count for count, flag in zip(words, inside) if flag) >= MIN_CONTAINED_SHARE * sum(words) > 0:
+            last = max(number for number, flag in enumerate(inside) if flag and words[number])
             page = run_together_text(tree).lower()  # runs of text may touch at block boundaries here
             return "\n\n".join(line for number, line in enumerate(lines)
                                  if number <= last or inside[number] or " ".join(line.split()).lower() not in page)
     return text
+
+
+def _key(line: str) -> str:
+    return f" {' '.join(_WORDS.findall(line.lower()))} "
 
 
 def _spaced_words(element) -> str:
