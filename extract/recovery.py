@@ -301,11 +301,11 @@ def without_trailing_outside(tree, text: str) -> str:
     containers = dict.fromkeys(node for element, _ in head for node in element.iterancestors() if _is_article(node))
     keys: list[str] = []
     for container in sorted(containers, key=lambda node: -sum(1 for _ in node.iterancestors())):  # innermost first
-        contained = _spaced_words(container)
         if not keys:
-            if _key(lines[-1]) in contained:  # as on most pages: the text ends in the article
-                return text
+            if " ".join(lines[-1].split()).lower() in run_together_text(container).lower():
+                return text  # as on most pages: the text ends in the article
             keys = [_key(line) for line in lines]
+        contained = _spaced_words(container)
         words = [key.count(" ") - 1 for key in keys]
         inside = [not count or key in contained for key, count in zip(keys, words)]
         if sum(count for count, flag in zip(words, inside) if flag) >= MIN_CONTAINED_SHARE * sum(words) > 0:
