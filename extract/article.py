@@ -16,7 +16,7 @@ from extract.decoding import decode_html, looks_binary
 from extract.guesses import TrafilaturaGuesses
 from extract.metadata import pick_canonical, pick_language, site_names
 from extract.pruning import drop_other_posts, marked_furniture, unwrap_layout_tables
-from extract.recovery import recover_dropped_text
+from extract.recovery import recover_dropped_text, split_run_together, without_trailing_outside
 from extract.streamed import drop_streamed_fallbacks, inline_streamed_content
 from extract.structured import read_json_ld, read_meta
 from extract.titles import pick_title
@@ -138,8 +138,10 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     authors, authors_from = pick_authors(tree, meta, ld, lambda: guesses.author, url)
     published, modified, published_from, modified_from = pick_dates(source, tree, meta, ld, url, headline=title)
     site_labels = [name for name in (meta.get("og:site_name"), ld.publisher if ld else None) if name]
-    text = clean_text(recover_dropped_text(tree, document.text or ""), rules, title, site_labels,
-                      authors, marked_furniture(tree)) if document else ""
+    extracted = split_run_together(tree, document.text or "") if document else ""
+    text = clean_text(recover_dropped_text(tree, extracted), rules, title, site_labels, authors,
+                      marked_furniture(tree)) if document else ""
+    text = without_trailing_outside(tree, text)
     language, language_from = pick_language(tree, meta, ld, text, rules.language)
     for key, origin in (("title", title_from), ("authors", authors_from),
                         ("published", published_from), ("modified", modified_from), ("language", language_from)):

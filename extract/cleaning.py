@@ -136,6 +136,9 @@ _BOILERPLATE_LINES = _any_of(
     r"^necessary cookies are\b",
     # a caption's credit without brackets: "A tiny house means living efficiently. Picture: Getty"
     r"\b(?:picture|photo|image)s?\s*:\s*[^.:]{0,40}\b(?:getty|afp|reuters|ap|supplied|istock|shutterstock|alamy)\b[^.]{0,30}$",
+    # a caption's credit to a photographer: "The tent in the rain. Credit: Jane Doe", "... Photo by: 'Jane Doe'."
+    r"(?-i:[.!?]\s+(?:[Cc]redit|[Pp]hoto(?: by)?|[Ii]mage(?: by)?)\s*:\s*['‘\"]?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}['’\"]?\.?)$",
+    r"^(?:photo|image|picture)s? (?:courtesy of|credits?\s*:)",
 )
 
 # Affiliate and advertising disclosures, and prompts or credits a CMS runs on into more of the same, are long:
@@ -162,6 +165,7 @@ _DISCLOSURE_LINES = _any_of(
     r"\b(?:msg|message) (?:&|and) data rates may apply\b|\b(?:reply|text) stop to (?:opt[- ]?out|cancel|unsubscribe)\b",
     # a picture credit line, and the site's blurb the CMS glues after it
     r"^(?:feature[d]?|header|cover|lead|top|hero) (?:image|photo|picture)s? (?:by|via|courtesy of|credit)\b",
+    r"^prices? (?:were|are|was) (?:accurate|correct) (?:at|as of) the time\b",  # a shopping guide's note
 )
 
 # Furniture phrases that may stand anywhere in a line: (longest line in words, a literal the line must hold, pattern).
@@ -220,7 +224,8 @@ _WIDGET_LINES = _any_of(
     r"^advertisement\b",
     r"^(?:book|request|schedule|get) (?:a |your )?(?:free )?(?:demo|quote|consultation)$",
     r"^get started(?: today| now| for free)?$",
-    r"^\d+\s*min(?:ute)?s? read$",
+    r"\b\d+\s*min(?:ute)?s?\.? read$",  # "3 MIN. READ", "Jun 8, 2023 • 11 Minute Read"
+    r"^(?:table of contents|article contents|on this page)\W*$",
     r"^share your (?:story|thoughts|experience|feedback)$",
     r"^how was (?:this|today'?s) (?:issue|newsletter|email|edition)\??$",
     r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\s+by\s+\S",  # "11/12/2025 by One Tree Planted"
@@ -232,11 +237,12 @@ _WIDGET_LINES = _any_of(
 )
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-# A line that is only a date/time stamp: "Friday, 11 November 2022 07:29 PM EST", "Updated: 3 hours ago".
+# A line that is only a date/time stamp: "Friday, 11 November 2022 07:29 PM EST", "Updated: 3 hours ago",
+# "January 22nd, 2019".
 _DATE_WORDS = re.compile(
     r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
-    r"\b(?:[ap]\.?m\.?|[a-z]{1,2}[sd]?t|utc|gmt|date|first(?= published)|last(?= (?:updated|modified))|published|"
-    r"updated|posted|on|at|ago|hours?|minutes?|days?)\b",
+    r"\b(?:[ap]\.?m\.?|[a-z]{1,2}[sd]?t|utc|gmt|date|first(?= published)|last|published|updated|posted|on|at|ago|hours?|minutes?|days?)\b|"
+    r"\b\d{1,2}(?:st|nd|rd|th)\b",  # "Last updated on September 16th, 2023"
     re.I,
 )
 MAX_DATELINE_WORDS = 15  # a longer line is never only a date
@@ -283,6 +289,15 @@ _ADDRESS_LINE = re.compile(r"^https?://[^/\s]+/\S+$")
 # An author's bio after the story: "Jane Doe is a freelance writer ...", "Jane has covered ...".
 _BIO_VERB = (r"(?:(?:is|was) (?:a|an|the|(?:\w+ ){1,2}(?:at|of|for))|has|holds|writes|covers|joined|serves|lives|leads|"
              r"founded|co-founded|started|specializes|specialises)")
+# A heading of links to other stories ends the story when it stands in the text's second half and no
+# paragraph follows it (teasers are headlines and a line of summary, not paragraphs).
+_RELATED_SECTION = re.compile(
+    r"^(?:related (?:posts?|articles?|stories|reading|content|links)|you (?:may|might) also (?:like|enjoy)|"
+    r"more from\b[^.!?]{0,40}|read next|keep reading|further reading|recommended (?:for you|reading|articles?|stories))"
+    r"\W*$", re.I)
+RELATED_SECTION_FROM = 0.5
+MAX_TEASER_WORDS = 50
+
 # The story's last lines, where a CMS puts the author box.
 BIO_TAIL_LINES = 3
 
@@ -306,8 +321,30 @@ def _without_trailing_bios(lines: list[str], authors: Sequence[str]) -> list[str
     return lines[:next((i for i in range(tail, len(lines)) if opening.match(lines[i])), len(lines))]
 
 
+def _without_related_section(lines: list[str]) -> list[str]:
+    for number in range(int(len(lines) * RELATED_SECTION_FROM), len(lines)):
+        if _RELATED_SECTION.match(_LIST_MARKER.sub("", lines[number].strip())):
+            if all(len(line.split()) <= MAX_TEASER_WORDS for line in lines[number + 1:]):
+                return lines[:number]
+    return lines
+
+
 def _normalise(line: str) -> str:
     return " ".join(WORD.findall(line.casefold()))
+
+
+# Boxed furniture is at most this share of the text's words; more, and the box held the story itself.
+MAX_BOXED_SHARE = 0.5
+
+
+def _boxed_lines(text: str, boxed: Sequence[str]) -> set[str]:
+    """The (normalised) texts of the page's furniture boxes, unless the text's lines are mostly theirs."""
+    keys = {_normalise(line) for line in boxed} - {""}
+    if not keys:
+        return keys
+    lines = [_normalise(line) for line in text.splitlines()]
+    boxed_words = sum(len(line.split()) for line in lines if line in keys)
+    return keys if boxed_words <= MAX_BOXED_SHARE * sum(len(line.split()) for line in lines) else set()
 
 
 def _headline_with_source(line: str, not_text: set[str]) -> bool:
@@ -324,18 +361,19 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
     kept once, as is any paragraph repeated right after itself; the entries of a structured text the markup sets
     side by side (``furniture.repeated_items``) stay however often they repeat. One of the page's standfirsts
     (``furniture``, read from its markup) or an address among the text's first lines is dropped too, so are the
-    link teasers and labels (date stamps, tag lists) it marks, and so is a bio opening with one of ``authors``
-    among the text's last lines.
+    link teasers, labels (date stamps, tag lists) and furniture boxes' texts it marks, and so is a bio opening
+    with one of ``authors`` among the text's last lines.
     """
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
     not_text = {_normalise(name) for name in [title or "", *site_names]} - {""}
     not_text |= {_normalise(line) for line in (*furniture.link_teasers, *furniture.labels)} - {""}
+    not_text |= _boxed_lines(text, furniture.boxed)
     not_opening = {_normalise(line) for line in furniture.standfirsts} - {""}
     repeatable = {_normalise(line) for line in furniture.repeated_items}
     seen: set[str] = set()
     previous = None
     kept: list[str] = []
-    for raw in text.splitlines():
+    for raw in _without_related_section(text.splitlines()):
         line = trim_line(" ".join(raw.split()))
         if not line or is_boilerplate(line, extra):
             continue

@@ -1,17 +1,21 @@
 """Page furniture that only the page's markup tells apart from the story.
 
 The text trafilatura returns has lost its markup, so a line cannot tell whether it was a paragraph of
-the story, the standfirst (dek) the page sets under its headline, or a link to another story set as a
-paragraph of its own. Those are read from the tree here and handed to ``clean_text`` as texts to drop.
-The tables that lay a page out are turned into plain blocks here too, before trafilatura reads the tree.
+the story, the standfirst (dek) the page sets under its headline, a link to another story set as a
+paragraph of its own, or the text of a small promotion or newsletter box. Those are read from the tree
+here and handed to ``clean_text`` as texts to drop. The tables that lay a page out are turned into plain
+blocks here too, and a WordPress page's listed posts removed, before trafilatura reads the tree.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from extract.metadata import run_together_text
@@ -23,12 +27,13 @@ class MarkedFurniture:
     link_teasers: tuple[str, ...] = ()  # dropped anywhere
     repeated_items: tuple[str, ...] = ()  # not furniture: kept however often they repeat
     labels: tuple[str, ...] = ()  # date stamps and tag lists, dropped anywhere
+    boxed: tuple[str, ...] = ()  # dropped anywhere, unless they would be most of the text
 
 
 def marked_furniture(tree: HtmlElement) -> MarkedFurniture:
     texts = block_texts(tree)
     return MarkedFurniture(tuple(standfirsts(tree)), tuple(link_teasers(tree, texts)),
-                           tuple(repeated_items(tree, texts)), tuple(labels(tree)))
+                           tuple(repeated_items(tree, texts)), tuple(labels(tree)), tuple(boxed_texts(tree)))
 
 
 _TEXT_BLOCKS = ("p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6")
@@ -225,3 +230,53 @@ def _rows(table: HtmlElement) -> list[HtmlElement]:
 def _lays_out(cell: HtmlElement) -> bool:
     """The cell holds a table of its own: a page laid out in nested tables."""
     return next(cell.iter("table"), None) is not None
+
+
+# Class or id names of the boxes a CMS sets in and around a story that are never part of it: promotions and
+# calls to action ("cta" opening a name), newsletter and subscription forms, pop-ups, carousels, other stories'
+# excerpts, the latest stories.
+_BOX_NAMES = ("promo", "cta", "sponsored", "newsletter", "subscri", "signup", "sign-up", "popup", "modal", "overlay",
+              "carousel", "excerpt", "latest", "disclosure", "advert", "breadcrumb")
+_CLASS_AND_ID = XPath("//body//@class | //body//@id")
+# A box holding more text than this is a layout container so named, and may hold the story.
+MAX_BOX_CHARS = 1500
+# A box's one-word label ("Nationwide", "Resources") may be a heading of the story too.
+MIN_BOXED_WORDS = 2
+
+
+def boxed_texts(tree: HtmlElement) -> list[str]:
+    """The texts of the small boxes named as furniture, and of every element in them."""
+    texts: list[str] = []
+    boxes: set = set()
+    for element in _named_boxes(tree):
+        if any(ancestor in boxes for ancestor in element.iterancestors()) or not _at_most(element, MAX_BOX_CHARS):
+            continue
+        boxes.add(element)
+        texts += [run_together_text(node) for node in element.iter() if isinstance(node.tag, str)]
+    return [text for text in dict.fromkeys(texts) if text.count(" ") + 1 >= MIN_BOXED_WORDS]
+
+
+def _named_boxes(tree: HtmlElement) -> list[HtmlElement]:
+    """The elements with a class or id holding one of _BOX_NAMES, in page order. The names are searched
+    joined in one string: a search per element took longer than the whole of the cleaning."""
+    names = _CLASS_AND_ID(tree)
+    joined = "\n".join(names).lower()
+    starts = list(accumulate((len(name) + 1 for name in names[:-1]), initial=0))
+    found: set[int] = set()
+    for word in _BOX_NAMES:
+        at = joined.find(word)
+        while at >= 0:
+            if word != "cta" or at == 0 or not joined[at - 1].isalnum():
+                found.add(bisect_right(starts, at) - 1)
+            at = joined.find(word, at + 1)
+    return list(dict.fromkeys(names[number].getparent() for number in sorted(found)))
+
+
+def _at_most(element: HtmlElement, chars: int) -> bool:
+    """The element holds some text, and no more than ``chars`` characters of it."""
+    total = 0
+    for piece in element.itertext():
+        total += len(piece.strip())
+        if total > chars:
+            return False
+    return total > 0

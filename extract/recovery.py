@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from copy import deepcopy
+
+from trafilatura.baseline import basic_cleaning
 
 from extract.metadata import run_together_text
 
@@ -312,3 +315,75 @@ def _in_furniture(element, container, kept: set) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+# trafilatura's last resort returns a whole <article> as one line, its paragraphs run together.
+MIN_RUN_TOGETHER_WORDS = 300
+# Where trafilatura spaces the runs of text apart (baseline._BLOCK_ELEMS), so that the lines join up to its text.
+_LINE_BREAKING_TAGS = ("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+                       "footer", "form", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+                       "table", "tr", "ul", *_HEADINGS)
+_WORDS = re.compile(r"\w+")
+
+
+def split_run_together(tree, text: str) -> str:
+    """``text`` with a line that is an <article>'s whole text, as trafilatura's fallback gives it, set out
+    again one line per block of the article, so that its furniture can be told from its paragraphs."""
+    if "\n" in text or text.count(" ") + 1 < MIN_RUN_TOGETHER_WORDS:
+        return text
+    for article in tree.xpath("//article[not(ancestor::article)]"):
+        lines = _block_lines(basic_cleaning(deepcopy(article)))
+        if _WORDS.findall(" ".join(lines)) == _WORDS.findall(text):
+            return "\n".join(lines)
+    return text
+
+
+def _block_lines(element) -> list[str]:
+    """The element's text with a line break at each block's boundaries, whitespace collapsed; a table's
+    row is a line "| cell | cell |"."""
+    for block in element.iter(*_LINE_BREAKING_TAGS):
+        block.text = f"\n{'| ' if block.tag == 'tr' else ''}{block.text or ''}"
+        block.tail = f"\n{block.tail or ''}"
+    for cell in element.iter("td", "th"):
+        cell.tail = f" | {cell.tail or ''}"
+    return [line for raw in element.text_content().split("\n") if (line := " ".join(raw.split()))]
+
+
+# The share of the text's words its article container must hold for the lines after it to be dropped.
+MIN_CONTAINED_SHARE = 0.6
+
+
+def without_trailing_outside(tree, text: str) -> str:
+    """``text`` without its last lines that lie outside the innermost article container (<article>,
+    itemprop=articleBody, an article-body class) holding most of it, elsewhere on the page: the related
+    stories, forms and credits a CMS sets after the article, which trafilatura took with it."""
+    lines = text.split("\n\n")
+    extracted = f" {' '.join(' '.join(line.split()).lower() for line in lines)} "
+    head = _located(tree.iter("p"), extracted)
+    if not head:
+        return text
+    containers = dict.fromkeys(node for element, _ in head for node in element.iterancestors() if _is_article(node))
+    keys: list[str] = []
+    for container in sorted(containers, key=lambda node: -sum(1 for _ in node.iterancestors())):  # innermost first
+        if not keys:
+            if " ".join(lines[-1].split()).lower() in run_together_text(container).lower():
+                return text  # as on most pages: the text ends in the article
+            keys = [_key(line) for line in lines]
+        contained = _spaced_words(container)
+        words = [key.count(" ") - 1 for key in keys]
+        inside = [not count or key in contained for key, count in zip(keys, words)]
+        if sum(count for count, flag in zip(words, inside) if flag) >= MIN_CONTAINED_SHARE * sum(words) > 0:
+            last = max(number for number, flag in enumerate(inside) if flag and words[number])
+            page = run_together_text(tree).lower()  # runs of text may touch at block boundaries here
+            return "\n\n".join(line for number, line in enumerate(lines)
+                                 if number <= last or inside[number] or " ".join(line.split()).lower() not in page)
+    return text
+
+
+def _key(line: str) -> str:
+    return f" {' '.join(_WORDS.findall(line.lower()))} "
+
+
+def _spaced_words(element) -> str:
+    """The element's words, lower case, its text nodes kept apart (a <br> parts words run together)."""
+    return f" {' '.join(_WORDS.findall(' '.join(element.itertext()).lower()))} "

@@ -51,6 +51,10 @@ def test_teasers_credits_and_form_messages_after_a_story_are_dropped():
         "may apply. Reply STOP to opt out.",
         "By providing your number you agree to receive recurring text messages. Msg & data rates may apply.",
         "Reply Help for more information. You can reply STOP to opt-out of further messaging.",
+        "The quays at dawn. Credit: Jane Doe", "The new crane. Photo by: 'John Roe'.", "Photo courtesy of Port Authority",
+        "4 MIN. READ", "Nov 11, 2022 • 6 Minute Read", "Table of contents:",
+        "Prices were accurate at the time this article was published but may change over time.",
+        "Last updated on September 16th, 2023 at 09:27 am", "January 22nd, 2019",
     ]
     assert clean_text("\n".join([STORY, *furniture])) == STORY
 
@@ -65,6 +69,7 @@ def test_prose_that_looks_like_those_teasers_and_credits_survives():
         "The magazine printed 12 issues for its readers in the port last year.", "Leggi anche",
         "Copyright law of 2019 lets the port reuse the photos. The council agreed.",
         "By signing the lease, the council agreed to pay for the repairs.",
+        "The port needs money. Credit: the council will borrow it.", "The 3rd quay, at last",
     ]
     assert clean_text("\n".join(lines)) == "\n\n".join(lines)
 
@@ -100,6 +105,25 @@ def test_a_link_teaser_is_dropped_wherever_it_stands():
     teaser = "STORM DAMAGE: SEE THE HARBOUR FROM THE AIR"
     text = "\n".join([STORY, teaser, "The works start in May."])
     assert clean_text(text, furniture=MarkedFurniture(link_teasers=(teaser,))) == f"{STORY}\n\nThe works start in May."
+
+
+def test_a_boxed_text_is_dropped_unless_the_text_is_mostly_boxed():
+    boxed = MarkedFurniture(boxed=("Sign up for our weekly digest", "Free shipping on orders over $40"))
+    text = "\n".join([STORY, "Free shipping on orders over $40", "The works start in May."])
+    assert clean_text(text, furniture=boxed) == f"{STORY}\n\nThe works start in May."
+    assert clean_text("Free shipping on orders over $40\nIt ends soon.", furniture=boxed) == \
+        "Free shipping on orders over $40\n\nIt ends soon."
+
+
+def test_a_related_stories_heading_in_the_second_half_ends_the_text_unless_a_paragraph_follows():
+    story = [STORY, "The works start in May.", "The mayor spoke on Friday.", "The port reopens in 2026."]
+    teasers = ["Related articles:", "New bridge opens over the river", "Harbour fees to rise next year"]
+    assert clean_text("\n".join(story + teasers)) == "\n\n".join(story)
+    early = ["Further reading", *story]
+    assert clean_text("\n".join(early)) == "\n\n".join(early)
+    paragraph = " ".join([STORY] * 4)
+    inline = [*story, "Related articles:", paragraph]
+    assert clean_text("\n".join(inline)) == "\n\n".join(story + [paragraph])
 
 
 def test_a_repeated_paragraph_is_kept_once_but_repeated_labels_stay():

@@ -1,11 +1,11 @@
-"""Standfirsts and link teasers read from the page's markup."""
+"""Standfirsts, link teasers and furniture boxes read from the page's markup."""
 
 from __future__ import annotations
 
 from lxml import html
 
 from extract.metadata import run_together_text
-from extract.pruning import (drop_other_posts, labels, link_teasers, repeated_items, standfirsts,
+from extract.pruning import (boxed_texts, drop_other_posts, labels, link_teasers, repeated_items, standfirsts,
                              unwrap_layout_tables)
 
 DEK = "Here is how the port will be rebuilt, and who will pay for it."
@@ -91,6 +91,8 @@ def test_a_headline_of_a_sentences_length_goes_with_the_standfirsts():
     headline = "Design Week 2018 | A light installation for the port"
     page = html.fromstring(f"<html><body><h1>{headline}</h1>{BODY}</body></html>")
     assert standfirsts(page) == [headline]
+
+
 OTHER_POST = ("<article id='post-{n}' class='post'><h2><a href='/p{n}'>Ferry timetable {n}</a></h2>"
               "<p>Excerpt of another story about the ferries, number {n}, with a date and a byline.</p></article>")
 
@@ -111,3 +113,11 @@ def test_without_the_pages_own_post_id_or_when_a_listed_post_holds_the_story_not
                                    f"{OTHER_POST.format(n=9)}</body></html>")
     assert drop_other_posts(no_own_id) == 0 and "Ferry" in run_together_text(no_own_id)
     assert drop_other_posts(story_inside) == 1 and "rebuild the river port" in run_together_text(story_inside)
+
+
+def test_a_small_box_named_as_a_promotion_gives_its_texts_but_one_words_and_a_large_one_none():
+    page = html.fromstring(f"<html><body><article>{BODY}<div class='promo-box'><h3>Try it free</h3>"
+                           "<p>Start your 30-day trial today.</p><span>Offers</span></div>"
+                           "<div class='cta-inline'><p>Book a demo now</p></div></article>"
+                           f"<div id='latest-stories'>{BODY * 20}</div></body></html>")
+    assert boxed_texts(page)[1:] == ["Try it free", "Start your 30-day trial today.", "Book a demo now"]

@@ -7,8 +7,9 @@ from types import SimpleNamespace
 from trafilatura.utils import load_html
 
 import extract.article
+import extract.recovery
 from extract import extract_article
-from extract.recovery import recover_dropped_text
+from extract.recovery import recover_dropped_text, split_run_together, without_trailing_outside
 
 # Paragraphs of news length: a container must hold MIN_GAP_CHARS more than the text for a search.
 FIRST = ("The council voted on Tuesday to rebuild the old bridge over the river, after two years of debate "
@@ -166,3 +167,26 @@ def test_a_heading_over_a_link_or_a_heading_of_its_rank_titles_no_text():
     body = (f"<div><p>{FIRST}</p><div class='other'><p>{SECOND}</p></div>{sidebar}<p>{THIRD}</p>"
             f"<div class='related'><p>{FOURTH}</p></div></div>")
     assert recover(body, f"{FIRST}\n{THIRD}") == [FIRST, SECOND, "Most read", THIRD]
+
+
+def test_an_articles_text_run_together_in_one_line_is_set_out_again_one_line_per_block(monkeypatch):
+    monkeypatch.setattr(extract.recovery, "MIN_RUN_TOGETHER_WORDS", 50)
+    page = load_html(f"<html><body><article><h2>Bridge to be rebuilt</h2><p>{FIRST}</p><div class='share'>Share"
+                     f"</div><p>{SECOND} {THIRD}</p><table><tr><td>Cost</td><td>$2m</td></tr></table></article>"
+                     "</body></html>")
+    run_together = f"Bridge to be rebuilt {FIRST} Share {SECOND} {THIRD} Cost $2m"
+    assert split_run_together(page, run_together).split("\n") == [
+        "Bridge to be rebuilt", FIRST, "Share", f"{SECOND} {THIRD}", "| Cost | $2m |"]
+    assert split_run_together(page, f"{FIRST}\n{SECOND}") == f"{FIRST}\n{SECOND}"
+    assert split_run_together(page, f"{FIRST} {SECOND} {THIRD}") == f"{FIRST} {SECOND} {THIRD}"
+
+
+def test_the_last_lines_outside_the_article_container_holding_most_of_the_text_are_dropped():
+    teaser = "Ten bridges you have to see before you die, and the towns around them"
+    page = load_html(f"<html><body><article><div class='article-body'><p>{FIRST}</p><p>{SECOND}</p>"
+                     f"<p>{THIRD}</p></div><div class='more'><h3>{teaser}</h3></div></article></body></html>")
+    text = "\n\n".join([FIRST, SECOND, THIRD, teaser])
+    assert without_trailing_outside(page, text) == "\n\n".join([FIRST, SECOND, THIRD])
+    unnamed = load_html(f"<html><body><div><p>{FIRST}</p><p>{SECOND}</p><p>{THIRD}</p></div><h3>{teaser}</h3>"
+                        "</body></html>")
+    assert without_trailing_outside(unnamed, text) == text
