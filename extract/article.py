@@ -14,8 +14,9 @@ from extract.cleaning import CleaningRules, clean_text, word_count
 from extract.dates import pick_dates
 from extract.decoding import decode_html, looks_binary
 from extract.guesses import TrafilaturaGuesses
+from extract.layout import drop_other_posts, unwrap_layout_tables
 from extract.metadata import pick_canonical, pick_language, site_names
-from extract.pruning import drop_other_posts, marked_furniture, unwrap_layout_tables
+from extract.pruning import marked_furniture
 from extract.recovery import recover_dropped_text, split_run_together, without_trailing_outside
 from extract.streamed import drop_streamed_fallbacks, inline_streamed_content
 from extract.structured import read_json_ld, read_meta

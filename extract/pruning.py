@@ -3,8 +3,7 @@
 The text trafilatura returns has lost its markup, so a line cannot tell whether it was a paragraph of
 the story, the standfirst (dek) the page sets under its headline, a link to another story set as a
 paragraph of its own, or the text of a small promotion or newsletter box. Those are read from the tree
-here and handed to ``clean_text`` as texts to drop. The tables that lay a page out are turned into plain
-blocks here too, and a WordPress page's listed posts removed, before trafilatura reads the tree.
+here and handed to ``clean_text`` as texts to drop.
 """
 
 from __future__ import annotations
@@ -42,38 +41,6 @@ _TEXT_BLOCKS = ("p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6")
 def block_texts(tree: HtmlElement) -> dict[HtmlElement, str]:
     """The texts of the page's paragraphs, list items and headings, read once for the rules below."""
     return {element: run_together_text(element) for element in tree.iter(*_TEXT_BLOCKS)}
-
-
-# WordPress names the post a page shows in <body class="postid-N"> (a page: "page-id-N") and gives every
-# post it renders the id "post-M": the page's own post and the recent or related posts listed with it.
-_OWN_POST = re.compile(r"(?:^|\s)(?:postid|page-id)-(\d+)(?:\s|$)")
-_POST_ID = re.compile(r"post-(\d+)")
-# An element so marked holding more than this share of the page's text holds the story, whatever its id says
-# (markup left unclosed can nest the story in a listed post).
-MAX_OTHER_POST_SHARE = 0.5
-
-
-def drop_other_posts(tree: HtmlElement) -> int:
-    """Remove from ``tree`` the other posts a WordPress page lists beside its own (recent posts, related
-    posts, the next post's excerpt), so that neither the text nor the byline or date pickers read them.
-    Returns how many were removed."""
-    body = tree.find("body")
-    own = _OWN_POST.search(body.get("class") or "") if body is not None else None
-    if own is None:
-        return 0
-    others = [element for element in tree.xpath('//*[starts-with(@id, "post-")]')
-              if (match := _POST_ID.fullmatch(element.get("id"))) and match.group(1) != own.group(1)]
-    if not others:
-        return 0
-    page_length = len(run_together_text(body))
-    removed: list[HtmlElement] = []
-    for element in others:  # in page order, so a listed post holding others is seen first
-        if any(ancestor in removed for ancestor in element.iterancestors()):
-            continue
-        if len(run_together_text(element)) <= MAX_OTHER_POST_SHARE * page_length:
-            element.drop_tree()  # its tail stays: that text belongs to its container
-            removed.append(element)
-    return len(removed)
 
 
 _DEK_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -204,32 +171,6 @@ def repeated_items(tree: HtmlElement, texts: dict[HtmlElement, str] | None = Non
     texts = block_texts(tree) if texts is None else texts
     counts = Counter((element.getparent(), text) for element, text in texts.items() if element.tag in _ITEM_TAGS)
     return list(dict.fromkeys(text for (_, text), count in counts.items() if count > 1 and text))
-
-
-_TABLE_PARTS = ("thead", "tbody", "tfoot")
-
-
-def unwrap_layout_tables(tree: HtmlElement) -> None:
-    """Turn the tables that lay a page out into plain blocks: read as a data table, the story, its headline and the
-    sidebar beside it run together into one row."""
-    for table in list(tree.iter("table")):
-        cells = [cell for row in _rows(table) for cell in row if cell.tag in ("td", "th")]
-        if any(_lays_out(cell) for cell in cells):
-            for element in (table, *_parts(table), *_rows(table), *cells):
-                element.tag = "div"
-
-
-def _parts(table: HtmlElement) -> list[HtmlElement]:
-    return [child for child in table if child.tag in _TABLE_PARTS]
-
-
-def _rows(table: HtmlElement) -> list[HtmlElement]:
-    return [row for part in (table, *_parts(table)) for row in part if row.tag == "tr"]
-
-
-def _lays_out(cell: HtmlElement) -> bool:
-    """The cell holds a table of its own: a page laid out in nested tables."""
-    return next(cell.iter("table"), None) is not None
 
 
 # Class or id names of the boxes a CMS sets in and around a story that are never part of it: promotions and

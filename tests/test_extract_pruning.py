@@ -1,12 +1,12 @@
-"""Standfirsts, link teasers and furniture boxes read from the page's markup."""
+"""Furniture read from the markup (standfirsts, link teasers, labels, boxes); the tree made ready for trafilatura."""
 
 from __future__ import annotations
 
 from lxml import html
 
+from extract.layout import drop_other_posts, unwrap_layout_tables
 from extract.metadata import run_together_text
-from extract.pruning import (boxed_texts, drop_other_posts, labels, link_teasers, repeated_items, standfirsts,
-                             unwrap_layout_tables)
+from extract.pruning import boxed_texts, labels, link_teasers, repeated_items, standfirsts
 
 DEK = "Here is how the port will be rebuilt, and who will pay for it."
 BODY = "<p>The city council voted on Friday to rebuild the river port damaged by the autumn storms.</p>"
