@@ -139,10 +139,12 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     authors, authors_from = pick_authors(tree, meta, ld, lambda: guesses.author, url)
     published, modified, published_from, modified_from = pick_dates(source, tree, meta, ld, url, headline=title)
     site_labels = [name for name in (meta.get("og:site_name"), ld.publisher if ld else None) if name]
-    extracted = split_run_together(tree, document.text or "") if document else ""
-    text = clean_text(recover_dropped_text(tree, extracted), rules, title, site_labels, authors,
-                      marked_furniture(tree)) if document else ""
-    text = without_trailing_outside(tree, text)
+    text = ""
+    if document:
+        extracted = split_run_together(tree, document.text or "")
+        text = clean_text(recover_dropped_text(tree, extracted), rules, title, site_labels, authors,
+                          marked_furniture(tree))
+        text = without_trailing_outside(tree, text)
     language, language_from = pick_language(tree, meta, ld, text, rules.language)
     for key, origin in (("title", title_from), ("authors", authors_from),
                         ("published", published_from), ("modified", modified_from), ("language", language_from)):

@@ -95,7 +95,7 @@ class _Block:
 def recover_dropped_text(tree, text: str) -> str:
     """``text`` (trafilatura's output for ``tree``) with the article blocks it dropped put back in place."""
     lines = text.split("\n")
-    comparable = [" ".join(line.split()).lower() for line in lines]
+    comparable = [_comparable(line) for line in lines]
     extracted = f" {' '.join(comparable)} "
     line_starts, line_offsets, start = [], {}, 1
     for line in comparable:
@@ -269,7 +269,8 @@ def _article_wrappers(present: list[_Block], extracted_length: int) -> set:
 def _is_label(block: _Block, paragraphs) -> bool:
     """A subheading, or a list item too short to be one of ``paragraphs``."""
     tag = block.element.tag
-    return tag in _SUBHEADINGS or (tag == "li" and block not in paragraphs and block.word_count() >= MIN_LIST_ITEM_WORDS)
+    return tag in _SUBHEADINGS or (tag == "li" and block not in paragraphs
+                                   and block.word_count() >= MIN_LIST_ITEM_WORDS)
 
 
 def _recoverable(block: _Block, container, kept: set) -> bool:
@@ -320,9 +321,9 @@ def _in_furniture(element, container, kept: set) -> bool:
 # trafilatura's last resort returns a whole <article> as one line, its paragraphs run together.
 MIN_RUN_TOGETHER_WORDS = 300
 # Where trafilatura spaces the runs of text apart (baseline._BLOCK_ELEMS), so that the lines join up to its text.
-_LINE_BREAKING_TAGS = ("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
-                       "footer", "form", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
-                       "table", "tr", "ul", *_HEADINGS)
+_LINE_BREAKING_TAGS = ("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+                       "figure", "footer", "form", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+                       "summary", "table", "tr", "ul", *_HEADINGS)
 _WORDS = re.compile(r"\w+")
 
 
@@ -358,32 +359,30 @@ def without_trailing_outside(tree, text: str) -> str:
     itemprop=articleBody, an article-body class) holding most of it, elsewhere on the page: the related
     stories, forms and credits a CMS sets after the article, which trafilatura took with it."""
     lines = text.split("\n\n")
-    extracted = f" {' '.join(' '.join(line.split()).lower() for line in lines)} "
-    head = _located(tree.iter("p"), extracted)
-    if not head:
-        return text
+    comparable = [_comparable(line) for line in lines]
+    head = _located(tree.iter("p"), f" {' '.join(comparable)} ")
     containers = dict.fromkeys(node for element, _ in head for node in element.iterancestors() if _is_article(node))
-    keys: list[str] = []
-    for container in sorted(containers, key=lambda node: -sum(1 for _ in node.iterancestors())):  # innermost first
-        if not keys:
-            if " ".join(lines[-1].split()).lower() in run_together_text(container).lower():
-                return text  # as on most pages: the text ends in the article
-            keys = [_key(line) for line in lines]
-        contained = _spaced_words(container)
-        words = [key.count(" ") - 1 for key in keys]
+    innermost_first = sorted(containers, key=lambda node: -sum(1 for _ in node.iterancestors()))
+    if not innermost_first or comparable[-1] in run_together_text(innermost_first[0]).lower():
+        return text  # as on most pages: the text ends in the article
+    keys = [_key(line) for line in lines]
+    words = [key.count(" ") - 1 for key in keys]
+    for container in innermost_first:
+        contained = _key(" ".join(container.itertext()))  # its text nodes kept apart: a <br> parts words run together
         inside = [not count or key in contained for key, count in zip(keys, words)]
         if sum(count for count, flag in zip(words, inside) if flag) >= MIN_CONTAINED_SHARE * sum(words) > 0:
             last = max(number for number, flag in enumerate(inside) if flag and words[number])
             page = run_together_text(tree).lower()  # runs of text may touch at block boundaries here
             return "\n\n".join(line for number, line in enumerate(lines)
-                                 if number <= last or inside[number] or " ".join(line.split()).lower() not in page)
+                                 if number <= last or inside[number] or comparable[number] not in page)
     return text
+
+
+def _comparable(line: str) -> str:
+    """A line as the text is searched: lower case, whitespace collapsed."""
+    return " ".join(line.split()).lower()
 
 
 def _key(line: str) -> str:
     return f" {' '.join(_WORDS.findall(line.lower()))} "
 
-
-def _spaced_words(element) -> str:
-    """The element's words, lower case, its text nodes kept apart (a <br> parts words run together)."""
-    return f" {' '.join(_WORDS.findall(' '.join(element.itertext()).lower()))} "
