@@ -34,8 +34,9 @@ from datetime import datetime, timedelta
 
 LEAD_WORDS = 120  # words of the body read after the title
 WINDOW = timedelta(days=3)  # members of a story this close in time (either way) are compared
-JOIN_SIMILARITY = 0.16  # average cosine to a story's members that joins it
-NAME_WEIGHT = 2.0  # a name (capitalised mid-sentence) weighs this many times a plain word
+JOIN_SIMILARITY = 0.12  # average cosine to a story's members that joins it
+NAME_WEIGHT = 1.5  # a name (capitalised mid-sentence) weighs this many times a plain word
+NUMBER_WEIGHT = 2.0  # a number weighs this many times a plain word
 MIN_DOCS = 1000  # document frequencies are read as if over at least this many articles
 MIN_TERM_LENGTH = 3
 
@@ -59,8 +60,6 @@ said says say saying told tell tells according reported reports report reporting
 get gets got make makes made take takes took going go goes went come comes came like want wants know known
 year years day days week weeks month months time times today yesterday tomorrow tonight morning afternoon
 evening night ago early earlier late later first second third last former latest
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
-september october november december jan feb mar apr jun jul aug sep sept oct nov dec
 mr mrs ms dr people percent including include includes included way lot lots thing things
 read click share comment comments subscribe newsletter photo photos video image images caption advertisement
 """.split())
@@ -148,7 +147,8 @@ class StoryAssigner:
     """
 
     def __init__(self, frequencies: DocumentFrequencies, window: timedelta = WINDOW,
-                 join_similarity: float = JOIN_SIMILARITY, name_weight: float = NAME_WEIGHT):
+                 join_similarity: float = JOIN_SIMILARITY, name_weight: float = NAME_WEIGHT, link: str = "average"):
+        self.link = link
         self.frequencies = frequencies
         self.window = window
         self.join_similarity = join_similarity
@@ -162,7 +162,8 @@ class StoryAssigner:
     def weight(self, term: str) -> float:
         if term not in self._weights:
             w = self.frequencies.idf(term)
-            self._weights[term] = w * self.name_weight if is_name(term) else w
+            self._weights[term] = w * (self.name_weight if is_name(term) else
+                                       NUMBER_WEIGHT if term[:1].isdigit() else 1.0)
         return self._weights[term]
 
     def vector(self, record: StoryRecord) -> dict[str, float]:
@@ -205,11 +206,15 @@ class StoryAssigner:
             members = [m for m in members if near(m)]
             if not members:
                 continue
-            total = 0.0
+            centroid: dict[str, float] = defaultdict(float)
             for m in members:
-                other = self.vector(m)
-                total += sum(w * other.get(t, 0.0) for t, w in vec.items())
-            scores[story_id] = total / len(members)
+                for t, w in self.vector(m).items():
+                    centroid[t] += w
+            dot = sum(w * centroid.get(t, 0.0) for t, w in vec.items())
+            if self.link == "centroid":
+                scores[story_id] = dot / (math.sqrt(sum(w * w for w in centroid.values())) or 1.0)
+            else:
+                scores[story_id] = dot / len(members)
         return scores
 
     def assign(self, record: StoryRecord) -> int:
