@@ -249,8 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         how = "pipeline (ingest -> PostgreSQL story_id)"
     ours_seconds = time.monotonic() - started
     threshold, base = baseline(pages, tune)
-    print(f"\n  ours: {how}: window {stories.WINDOW}, join at average cosine >= {stories.JOIN_SIMILARITY},"
-          f" names x{stories.NAME_WEIGHT}; {len(set(ours.values()))} stories found ({ours_seconds:.0f} s)")
+    print(f"\n  ours: {how}: window {stories.WINDOW.days} days, join at average cosine >= {stories.JOIN_SIMILARITY}"
+          f" with >= {stories.MIN_SHARED_SPECIFIC} shared names/numbers or >= {stories.JOIN_ALONE} alone,"
+          f" names x{stories.NAME_WEIGHT}, numbers x{stories.NUMBER_WEIGHT}; {len(set(ours.values()))} stories found ({ours_seconds:.0f} s)")
     print(f"  baseline: TF-IDF cosine, average linkage, distance threshold {threshold:.2f} (tuned on even topics);"
           f" {len(set(base.values()))} clusters\n")
     mine = report("ours", truth, ours, held_out)

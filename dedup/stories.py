@@ -11,13 +11,16 @@ and is kept capitalised ("Kherson", "Reid"); every other term is lower case ("re
 The case is the only "type" a term has, so one text[] column with a GIN index holds them all.
 
 Weights: a term weighs its inverse document frequency over the look-back window (a term in
-many articles says little about the event), times NAME_WEIGHT for a name: who and where tell
-two similar events apart ("enters rehab" vs "Tara Reid" / "Lindsay Lohan").
+many articles says little about the event), times NAME_WEIGHT for a name and NUMBER_WEIGHT for
+a number other than a year: who, where and how many tell two similar events apart (two
+earthquakes a week apart: "5.6", one island vs "5.9", another province, "10").
 
 Assignment: an article joins the story, among those with an article within WINDOW of it, whose
 members it is most similar to, when that similarity reaches JOIN_SIMILARITY; else it starts a
-story of its own. The similarity to a story is the average cosine between the article's
-idf-weighted vector and those of the story's members inside the window (average link, not
+story of its own. Below JOIN_ALONE, the article must also share MIN_SHARED_SPECIFIC names or
+numbers with the story's members in the window: texts on one subject (two SEO guides, two
+recipes) share words, coverage of one event shares names and figures. The similarity to a
+story is the average cosine between the article's idf-weighted vector and those of the story's members inside the window (average link, not
 single link: one article that happens to share a few names with another story cannot pull it
 in, and stories do not chain into each other through their edges). A story is compared only
 through members within the window, so a story that keeps being reported stays open and an old
@@ -34,9 +37,11 @@ from datetime import datetime, timedelta
 
 LEAD_WORDS = 120  # words of the body read after the title
 WINDOW = timedelta(days=3)  # members of a story this close in time (either way) are compared
-JOIN_SIMILARITY = 0.12  # average cosine to a story's members that joins it
+JOIN_SIMILARITY = 0.12  # average cosine to a story's members that joins it, with MIN_SHARED_SPECIFIC
+JOIN_ALONE = 0.2  # average cosine that joins a story without shared names or numbers
 NAME_WEIGHT = 1.5  # a name (capitalised mid-sentence) weighs this many times a plain word
 NUMBER_WEIGHT = 2.0  # a number weighs this many times a plain word
+MIN_SHARED_SPECIFIC = 3  # names and numbers (not years) the article shares with the story's articles in the window
 MIN_DOCS = 1000  # document frequencies are read as if over at least this many articles
 MIN_TERM_LENGTH = 3
 
@@ -116,6 +121,19 @@ def is_name(term: str) -> bool:
     return term[:1].isupper()
 
 
+_YEAR_RE = re.compile(r"(1[89]|20)\d\d")
+
+
+def is_number(term: str) -> bool:
+    """A number other than a year ("5.6", "23", "81st"): years are in too many articles to tell events apart."""
+    return term[:1].isdigit() and not _YEAR_RE.fullmatch(term)
+
+
+def is_specific(term: str) -> bool:
+    """Names and numbers: who, where, how many. Evergreen texts on one subject share words, not these."""
+    return is_name(term) or is_number(term)
+
+
 @dataclass(frozen=True)
 class StoryRecord:
     """An article as story assignment sees it. `story_id` is None for one not assigned yet."""
@@ -147,8 +165,12 @@ class StoryAssigner:
     """
 
     def __init__(self, frequencies: DocumentFrequencies, window: timedelta = WINDOW,
-                 join_similarity: float = JOIN_SIMILARITY, name_weight: float = NAME_WEIGHT, link: str = "average"):
-        self.link = link
+                 join_similarity: float = JOIN_SIMILARITY, join_alone: float = JOIN_ALONE,
+                 min_shared_specific: int = MIN_SHARED_SPECIFIC, name_weight: float = NAME_WEIGHT,
+                 link: str = "average"):
+        self.join_alone = join_alone
+        self.min_shared_specific = min_shared_specific
+        self.link = link  # "average" (the default) or "centroid": cosine to the members' summed vector
         self.frequencies = frequencies
         self.window = window
         self.join_similarity = join_similarity
@@ -163,7 +185,7 @@ class StoryAssigner:
         if term not in self._weights:
             w = self.frequencies.idf(term)
             self._weights[term] = w * (self.name_weight if is_name(term) else
-                                       NUMBER_WEIGHT if term[:1].isdigit() else 1.0)
+                                       NUMBER_WEIGHT if is_number(term) else 1.0)
         return self._weights[term]
 
     def vector(self, record: StoryRecord) -> dict[str, float]:
@@ -200,6 +222,7 @@ class StoryAssigner:
         stories = {self.records[i].story_id for t in record.terms for i in self.by_term.get(t, ())
                    if i != record.article_id and near(self.records[i])}
         vec = self.vector(record)
+        specific = {t for t in record.terms if is_specific(t)}
         scores = {}
         for story_id in stories:
             members = [self.records[i] for i in self.members[story_id] if i != record.article_id]
@@ -215,6 +238,9 @@ class StoryAssigner:
                 scores[story_id] = dot / (math.sqrt(sum(w * w for w in centroid.values())) or 1.0)
             else:
                 scores[story_id] = dot / len(members)
+            if scores[story_id] < self.join_alone and \
+                    len({t for m in members for t in m.terms} & specific) < self.min_shared_specific:
+                del scores[story_id]  # similar in words only: a subject, not an event
         return scores
 
     def assign(self, record: StoryRecord) -> int:

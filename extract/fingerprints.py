@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dedup.stories import story_terms as terms_for_stories
+
 SHINGLE_WORDS = 5
 ANCHOR_MOD = 8  # one shingle in 8 is an anchor: ~60 anchors for a 500-word article
 _WORD_RE = re.compile(r"\w+")
@@ -41,7 +43,7 @@ class Fingerprint:
     anchors: list[int]  # signed 64-bit, sorted, distinct
     shingle_count: int  # distinct body shingles
     line_hashes: list[int]  # distinct, signed 64-bit: what boilerplate detection counts
-    story_terms: list[str]  # names in the body's lead
+    story_terms: list[str]  # terms of the title and the body's lead (dedup.stories.story_terms)
 
 
 def words(text: str) -> list[str]:
@@ -118,7 +120,7 @@ def shingle_hashes(lines: list[list[str]]) -> np.ndarray:
     return np.unique(np.concatenate(parts))
 
 
-def fingerprint(text: str, boilerplate: Collection[int] = frozenset()) -> Fingerprint:
+def fingerprint(text: str, boilerplate: Collection[int] = frozenset(), title: str = "") -> Fingerprint:
     """Fingerprint `text`; lines whose line_hash is in `boilerplate` are not part of the body."""
     lines = line_words(text)
     hashes = [line_hash(tokens) for tokens in lines]
@@ -131,7 +133,8 @@ def fingerprint(text: str, boilerplate: Collection[int] = frozenset()) -> Finger
         anchors=sorted(int(a) for a in anchors),
         shingle_count=len(shingles),
         line_hashes=sorted(set(hashes)),
-        story_terms=story_terms("\n".join(line for line, h in zip(_raw_lines(text), hashes) if h not in boilerplate)),
+        story_terms=terms_for_stories(
+            title, "\n".join(line for line, h in zip(_raw_lines(text), hashes) if h not in boilerplate)),
     )
 
 
@@ -159,7 +162,8 @@ LEAD_WORDS = 120
 
 
 def story_terms(text: str) -> list[str]:
-    """Names in the lead (capitalised words), to group different outlets' coverage of one event.
+    """Names in the lead (capitalised words). Stories no longer use this (see dedup.stories.story_terms):
+    bench/dedup_eval.py picks its story events with it, so that its labelled set stays the same.
 
     Headlines are left out: title case would make every word look like a name. A word
     capitalised only because it starts a sentence ("However", "Officials") is not a name

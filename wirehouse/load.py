@@ -11,9 +11,9 @@ the look-back window (WIREHOUSE_DEDUP_LOOKBACK_DAYS) and the pages before it in 
      shingles, extract/fingerprints)    same article (a new version); another outlet:
                                         resemblance >= NEAR_RESEMBLANCE: a near copy, else the
                                         shorter text contained >= PARTIAL_CONTAINMENT: partial
-  5. otherwise                       -> a new article, joined to a story: another outlet's
-                                        article within STORY_WINDOW sharing >= 3 names of the
-                                        lead and >= STORY_MIN_OVERLAP of their idf weight
+  5. otherwise                       -> a new article, assigned a story by dedup/stories.py
+                                        (idf-weighted terms of title and lead, average cosine to
+                                        a story's articles within stories.WINDOW)
 Copies form clusters: a page that matches an article, or a copy of one, belongs with that
 article, and a page that matches several articles joins them into one. The original of a
 cluster is its earliest published page, ties broken by source rank: when it arrives after its
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 import time
 from collections import Counter, defaultdict
 from contextlib import ExitStack
@@ -42,6 +41,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from dedup import stories
 from extract.fingerprints import containment, fingerprint, line_hash, line_words, resemblance
 from wirehouse.config import settings
 from wirehouse.runs import Interval
@@ -57,10 +57,6 @@ MIN_SHARED_ANCHORS = 4  # ~32 shared 5-word shingles: less is a quote or a stock
 BOILERPLATE_MIN_PAGES = 3  # a line in this many pages (distinct URLs) of one source is its boilerplate
 FINGERPRINT_BATCH = 200  # pages held in memory at once while fingerprinting
 LOAD_CHUNK = 5000  # pages held in memory at once while loading (with their texts and anchors)
-STORY_WINDOW = timedelta(days=1)
-STORY_MIN_SHARED_TERMS = 3
-STORY_MIN_OVERLAP = 0.4  # idf-weighted: weight of the shared names / weight of the article's with fewer
-STORY_IDF_MIN_DOCS = 1000
 FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
 # the stage.articles columns fingerprint_stage fills, emptied when they no longer fit the text
 FORGET_FINGERPRINT = ("content_hash = null, body_hash = null, anchors = null, shingle_count = null,"
@@ -131,15 +127,6 @@ class CopyMember:
 
 
 @dataclass
-class StoryEntry:
-    article_id: int
-    story_id: int
-    terms: frozenset[str]
-    source: str
-    when: datetime
-
-
-@dataclass
 class Buffers:
     signatures: list[tuple] = field(default_factory=list)
     anchors: list[tuple] = field(default_factory=list)
@@ -181,9 +168,7 @@ class Loader:
         self.article_stream: ExitStack | None = None  # an open COPY of articles: see stream_article
         self.article_copy: psycopg.Copy | None = None
         self.gone: dict[int, int] = {}  # article demoted in this batch -> its original
-        self.stories: dict[str, list[StoryEntry]] = defaultdict(list)
-        self.idf: dict[str, float] = {}
-        self.story_of: dict[int, StoryEntry] = {}
+        self.story_assigner = stories.StoryAssigner(stories.DocumentFrequencies({}, 0))
 
     def order_key(self, published_at: datetime | None, source: str) -> tuple:
         return publication_order(published_at, source, self.ranks)
@@ -249,32 +234,42 @@ class Loader:
             self.copy_members[url] = CopyMember(url, r["article_id"], r.pop("copy_anchor_count"))
             self.remember(Known(**r))
 
+    # -- stories: the DB side of dedup/stories.py (to be ported into the dedup stage) ----------
+
     def prefetch_stories(self, pages: list[dict]) -> None:
+        """The articles within stories.WINDOW of the batch that share a term with it, the other
+        articles of their stories in that window, and the document frequencies of the terms over
+        the look-back window and this batch."""
         whens = [p["published_at"] or self.seen_at for p in pages]
         terms = sorted({t for p in pages for t in p["story_terms"] or ()})
         if not pages or not terms:
             return
+        low, high = _shifted(min(whens), -stories.WINDOW), _shifted(max(whens), stories.WINDOW)
         rows = self.cur.execute(
-            "select s.article_id, a.story_id, s.story_terms, s.source, s.window_at as w"
-            " from dedup.signatures s join warehouse.articles a using (article_id)"
-            " where a.story_id is not null and s.story_terms && %s::text[] and s.window_at between %s and %s",
-            (terms, _shifted(min(whens), -STORY_WINDOW), _shifted(max(whens), STORY_WINDOW))).fetchall()
-        for r in rows:
-            self.add_story_entry(StoryEntry(r["article_id"], r["story_id"], frozenset(r["story_terms"]),
-                                            r["source"], r["w"]))
-        # inverse document frequency of each name over the look-back window and this batch:
-        # "Trump" or "Google" say less about the event than "Kherson" or "Noem"
-        terms = sorted(set(terms) | {t for r in rows for t in r["story_terms"]})
+            "with near as (select s.article_id, a.story_id, s.story_terms, s.source, s.window_at"
+            "   from dedup.signatures s join warehouse.articles a using (article_id)"
+            "   where a.story_id is not null and s.window_at between %s and %s)"
+            " select * from near where story_id in (select story_id from near where story_terms && %s::text[])",
+            (low, high, terms)).fetchall()
+        known = sorted(set(terms) | {t for r in rows for t in r["story_terms"]})
         total, = self.conn.execute("select count(*) from dedup.signatures where window_at >= %s",
                                    (self.window_start,)).fetchone()
         df = Counter(dict(self.conn.execute(
             "select t, count(*) from dedup.signatures s cross join unnest(s.story_terms) t"
-            " where s.window_at >= %s and t = any(%s) group by t", (self.window_start, terms)).fetchall()))
+            " where s.window_at >= %s and t = any(%s) group by t", (self.window_start, known)).fetchall()))
         df.update(t for p in pages for t in set(p["story_terms"] or ()))
-        # a small window is treated as STORY_IDF_MIN_DOCS articles: a name in all five articles of
-        # a tiny warehouse is not therefore common
-        total = max(total + len(pages), STORY_IDF_MIN_DOCS)
-        self.idf = {t: math.log((total + 1) / (df[t] + 1)) + 1.0 for t in terms}
+        self.story_assigner = stories.StoryAssigner(stories.DocumentFrequencies(dict(df), total + len(pages)))
+        for r in rows:
+            self.story_assigner.add(stories.StoryRecord(r["article_id"], r["story_id"], frozenset(r["story_terms"]),
+                                                        r["source"], r["window_at"]))
+
+    def assign_story(self, page: dict, article_id: int) -> int:
+        """The story of a new article (dedup/stories.py); articles made copies in this batch no longer count."""
+        for gone in self.gone:
+            self.story_assigner.forget(gone)
+        return self.story_assigner.assign(stories.StoryRecord(
+            article_id, None, frozenset(page["story_terms"] or ()), page["source"],
+            page["published_at"] or self.seen_at))
 
     def remember(self, known: Known) -> None:
         if known.article_id in self.batch_ids or known.article_id in self.gone:
@@ -283,11 +278,6 @@ class Loader:
         self.by_content[known.content_hash].add(known.article_id)
         if known.body_hash:
             self.by_body[known.body_hash].add(known.article_id)
-
-    def add_story_entry(self, entry: StoryEntry) -> None:
-        self.story_of[entry.article_id] = entry
-        for term in entry.terms:
-            self.stories[term].append(entry)
 
     # -- resolution ----------------------------------------------------------------
 
@@ -429,31 +419,6 @@ class Loader:
             self.article_urls[u] = article_id
         self.map_urls(urls, page, article_id)
         return article_id
-
-    def assign_story(self, page: dict, article_id: int) -> int:
-        """Join the story of another outlet's article on the same event (most shared names), else start one."""
-        terms = frozenset(page["story_terms"] or ())
-        when = page["published_at"] or self.seen_at
-        idf = self.idf
-        shared: Counter[int] = Counter()
-        for term in terms:
-            for entry in self.stories.get(term, ()):
-                shared[entry.article_id] += 1
-        weight = sum(idf.get(t, 1.0) for t in terms)
-        best, best_key = article_id, None
-        for other_id, n in shared.items():
-            entry = self.story_of[other_id]
-            if (n < STORY_MIN_SHARED_TERMS or entry.source == page["source"] or other_id in self.gone
-                    or abs(entry.when - when) > STORY_WINDOW):
-                continue
-            common = sum(idf.get(t, 1.0) for t in terms & entry.terms)
-            score = common / max(1e-9, min(weight, sum(idf.get(t, 1.0) for t in entry.terms)))
-            if score >= STORY_MIN_OVERLAP:
-                key = (-score, -n, entry.story_id)
-                if best_key is None or key < best_key:
-                    best, best_key = entry.story_id, key
-        self.add_story_entry(StoryEntry(article_id, best, terms, page["source"], when))
-        return best
 
     def add_version(self, page: dict, article_id: int) -> None:
         self.flush()
@@ -694,7 +659,7 @@ def fingerprint_stage(conn: psycopg.Connection, fetch_runs: list[int]) -> dict:
     new, distinct URLs; it is left out of the body that anchors are taken from. Memory stays
     bounded: texts are streamed twice, lines are counted in the database.
     """
-    select = ("select page_id, source, canonical_url, url, text from stage.articles"
+    select = ("select page_id, source, canonical_url, url, text, title from stage.articles"
               " where run_id = any(%s) and content_hash is null order by page_id")
     # pass 1: in how many new URLs of each source each line occurs, counted by PostgreSQL (an
     # interval of 100k pages holds millions of lines: 1.2 GB when counted here)
@@ -710,7 +675,7 @@ def fingerprint_stage(conn: psycopg.Connection, fetch_runs: list[int]) -> dict:
                 " select url from warehouse.article_copies where url = any(%s)", (urls, urls))}
             with writer.copy("copy batch_lines (source, line_hash) from stdin (format binary)") as copy:
                 copy.set_types(["text", "int8"])
-                for _, source, canonical, url, text in batch:
+                for _, source, canonical, url, text, _ in batch:
                     if canonical in seen_urls or canonical in known or url in known:
                         continue
                     seen_urls.add(canonical)
@@ -729,8 +694,8 @@ def fingerprint_stage(conn: psycopg.Connection, fetch_runs: list[int]) -> dict:
         texts.execute(select, (fetch_runs,))
         while batch := texts.fetchmany(FINGERPRINT_BATCH):
             rows = []
-            for page_id, source, _, _, text in batch:
-                fp = fingerprint(text, boilerplate.get(source, ()))
+            for page_id, source, _, _, text, title in batch:
+                fp = fingerprint(text, boilerplate.get(source, ()), title or "")
                 rows.append((fp.content_hash, fp.body_hash, fp.anchors, fp.shingle_count, fp.line_hashes,
                              fp.story_terms, page_id))
             writer.executemany(

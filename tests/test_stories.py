@@ -1,0 +1,118 @@
+"""dedup/stories.py, the pure story assignment, on made-up texts (no database)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from dedup.stories import (WINDOW, DocumentFrequencies, StoryAssigner, StoryRecord, frequencies_of, is_name,
+                           is_number, story_terms)
+
+T0 = datetime(2024, 5, 6, 12, tzinfo=timezone.utc)
+
+QUAKE_A = ("Quake shakes Lorvania coast", "A magnitude 5.7 earthquake struck the Lorvania coast near Port Zamir on "
+           "Sunday, injuring 14 people and damaging homes, the Lorvania seismic agency said. Officials in Port Zamir "
+           "said rescue teams were searching collapsed buildings.")
+QUAKE_B = ("Earthquake injures 14 in Port Zamir", "Rescue teams in Port Zamir searched damaged buildings after a 5.7 "
+           "magnitude earthquake hit the Lorvania coast on Sunday. The Lorvania seismic agency said 14 people were "
+           "hurt.")
+QUAKE_C = ("Aftershocks rattle Port Zamir", "Aftershocks rattled Port Zamir a day after the 5.7 earthquake on the "
+           "Lorvania coast injured 14 people, the seismic agency said, as rescue teams cleared damaged homes.")
+OTHER_QUAKE = ("Quake hits Dravik highlands", "A 6.2 tremor hit the Dravik highlands around Selmo on Thursday, "
+               "killing 3 villagers, the Dravik geological service reported. Landslides blocked the roads to Selmo.")
+RECIPE = ("Ten tips for a better sourdough", "Feed the starter the night before, keep the dough warm and give it "
+          "time: good bread needs patience, flour, water and salt, and an oven hot enough for a crisp crust.")
+
+
+def record(article_id: int, article: tuple[str, str], hours: float = 0.0, source: str = "outlet",
+           story_id: int | None = None) -> StoryRecord:
+    title, text = article
+    return StoryRecord(article_id, story_id, frozenset(story_terms(title, text)), source,
+                       T0 + timedelta(hours=hours))
+
+
+def assign_all(records: list[StoryRecord], frequencies: DocumentFrequencies | None = None) -> list[int]:
+    assigner = StoryAssigner(frequencies or frequencies_of(records))
+    return [assigner.assign(r) for r in records]
+
+
+def test_terms_keep_names_capitalised_and_other_words_and_numbers_lower_case():
+    terms = story_terms(*QUAKE_A)
+    assert {"Lorvania", "Port", "Zamir", "5.7", "14", "earthquake", "quake", "coast", "Sunday"} <= set(terms)
+    assert not {"the", "said", "a", "and", "Officials"} & set(terms)  # stop words; capitalised only to start a sentence
+    assert all(is_name(t) for t in ("Lorvania", "Zamir")) and not is_name("earthquake")
+
+
+def test_title_words_are_never_names_on_their_own():
+    terms = story_terms("Mayor Opens New Bridge Downtown", "The bridge opened on Monday after two years of work.")
+    assert "bridge" in terms and "Bridge" not in terms and "mayor" in terms
+
+
+def test_a_word_capitalised_only_at_the_start_of_a_sentence_is_not_a_name():
+    terms = story_terms("", "However the council met. Voters were told that Elmsworth would vote again.")
+    assert "Elmsworth" in terms and "However" not in terms and "however" not in terms
+
+
+def test_plurals_and_possessives_fold_together():
+    assert story_terms("", "the bridges") == story_terms("", "the bridge's") == ["bridge"]
+    assert "crisis" in story_terms("", "the crisis deepened")
+
+
+def test_years_are_plain_numbers_other_numbers_are_specific():
+    assert is_number("5.7") and is_number("14") and not is_number("2024") and not is_number("rehab")
+
+
+def test_coverage_of_one_event_by_several_outlets_is_one_story():
+    records = [record(1, QUAKE_A, 0, "wire"), record(2, QUAKE_B, 2, "daily"), record(3, QUAKE_C, 20, "herald")]
+    assert assign_all(records) == [1, 1, 1]
+
+
+def test_a_similar_event_elsewhere_and_an_unrelated_article_start_their_own_stories():
+    records = [record(1, QUAKE_A, 0), record(2, OTHER_QUAKE, 1, "daily"), record(3, RECIPE, 2, "food"),
+               record(4, QUAKE_B, 3, "herald")]
+    assert assign_all(records) == [1, 2, 3, 1]
+
+
+def test_articles_outside_the_window_are_not_compared():
+    late = WINDOW + timedelta(hours=1)
+    records = [record(1, QUAKE_A, 0), record(2, QUAKE_B, late.total_seconds() / 3600, "daily")]
+    assert assign_all(records) == [1, 2]
+
+
+def test_a_known_article_given_by_the_loader_is_joined_by_a_new_one():
+    frequencies = frequencies_of([record(1, QUAKE_A), record(2, QUAKE_B)])
+    assigner = StoryAssigner(frequencies)
+    assigner.add(record(1, QUAKE_A, -5, "wire", story_id=77))
+    assert assigner.assign(record(2, QUAKE_B, 0, "daily")) == 77
+
+
+def test_a_forgotten_article_no_longer_counts():
+    assigner = StoryAssigner(frequencies_of([record(1, QUAKE_A), record(2, QUAKE_B)]))
+    assigner.add(record(1, QUAKE_A, story_id=1))
+    assigner.forget(1)
+    assert assigner.assign(record(2, QUAKE_B, 1, "daily")) == 2
+
+
+def test_adding_an_article_without_a_story_is_an_error():
+    with pytest.raises(ValueError):
+        StoryAssigner(DocumentFrequencies({}, 0)).add(record(1, QUAKE_A))
+
+
+def test_the_result_does_not_depend_on_how_the_known_articles_are_split():
+    """Known articles given one by one as assigned, or all at once by the loader: the same stories."""
+    records = [record(1, QUAKE_A, 0), record(2, OTHER_QUAKE, 1, "daily"), record(3, QUAKE_B, 2, "herald"),
+               record(4, QUAKE_C, 5, "post")]
+    frequencies = frequencies_of(records)
+    online = assign_all(records, frequencies)
+    first = StoryAssigner(frequencies)
+    head = [first.assign(r) for r in records[:2]]
+    second = StoryAssigner(frequencies)
+    for r, story in zip(records[:2], head):
+        second.add(StoryRecord(r.article_id, story, r.terms, r.source, r.seen_at))
+    assert head + [second.assign(r) for r in records[2:]] == online
+
+
+def test_rare_terms_weigh_more_than_common_ones():
+    frequencies = DocumentFrequencies({"earthquake": 500, "Zamir": 2}, 5000)
+    assert frequencies.idf("Zamir") > frequencies.idf("earthquake") > 0
+    assert DocumentFrequencies({}, 3).idf("x") == DocumentFrequencies({}, 0).idf("x")  # small windows read as large
