@@ -41,7 +41,7 @@ JOIN_SIMILARITY = 0.12  # average cosine to a story's members that joins it, wit
 JOIN_ALONE = 0.2  # average cosine that joins a story without shared names or numbers
 NAME_WEIGHT = 1.5  # a name (capitalised mid-sentence) weighs this many times a plain word
 NUMBER_WEIGHT = 2.0  # a number weighs this many times a plain word
-MIN_SHARED_SPECIFIC = 3  # names and numbers (not years) the article shares with the story's articles in the window
+MIN_SHARED_SPECIFIC = 0  # names and numbers (not years) to share with the story below JOIN_ALONE (3: see bench notes)
 MIN_DOCS = 1000  # document frequencies are read as if over at least this many articles
 MIN_TERM_LENGTH = 3
 
