@@ -1,5 +1,5 @@
 """Labelled deduplication data, generated deterministically, and the helper that loads pages
-through the pipeline's own code (stage.articles → load.fingerprint_stage → load.load_interval).
+through the pipeline's own code (stage.articles → fingerprinting.fingerprint_stage → loading.load_interval).
 
 Texts: article bodies from ../shared/benchmarks — scrapinghub ground-truth.json
 `articleBody` (MIT) and WCXB dev `ground-truth/*.json` `main_content` (© 2026 Murrough
@@ -16,7 +16,8 @@ from datetime import datetime, timedelta, timezone
 import psycopg
 
 from wirehouse.config import PROJECT_ROOT, SHARED_DIR
-from wirehouse.load import fingerprint_stage, load_interval
+from wirehouse.fingerprinting import fingerprint_stage
+from wirehouse.loading import load_interval
 from wirehouse.runs import Interval
 
 SEED = 20221111

@@ -28,7 +28,7 @@ import psycopg
 
 from bench.dedup_data import (SEED, T0, Page, benchmark_texts, edit, ingest, outlets, reword, seed_documents,
                               templated, truncate)
-from extract.fingerprints import story_terms
+from dedup.stories import story_terms
 from wirehouse.config import PROJECT_ROOT, settings
 from wirehouse.db import embedded_url, with_database
 from wirehouse.migrate import migrate

@@ -28,7 +28,7 @@ import psycopg
 
 from bench.dedup_data import T0, Page, stage
 from bench.dedup_eval import database
-from extract.fingerprints import fingerprint
+from dedup.fingerprints import fingerprint
 from wirehouse.load import PAGE_COLUMNS, Loader, fingerprint_stage, load_pages
 from wirehouse.runs import Interval
 

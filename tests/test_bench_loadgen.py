@@ -124,19 +124,3 @@ def test_scaling_row_flags_a_step_that_grows_faster_than_the_pages():
     assert flat.met is True and steep.met is False
     table = render([flat, steep, Row("x", "1", "2", 0.5, "≥ 50 %", True)]).splitlines()
     assert len({len(line) for line in table}) == 1 and "NO" in table[3] and "yes" in table[4]
-
-
-def test_load_takes_a_page_that_says_it_was_published_in_year_one(warehouse_db):
-    """Found by the benchmark: a real page's date at the start of the calendar made the story
-    look-up's window overflow and failed the whole load."""
-    from datetime import datetime, timezone
-
-    from wirehouse.load import Loader
-    from wirehouse.runs import Interval
-
-    with psycopg.connect(warehouse_db) as conn:
-        loader = Loader(conn, Interval(loadgen.INTERVAL_START, loadgen.INTERVAL_END), {})
-        loader.prefetch_stories([{"published_at": datetime(1, 1, 1, tzinfo=timezone.utc), "story_terms": ["Kherson"]},
-                                 {"published_at": datetime(9999, 12, 31, tzinfo=timezone.utc),
-                                  "story_terms": ["Kherson"]}])
-        assert loader.idf["Kherson"] > 0

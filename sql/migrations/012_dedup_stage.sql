@@ -49,3 +49,7 @@ create index signatures_credited_url_idx on dedup.signatures (credited_url) wher
 
 -- A copy's canonical_url always equalled its url.
 alter table warehouse.article_copies drop column canonical_url;
+
+-- The task that fingerprints is named for what it does; `load` decides (dedup/) and applies.
+alter table ops.runs drop constraint runs_task_check;
+alter table ops.runs add constraint runs_task_check check (task in ('fetch', 'clean', 'fingerprint', 'dedup', 'load'));
