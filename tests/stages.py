@@ -48,7 +48,7 @@ NATURAL = {
                           " from warehouse.articles a",
     "warehouse.article_urls": "select u.url, u.canonical_url, a.canonical_url, u.source, u.first_seen_at,"
                               " u.last_seen_at from warehouse.article_urls u join warehouse.articles a using (article_id)",
-    "warehouse.article_copies": "select c.url, c.canonical_url, c.source, a.canonical_url, c.kind, c.similarity, c.title,"
+    "warehouse.article_copies": "select c.url, c.source, a.canonical_url, c.kind, c.similarity, c.title,"
                                 " c.published_at, c.first_seen_at, c.last_seen_at"
                                 " from warehouse.article_copies c join warehouse.articles a using (article_id)",
     "warehouse.article_versions": "select a.canonical_url, v.version_no, v.content_hash, v.title, v.text"
