@@ -195,7 +195,8 @@ def raw_copy(conn: psycopg.Connection) -> dict:
     buffer = io.BytesIO()
     with conn.cursor().copy(
         "copy (select page_id, source, canonical_url, title, authors, published_at, modified_at, language,"
-        " description, text, word_count, content_hash, fetched_at, fetched_at, provenance from stage.articles)"
+        " description, text, word_count, content_hash, fetched_at, fetched_at, provenance"
+        " from stage.articles join stage.fingerprints using (page_id))"
         " to stdout") as copy:
         for chunk in copy:
             buffer.write(chunk)
