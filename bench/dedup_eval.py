@@ -91,7 +91,7 @@ def build(rng: random.Random) -> list[Page]:
         r = rng.random()
         dating = "old_date" if r < 0.08 else "undated" if r < 0.16 else "wrong_date" if r < 0.24 else "dated"
         original = Page(outlet, url(outlet, f"news/{i}", published), templated(body, dressed[outlet]), title,
-                        published, group, fetched_at=live_fetch(rng, published))
+                        published, group, fetched_at=live_fetch(rng, published), extra={"published": published})
         pages.append(original)
         others = [o for o in names if o != outlet]
         n_copies = rng.choices([0, 1, 2], weights=[3, 5, 2])[0]
@@ -138,8 +138,10 @@ def build(rng: random.Random) -> list[Page]:
         elif dating == "wrong_date":
             if copies and rng.random() < 0.5:  # its modified date, later than every copy's
                 original.published_at = max(p.extra["published"] for p in copies) + log_uniform(rng, HOUR, 3 * DAY)
+                original.extra["wrong"] = "modified"
             else:  # a time zone or day/month mix-up, a scheduled date: after it was fetched
                 original.published_at = original.fetched_at + log_uniform(rng, 3 * HOUR, 200 * DAY)
+                original.extra["wrong"] = "future"
         if dating in ("undated", "wrong_date") and copies:
             # nothing but the crawl tells which came first: the original was fetched before any copy
             # was published (else no pipeline could know which one is the original)
