@@ -77,11 +77,14 @@ def _has_column(conn: psycopg.Connection, schema: str, table: str, column: str) 
 
 def ingest(conn: psycopg.Connection, pages: list[Page], fetched_at: datetime,
            ranks: dict[str, int] | None = None) -> dict:
-    """One interval ending at `fetched_at`: dedup (fingerprint) then load, in one transaction."""
+    """One interval ending at `fetched_at` (the time the load sees its pages): dedup (fingerprint)
+    then load, in one transaction. The interval starts an hour before, or at the earliest page's
+    own fetched_at when that is earlier, so that it holds every page's fetch."""
+    start = min([fetched_at - timedelta(hours=1)] + [p.fetched_at for p in pages if p.fetched_at])
     with conn.transaction():
         run_id = stage(conn, pages, fetched_at)
         fingerprint_stage(conn, [run_id])
-        return load_interval(conn, [run_id], Interval(fetched_at - timedelta(hours=1), fetched_at), ranks or {})
+        return load_interval(conn, [run_id], Interval(start, fetched_at), ranks or {})
 
 
 def outcomes(conn: psycopg.Connection) -> dict[int, tuple[str, int | None]]:
