@@ -96,7 +96,7 @@ def test_legal_outlets_print_author_and_disclaimer_on_every_page(pages):
     assert len(legal) == 3
     for outlet in legal:
         texts = [p.text for p in by_outlet[outlet]]
-        disclaimer = next(d.format(name=outlet.title()) for d in DISCLAIMERS if d.format(name=outlet.title()) in texts[0])
+        disclaimer = next(d for d in (d.format(name=outlet.title()) for d in DISCLAIMERS) if d in texts[0])
         assert 60 <= len(disclaimer.split()) <= 90
         author = next(line for line in texts[0].split("\n\n") if line.startswith("By "))
         assert all(disclaimer in t and author in t for t in texts)
