@@ -7,6 +7,7 @@ NEAR_RESEMBLANCE = 0.7  # shared anchors / anchors of either: an edited copy
 VERSION_RESEMBLANCE = 0.8  # same outlet, another URL: the same article only when this close
 PARTIAL_CONTAINMENT = 0.8  # shared anchors / anchors of the shorter text: a truncated copy
 MIN_SHARED_ANCHORS = 4  # ~32 shared 5-word shingles: less is a quote or a stock phrase
+MIN_SHARED_WHOLE = 2  # ... unless it is every anchor of a short text (a two-paragraph excerpt may have 2 or 3)
 
 
 def classify(shared: int, size_a: int, size_b: int, same_body: bool = False) -> tuple[str, float] | None:
@@ -14,7 +15,8 @@ def classify(shared: int, size_a: int, size_b: int, same_body: bool = False) -> 
     if same_body:
         return "exact", 1.0
     if shared < MIN_SHARED_ANCHORS:
-        return None
+        whole = MIN_SHARED_WHOLE <= shared == min(size_a, size_b)
+        return ("partial", 1.0) if whole else None
     if (jac := resemblance(shared, size_a, size_b)) >= NEAR_RESEMBLANCE:
         return "near", jac
     if (con := containment(shared, size_a, size_b)) >= PARTIAL_CONTAINMENT:

@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from dedup.matching import MIN_SHARED_ANCHORS, classify, relation, same_outlet_version
+from dedup.matching import classify, relation, same_outlet_version
 from dedup.originals import UNRANKED, Origin, choose_original, origin_at
 from dedup.records import (Demotion, Known, KnownArticle, KnownCopy, NewArticle, NewCopy, NewVersion, PageOutcome,
                            Rescore, Resolution, StagedPage, UrlMapping)
@@ -200,7 +200,7 @@ class Resolver:
         size = len(page.fingerprint.anchors)
         found = []
         for article_id, n in shared_with.items():
-            if n < MIN_SHARED_ANCHORS or article_id in self.gone:
+            if article_id in self.gone:
                 continue
             other = self.articles[article_id]
             same_source = other.source == page.source

@@ -69,17 +69,20 @@ select article_id from warehouse.articles where content_hash = any(%(content)s)
 union select article_id from dedup.signatures where body_hash = any(%(body)s)
 
 -- name: anchor_candidates
--- Per page of the batch (batch_anchors), the articles first seen in the look-back window sharing enough anchors.
+-- Per page of the batch (batch_anchors), the articles first seen in the look-back window sharing enough
+-- anchors: min_shared, or every anchor of the shorter text when it has fewer (at least min_whole).
 select b.page_id, x.article_id, count(*) as shared
 from batch_anchors b join dedup.anchors x on x.anchor = b.anchor
 join dedup.signatures s on s.article_id = x.article_id and s.first_seen_at >= %(window_start)s
-group by 1, 2 having count(*) >= %(min_shared)s
+group by 1, 2
+having count(*) >= least(%(min_shared)s, greatest(%(min_whole)s, least(max(b.anchor_count), max(s.anchor_count))))
 
 -- name: copy_anchor_candidates
 -- Per page of the batch, the copies (of articles first seen in the window) sharing enough anchors.
 select h.page_id, h.url, h.shared
 from (select b.page_id, c.url, count(*) as shared from batch_anchors b
-      join dedup.copy_anchors c on c.anchor = b.anchor group by 1, 2 having count(*) >= %(min_shared)s) h
+      join dedup.copy_anchors c on c.anchor = b.anchor group by 1, 2
+      having count(*) >= %(min_shared)s or count(*) >= %(min_whole)s and count(*) = max(b.anchor_count)) h
 join warehouse.article_copies c using (url)
 join dedup.signatures s on s.article_id = c.article_id and s.first_seen_at >= %(window_start)s
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import psycopg
+from psycopg import sql
 
 from dedup.records import Resolution
 from wirehouse.queries import queries
@@ -29,11 +30,14 @@ TEMP_TABLES = {
 
 
 def _fill(cur: psycopg.Cursor, table: str, rows: list[tuple]) -> bool:
-    cur.execute(f"create temp table if not exists {table} ({TEMP_TABLES[table]}) on commit drop")
-    cur.execute(f"truncate {table}")
+    """Create (once per transaction) and fill one of TEMP_TABLES; whether it has rows."""
+    name = sql.Identifier(table)
+    cur.execute(sql.SQL("create temp table if not exists {} ({}) on commit drop").format(
+        name, sql.SQL(TEMP_TABLES[table])))
+    cur.execute(sql.SQL("truncate {}").format(name))
     if rows:
-        columns = ", ".join(c.split()[0] for c in TEMP_TABLES[table].split(", "))
-        with cur.copy(f"copy {table} ({columns}) from stdin") as copy:
+        columns = sql.SQL(", ").join(sql.Identifier(c.split()[0]) for c in TEMP_TABLES[table].split(", "))
+        with cur.copy(sql.SQL("copy {} ({}) from stdin").format(name, columns)) as copy:
             for row in rows:
                 copy.write_row(row)
     return bool(rows)

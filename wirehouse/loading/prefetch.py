@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import psycopg
 
 from dedup.fingerprints import Fingerprint
-from dedup.matching import MIN_SHARED_ANCHORS
+from dedup.matching import MIN_SHARED_ANCHORS, MIN_SHARED_WHOLE
 from dedup.originals import UNRANKED, Origin
 from dedup.records import Known, KnownArticle, KnownCopy, StagedPage
 from dedup.resolve import url_forms
@@ -63,12 +63,14 @@ def prefetch(conn: psycopg.Connection, pages: list[StagedPage], window_start: da
 
 def _anchor_candidates(conn: psycopg.Connection, pages: list[StagedPage], window_start: datetime):
     """One indexed join of the batch's anchors against every article and copy in the window."""
-    conn.execute("create temp table if not exists batch_anchors (page_id bigint, anchor bigint) on commit drop")
+    conn.execute("create temp table if not exists batch_anchors (page_id bigint, anchor bigint, anchor_count integer)"
+                 " on commit drop")
     conn.execute("truncate batch_anchors")
-    with conn.cursor().copy("copy batch_anchors (page_id, anchor) from stdin") as copy:
-        copy.write("".join(f"{p.page_id}\t{a}\n" for p in pages for a in p.fingerprint.anchors))
+    with conn.cursor().copy("copy batch_anchors (page_id, anchor, anchor_count) from stdin") as copy:
+        copy.write("".join(f"{p.page_id}\t{a}\t{len(p.fingerprint.anchors)}\n"
+                           for p in pages for a in p.fingerprint.anchors))
     conn.execute("analyze batch_anchors")
-    params = {"window_start": window_start, "min_shared": MIN_SHARED_ANCHORS}
+    params = {"window_start": window_start, "min_shared": MIN_SHARED_ANCHORS, "min_whole": MIN_SHARED_WHOLE}
     candidates: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for page_id, article_id, shared in conn.execute(Q.anchor_candidates, params):
         candidates[page_id].append((article_id, shared))
