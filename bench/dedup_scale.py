@@ -489,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
                     if seconds >= 0.05:
                         print(f"             {seconds:7.2f} s  {name}")
             for name, plan in r["plans"].items():
-                print(f"           -- EXPLAIN ANALYZE {name}\n" + "\n".join("           " + line
+                print(f"           -- EXPLAIN ANALYZE {name}\n" + "\n".join("           " + line[:160]
                                                                         for line in plan.splitlines()))
         batch_sets = [fingerprint(p.text).anchors for p in pages]
         stored_sets = stored_sample(conn, stored, args.baseline_max, copied_ids)
