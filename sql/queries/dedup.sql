@@ -68,20 +68,33 @@ select url, article_id from warehouse.article_urls where url = any(%(urls)s)
 select article_id from warehouse.articles where content_hash = any(%(content)s)
 union select article_id from dedup.signatures where body_hash = any(%(body)s)
 
+-- name: fill_batch_anchors
+-- The anchors of the batch's pages (batch_anchors), straight from stage.fingerprints, in anchor order.
+insert into batch_anchors (page_id, anchor, anchor_count)
+select f.page_id, a.anchor, cardinality(f.anchors) from stage.fingerprints f cross join unnest(f.anchors) as a(anchor)
+where f.page_id = any(%(pages)s) order by a.anchor, f.page_id
+
 -- name: anchor_candidates
 -- Per page of the batch (batch_anchors), the articles first seen in the look-back window sharing enough
 -- anchors: min_shared, or every anchor of the shorter text when it has fewer (at least min_whole).
-select b.page_id, x.article_id, count(*) as shared
-from batch_anchors b join dedup.anchors x on x.anchor = b.anchor
-join dedup.signatures s on s.article_id = x.article_id and s.first_seen_at >= %(window_start)s
-group by 1, 2
-having count(*) >= least(%(min_shared)s, greatest(%(min_whole)s, least(max(b.anchor_count), max(s.anchor_count))))
+-- Each batch anchor probes the anchors index (the lateral subquery, kept apart by offset 0): a hash join
+-- would read every stored anchor, so matching would grow with the warehouse. The window is checked on
+-- the few pairs that share enough anchors.
+select h.page_id, h.article_id, h.shared
+from (select b.page_id, x.article_id, count(*) as shared, max(b.anchor_count) as page_anchors
+      from batch_anchors b
+      cross join lateral (select x.article_id from dedup.anchors x where x.anchor = b.anchor offset 0) x
+      group by 1, 2 having count(*) >= %(min_whole)s) h
+join dedup.signatures s on s.article_id = h.article_id and s.first_seen_at >= %(window_start)s
+where h.shared >= least(%(min_shared)s, greatest(%(min_whole)s, least(h.page_anchors, s.anchor_count)))
 
 -- name: copy_anchor_candidates
--- Per page of the batch, the copies (of articles first seen in the window) sharing enough anchors.
+-- Per page of the batch, the copies (of articles first seen in the window) sharing enough anchors;
+-- each batch anchor probes the copy anchors index, as in anchor_candidates.
 select h.page_id, h.url, h.shared
 from (select b.page_id, c.url, count(*) as shared from batch_anchors b
-      join dedup.copy_anchors c on c.anchor = b.anchor group by 1, 2
+      cross join lateral (select c.url from dedup.copy_anchors c where c.anchor = b.anchor offset 0) c
+      group by 1, 2
       having count(*) >= %(min_shared)s or count(*) >= %(min_whole)s and count(*) = max(b.anchor_count)) h
 join warehouse.article_copies c using (url)
 join dedup.signatures s on s.article_id = c.article_id and s.first_seen_at >= %(window_start)s
@@ -151,9 +164,10 @@ select n.article_id, cardinality(f.anchors), f.shingle_count, s.published_at, s.
 from load_new n join stage.articles s using (page_id) join stage.fingerprints f using (page_id)
 
 -- name: insert_anchors
--- The anchors of new articles.
+-- The anchors of new articles, in index order (the primary key's pages are visited once, in order).
 insert into dedup.anchors (anchor, article_id)
-select distinct unnest(f.anchors), n.article_id from load_new n join stage.fingerprints f using (page_id)
+select distinct a.anchor, n.article_id from load_new n join stage.fingerprints f using (page_id)
+cross join unnest(f.anchors) as a(anchor) order by 1, 2
 
 -- name: insert_versions
 -- Each changed text of a known article (load_versions, in the batch's order) as its next version.
@@ -257,9 +271,10 @@ select c.url, f.body_hash, f.anchors from load_copies c join stage.fingerprints 
 on conflict (url) do nothing
 
 -- name: insert_copy_anchors
--- The new copies' anchors: later pages that match a copy join its article.
+-- The new copies' anchors, in index order: later pages that match a copy join its article.
 insert into dedup.copy_anchors (anchor, url)
-select distinct unnest(f.anchors), c.url from load_copies c join stage.fingerprints f using (page_id)
+select distinct a.anchor, c.url from load_copies c join stage.fingerprints f using (page_id)
+cross join unnest(f.anchors) as a(anchor) order by 1, 2
 on conflict do nothing
 
 -- name: upsert_urls

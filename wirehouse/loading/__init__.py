@@ -32,6 +32,10 @@ def load_interval(conn: psycopg.Connection, fetch_runs: list[int], interval: Int
     Each chunk is resolved against what the chunks before it wrote, as a separate batch would be:
     the result does not depend on where batches are cut (tests/test_fuzz.py)."""
     conn.execute("select pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+    # No JIT compilation for the load's statements: their cost estimates are high only because they
+    # probe an index once per batch anchor or row, and compiling (0.2-1 s a statement) cost more
+    # than running them (bench/dedup_scale.py).
+    conn.execute("set local jit = off")
     refingerprint_if_stale(conn, fetch_runs)
     conn.execute(Q.count_load)
     rows = conn.execute(Q.pages_to_load, {"runs": fetch_runs}).fetchall()

@@ -62,13 +62,11 @@ def prefetch(conn: psycopg.Connection, pages: list[StagedPage], window_start: da
 
 
 def _anchor_candidates(conn: psycopg.Connection, pages: list[StagedPage], window_start: datetime):
-    """One indexed join of the batch's anchors against every article and copy in the window."""
+    """The batch's anchors, each looked up in the anchors index, against every article and copy in the window."""
     conn.execute("create temp table if not exists batch_anchors (page_id bigint, anchor bigint, anchor_count integer)"
                  " on commit drop")
     conn.execute("truncate batch_anchors")
-    with conn.cursor().copy("copy batch_anchors (page_id, anchor, anchor_count) from stdin") as copy:
-        copy.write("".join(f"{p.page_id}\t{a}\t{len(p.fingerprint.anchors)}\n"
-                           for p in pages for a in p.fingerprint.anchors))
+    conn.execute(Q.fill_batch_anchors, {"pages": [p.page_id for p in pages]})
     conn.execute("analyze batch_anchors")
     params = {"window_start": window_start, "min_shared": MIN_SHARED_ANCHORS, "min_whole": MIN_SHARED_WHOLE}
     candidates: dict[int, list[tuple[int, int]]] = defaultdict(list)
