@@ -1,0 +1,241 @@
+"""The page on another site that a page names as its original: the evidence deduplication needs to pick the
+original of a cluster of copies when their dates are missing or wrong.
+
+In this order:
+
+1. a declared ``<link rel="canonical">`` on another site (a syndication partner pointing at the outlet that
+   wrote the story), or the older Google News tags ``<meta name="syndication-source">`` /
+   ``<meta name="original-source">``, which were made for exactly this;
+2. else the link in a credit line of the article: "Originally published at …", "This article originally
+   appeared on …", "This story was first published by …", "Republished with permission from …", "Read the
+   original article …", "Zuerst erschienen bei …", "Publié initialement …", "Publicado originalmente en …"
+   anywhere in the article, and "Source: <link>", "via <link>", "Quelle: <link>", "Fuente: <link>" as one of
+   the article's first or last lines, the link right after the word.
+
+``og:url`` is not used: pages copy it with the rest of the head, set it to the home page, to a staging host, or
+to the http form of themselves, and a copy that keeps the original's og:url almost always keeps its canonical
+link too; on the benchmark pages a cross-site og:url without a cross-site canonical is that kind of mistake.
+
+A credit line counts when it is a line of the article text as extracted (before cleaning, which drops such
+lines): that is what keeps a credit in the site's navigation, footer or sidebar out. The phrase and the link
+must be in the same short block (at most ``MAX_CREDIT_WORDS`` words), the link after the phrase, absolute or
+resolved against the page's URL, and it must name a page: never the page's own site, a social-media or share
+link, a mailto:, a file (image, PDF), or a bare home page ("Source: <a href=https://reuters.com>Reuters</a>"
+names an outlet, not a page).
+
+Cheap: a page whose article text holds none of the credit words costs one lower-casing of that text and a few
+substring tests; the tree is walked only for the few pages that have a credit line.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from courlan.urlutils import extract_domain
+from lxml.html import HtmlElement
+
+__all__ = ["pick_credited_url", "MAX_CREDIT_WORDS"]
+
+MAX_CREDIT_WORDS = 40
+# "Source: <link>" and "via <link>" count only among the article's first and last lines.
+WEAK_FIRST_LINES = 2
+WEAK_LAST_LINES = 3
+
+# Substrings (lower case) of the article text without which no credit phrase can match: the fast path.
+_STRONG_KEYS = (
+    "originally", "first published", "first appeared", "first posted", "initially published", "initially appeared",
+    "republished", "re-published", "reprinted", "reposted", "re-posted", "crossposted", "cross-posted",
+    "original article", "original story", "original post", "original version",
+    "zuerst", "erschien", "ursprünglich", "erstveröffentlich",
+    "initialement", "à l'origine", "à l’origine", "article original", "originellement", "d'abord", "d’abord",
+    "originalmente", "originariamente", "artículo original", "publicado primero", "publicado inicialmente",
+)
+_STRONG = re.compile(
+    r"\boriginally\s+(?:published|appeared|posted|ran|written\s+for)\b"
+    r"|\b(?:first|initially)\s+(?:published|appeared|posted|ran)\b"
+    r"|\b(?:re-?published|reprinted|re-?posted|cross-?posted)\s+(?:\S+\s+){0,4}?(?:from|courtesy|with|under|by|on)\b"
+    r"|\b(?:read|view|see)\s+(?:the\s+)?original\s+(?:article|story|post|version|piece)\b"
+    r"|^\W*original\s+(?:article|story|post|source)\s*:"
+    # German
+    r"|\bzuerst\s+(?:erschienen|veröffentlicht|publiziert)\b|\berschien\s+(?:zuerst|ursprünglich|erstmals)\b"
+    r"|\bursprünglich\s+(?:erschienen|veröffentlicht)\b|\berstveröffentlichung\b"
+    # French
+    r"|\bpublié\s+(?:initialement|à\s+l['’]origine|originellement|d['’]abord)\b|\binitialement\s+publié"
+    r"|\bparu\s+(?:initialement|d['’]abord)\b|\blire\s+l['’]article\s+original\b"
+    # Spanish
+    r"|\bpublicad[oa]\s+(?:originalmente|originariamente|primero|inicialmente)\b"
+    r"|\boriginalmente\s+publicad[oa]\b|\bapareci[óo]\s+originalmente\b|\b(?:lee|leer|ver)\s+el\s+artículo\s+original\b",
+    re.I)
+# At the start of a line: "Source: <link>", "Source:: <link>", "(via <link>)", "Quelle: <link>", "Fuente: <link>".
+_WEAK = re.compile(r"^\W{0,3}(?:sources?\s*:{1,2}|quelle\s*:|fuente\s*:|via\s*:?)\s*", re.I)
+_WEAK_KEY = re.compile(r"^\W{0,3}(?:sources?\s*:|quelle\s*:|fuente\s*:|via\b)", re.I)
+
+# Hosts whose links are shares, profiles or posts, never the article a story was copied from.
+_SOCIAL = re.compile(
+    r"(?:^|\.)(?:facebook\.com|fb\.com|fb\.me|twitter\.com|x\.com|t\.co|linkedin\.com|lnkd\.in|pinterest\.[a-z.]+|"
+    r"reddit\.com|redd\.it|whatsapp\.com|wa\.me|t\.me|telegram\.(?:me|org)|instagram\.com|tiktok\.com|youtube\.com|"
+    r"youtu\.be|vk\.com|ok\.ru|tumblr\.com|flipboard\.com|getpocket\.com|addtoany\.com|sharethis\.com|"
+    r"threads\.net|bsky\.app|mastodon\.social|plus\.google\.com|news\.google\.com|digg\.com|mix\.com|xing\.com)$")
+_SHARE_PATH = re.compile(r"/(?:share|sharer|intent|submit|sharearticle)\b", re.I)
+_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif|bmp|pdf|mp[34]|m4a|mov|zip)$", re.I)
+# A home page: the site's root, an index file or a bare language folder, with no query naming a page.
+_HOME_PATH = re.compile(r"^/*(?:(?:index|default|home)(?:\.\w+)?|[a-z]{2}(?:[-_][a-z]{2})?)?/*$", re.I)
+
+_BLOCKS = frozenset({"p", "div", "li", "dd", "dt", "blockquote", "td", "th", "section", "article", "footer",
+                     "header", "aside", "main", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+                     "address", "center", "body", "ul", "ol", "table", "tr", "form", "nav", "details", "summary"})
+_SKIP = frozenset({"script", "style", "noscript", "template"})
+
+
+def _site(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return extract_domain(url, fast=True)
+    except (ValueError, AttributeError):
+        return None
+
+
+def _page_url(href: str | None, base: str | None, own_sites: set[str]) -> str | None:
+    """``href`` as an absolute URL naming a page on another site, or None."""
+    if not href or not href.strip():
+        return None
+    try:
+        absolute, _fragment = urldefrag(urljoin(base or "", href.strip()))
+        parts = urlsplit(absolute)
+        host = (parts.hostname or "").lower()
+        parts.port  # raises ValueError when out of range
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or "." not in host:
+        return None
+    site = _site(absolute)
+    if site is None or site in own_sites or _SOCIAL.search(host) or _SHARE_PATH.search(parts.path) \
+            or _FILE.search(parts.path):
+        return None
+    if not parts.query and _HOME_PATH.match(parts.path):
+        return None
+    return absolute
+
+
+def _own_sites(url: str | None, identities: list[str | None]) -> set[str]:
+    """The page's own site: its URL's; without a URL, the sites it names itself by (og:url, canonical)."""
+    site = _site(url)
+    if site:
+        return {site}
+    return {s for s in map(_site, identities) if s}
+
+
+def pick_credited_url(tree: HtmlElement, meta: dict[str, str], url: str | None, canonical_hrefs: list[str],
+                      article_text: str) -> str | None:
+    """The URL of a page on another site that this page names as its original, or None.
+
+    ``canonical_hrefs``: the page's ``<link rel=canonical>`` hrefs in order; ``article_text``: the article text
+    as extracted, one block a line, before cleaning."""
+    declared = next((href.strip() for href in canonical_hrefs if href and href.strip()), None)
+    if url:
+        own = _own_sites(url, [])
+    else:  # a page read without its URL knows its own site by the names it gives itself, if any
+        own = _own_sites(None, [meta.get("og:url"), *(urljoin("", h) for h in canonical_hrefs)])
+        if declared and _site(declared) in own and len(own) > 1:
+            own.discard(_site(declared))  # og:url here and canonical elsewhere: the canonical is the credit
+    if not own:
+        return None
+    for href in (declared, meta.get("syndication-source"), meta.get("original-source")):
+        credited = _page_url(href, url, own)
+        if credited:
+            return credited
+    # A page that is its own canonical may still credit another page in its text.
+    return _credit_line(tree, url, own, article_text)
+
+
+def _credit_lines(article_text: str) -> tuple[list[str], list[str]]:
+    """The article's short lines that hold a credit phrase anywhere (strong) or open with "Source:"/"via"
+    among its first and last lines (weak)."""
+    lowered = article_text.lower()
+    lines = [line for line in article_text.splitlines() if line.strip()]
+    strong: list[str] = []
+    if any(key in lowered for key in _STRONG_KEYS):
+        strong = [line for line in lines if len(line.split()) <= MAX_CREDIT_WORDS and _STRONG.search(line)]
+    ends = lines[:WEAK_FIRST_LINES] + lines[max(WEAK_FIRST_LINES, len(lines) - WEAK_LAST_LINES):]
+    weak = [line for line in ends if len(line.split()) <= MAX_CREDIT_WORDS and _WEAK_KEY.match(line)]
+    return strong, weak
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _block_of(link: HtmlElement) -> HtmlElement:
+    block = link.getparent()
+    while block is not None and block.tag not in _BLOCKS:
+        parent = block.getparent()
+        if parent is None:
+            break
+        block = parent
+    return block if block is not None else link
+
+
+def _text_and_links(block: HtmlElement) -> tuple[str, list[tuple[int, HtmlElement]]]:
+    """The block's text, and each link in it with the offset in that text where it starts."""
+    pieces: list[str] = []
+    links: list[tuple[int, HtmlElement]] = []
+    length = 0
+
+    def walk(element: HtmlElement) -> None:
+        nonlocal length
+        if element.tag == "a":
+            links.append((length, element))
+        pieces.append(element.text or "")
+        length += len(element.text or "")
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in _SKIP:
+                pieces.append(" ")
+                length += 1
+                walk(child)
+            tail = child.tail or ""
+            pieces.append(tail)
+            length += len(tail)
+
+    walk(block)
+    return "".join(pieces), links
+
+
+def _credit_line(tree: HtmlElement, url: str | None, own: set[str], article_text: str) -> str | None:
+    strong_lines, weak_lines = _credit_lines(article_text)
+    if not strong_lines and not weak_lines:
+        return None
+    strong_keys = [_key(line) for line in strong_lines]
+    weak_keys = [_key(line) for line in weak_lines]
+    seen: set[HtmlElement] = set()
+    weak_found: str | None = None
+    for link in tree.iter("a"):
+        if not link.get("href"):
+            continue
+        block = _block_of(link)
+        if block in seen:
+            continue
+        seen.add(block)
+        text, links = _text_and_links(block)
+        if len(text.split()) > MAX_CREDIT_WORDS:
+            continue
+        key = _key(text)
+        if not key:
+            continue
+        if any(key in line or line in key for line in strong_keys):
+            match = _STRONG.search(text)
+            if match:
+                for offset, element in links:
+                    if offset >= match.start():
+                        credited = _page_url(element.get("href"), url, own)
+                        if credited:
+                            return credited
+        if weak_found is None and any(key in line or line in key for line in weak_keys):
+            match = _WEAK.match(text.strip())
+            if match:
+                start = len(text) - len(text.lstrip()) + match.end()
+                offset, element = next(((o, e) for o, e in links if o >= start - 1), (None, None))
+                if element is not None and not text[start:offset].strip(" \t\n([\"'“«—-:"):
+                    weak_found = _page_url(element.get("href"), url, own)
+    return weak_found
