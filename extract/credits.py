@@ -44,17 +44,18 @@ WEAK_LAST_LINES = 3
 
 # Substrings (lower case) of the article text without which no credit phrase can match: the fast path.
 _STRONG_KEYS = (
-    "originally", "first published", "first appeared", "first posted", "initially published", "initially appeared",
-    "republished", "re-published", "reprinted", "reposted", "re-posted", "crossposted", "cross-posted",
-    "original article", "original story", "original post", "original version",
-    "zuerst", "erschien", "ursprünglich", "erstveröffentlich",
-    "initialement", "à l'origine", "à l’origine", "article original", "originellement", "d'abord", "d’abord",
-    "originalmente", "originariamente", "artículo original", "publicado primero", "publicado inicialmente",
+    "original",  # originally, original article, article original, originalmente
+    "first p", "first a", "initially", "republish", "re-publish", "reprint", "repost", "re-post", "cross",
+    "zuerst", "erschien", "ursprüngl", "erstveröffentl",
+    "initialement", "origine", "originell", "abord",
+    "originar", "publicado p", "publicado i",
 )
 _STRONG = re.compile(
     r"\boriginally\s+(?:published|appeared|posted|ran|written\s+for)\b"
     r"|\b(?:first|initially)\s+(?:published|appeared|posted|ran)\b"
-    r"|\b(?:re-?published|reprinted|re-?posted|cross-?posted)\s+(?:\S+\s+){0,4}?(?:from|courtesy|with|under|by|on)\b"
+    # "republished from X", not "republished on/by X" (this page is the original, X the copy)
+    r"|\b(?:re-?published|reprinted|re-?posted|cross-?posted|syndicated)\s+(?:\S+\s+){0,4}?"
+    r"(?:from|courtesy|with\s+(?:the\s+)?(?:kind\s+)?permission|under|by\s+(?:kind\s+)?(?:permission|arrangement))\b"
     r"|\b(?:read|view|see)\s+(?:the\s+)?original\s+(?:article|story|post|version|piece)\b"
     r"|^\W*original\s+(?:article|story|post|source)\s*:"
     # German
@@ -97,7 +98,7 @@ def _site(url: str | None) -> str | None:
         return None
 
 
-def _page_url(href: str | None, base: str | None, own_sites: set[str]) -> str | None:
+def _page_url(href: str | None, base: str | None, own_site: str) -> str | None:
     """``href`` as an absolute URL naming a page on another site, or None."""
     if not href or not href.strip():
         return None
@@ -111,7 +112,7 @@ def _page_url(href: str | None, base: str | None, own_sites: set[str]) -> str | 
     if parts.scheme not in ("http", "https") or "." not in host:
         return None
     site = _site(absolute)
-    if site is None or site in own_sites or _SOCIAL.search(host) or _SHARE_PATH.search(parts.path) \
+    if site is None or site == own_site or _SOCIAL.search(host) or _SHARE_PATH.search(parts.path) \
             or _FILE.search(parts.path):
         return None
     if not parts.query and _HOME_PATH.match(parts.path):
@@ -119,28 +120,21 @@ def _page_url(href: str | None, base: str | None, own_sites: set[str]) -> str | 
     return absolute
 
 
-def _own_sites(url: str | None, identities: list[str | None]) -> set[str]:
-    """The page's own site: its URL's; without a URL, the sites it names itself by (og:url, canonical)."""
-    site = _site(url)
-    if site:
-        return {site}
-    return {s for s in map(_site, identities) if s}
-
-
 def pick_credited_url(tree: HtmlElement, meta: dict[str, str], url: str | None, canonical_hrefs: list[str],
                       article_text: str) -> str | None:
     """The URL of a page on another site that this page names as its original, or None.
 
+    ``url``: the URL the page was fetched from (its site is the page's own; relative links resolve against it);
     ``canonical_hrefs``: the page's ``<link rel=canonical>`` hrefs in order; ``article_text``: the article text
     as extracted, one block a line, before cleaning."""
     declared = next((href.strip() for href in canonical_hrefs if href and href.strip()), None)
-    if url:
-        own = _own_sites(url, [])
-    else:  # a page read without its URL knows its own site by the names it gives itself, if any
-        own = _own_sites(None, [meta.get("og:url"), *(urljoin("", h) for h in canonical_hrefs)])
-        if declared and _site(declared) in own and len(own) > 1:
-            own.discard(_site(declared))  # og:url here and canonical elsewhere: the canonical is the credit
-    if not own:
+    if not url:
+        # A page read without its URL (``wirehouse extract page.html``) goes by the og:url it gives itself, and
+        # without one by its canonical link (which then cannot be told apart from a credit).
+        og_url = meta.get("og:url")
+        url = og_url if _site(og_url) else declared if _site(declared) else None
+    own = _site(url)
+    if own is None:
         return None
     for href in (declared, meta.get("syndication-source"), meta.get("original-source")):
         credited = _page_url(href, url, own)
@@ -151,14 +145,23 @@ def pick_credited_url(tree: HtmlElement, meta: dict[str, str], url: str | None, 
 
 
 def _credit_lines(article_text: str) -> tuple[list[str], list[str]]:
-    """The article's short lines that hold a credit phrase anywhere (strong) or open with "Source:"/"via"
-    among its first and last lines (weak)."""
+    """The article's short lines (lower-cased) that hold a credit phrase anywhere (strong) or open with
+    "Source:"/"via" among its first and last lines (weak). Only the lines around a credit word are read."""
     lowered = article_text.lower()
-    lines = [line for line in article_text.splitlines() if line.strip()]
-    strong: list[str] = []
-    if any(key in lowered for key in _STRONG_KEYS):
-        strong = [line for line in lines if len(line.split()) <= MAX_CREDIT_WORDS and _STRONG.search(line)]
-    ends = lines[:WEAK_FIRST_LINES] + lines[max(WEAK_FIRST_LINES, len(lines) - WEAK_LAST_LINES):]
+    around: dict[int, str] = {}
+    for key in _STRONG_KEYS:
+        at = lowered.find(key)
+        while at != -1 and len(around) < 20:
+            start = lowered.rfind("\n", 0, at) + 1
+            end = lowered.find("\n", at)
+            end = len(lowered) if end == -1 else end
+            around.setdefault(start, lowered[start:end])
+            at = lowered.find(key, end)
+    strong = [line for _start, line in sorted(around.items())
+              if len(line.split()) <= MAX_CREDIT_WORDS and _STRONG.search(line)]
+    first = [line for line in lowered.lstrip().split("\n", 2 * WEAK_FIRST_LINES) if line.strip()]
+    last = [line for line in lowered.rstrip().rsplit("\n", 2 * WEAK_LAST_LINES) if line.strip()]
+    ends = dict.fromkeys(first[:WEAK_FIRST_LINES] + last[-WEAK_LAST_LINES:])
     weak = [line for line in ends if len(line.split()) <= MAX_CREDIT_WORDS and _WEAK_KEY.match(line)]
     return strong, weak
 
@@ -177,32 +180,46 @@ def _block_of(link: HtmlElement) -> HtmlElement:
     return block if block is not None else link
 
 
-def _text_and_links(block: HtmlElement) -> tuple[str, list[tuple[int, HtmlElement]]]:
-    """The block's text, and each link in it with the offset in that text where it starts."""
+class _TooLong(Exception):
+    pass
+
+
+# A block of more than MAX_CREDIT_WORDS words has more characters than this: reading stops there.
+MAX_CREDIT_CHARS = 40 * MAX_CREDIT_WORDS
+
+
+def _text_and_links(block: HtmlElement) -> tuple[str, list[tuple[int, HtmlElement]]] | None:
+    """The block's text, and each link in it with the offset in that text where it starts; None for a block
+    too long to be a credit line (read no further than that)."""
     pieces: list[str] = []
     links: list[tuple[int, HtmlElement]] = []
     length = 0
 
-    def walk(element: HtmlElement) -> None:
+    def add(piece: str) -> None:
         nonlocal length
+        pieces.append(piece)
+        length += len(piece)
+        if length > MAX_CREDIT_CHARS:
+            raise _TooLong
+
+    def walk(element: HtmlElement) -> None:
         if element.tag == "a":
             links.append((length, element))
-        pieces.append(element.text or "")
-        length += len(element.text or "")
+        add(element.text or "")
         for child in element:
             if isinstance(child.tag, str) and child.tag not in _SKIP:
-                pieces.append(" ")
-                length += 1
+                add(" ")
                 walk(child)
-            tail = child.tail or ""
-            pieces.append(tail)
-            length += len(tail)
+            add(child.tail or "")
 
-    walk(block)
+    try:
+        walk(block)
+    except _TooLong:
+        return None
     return "".join(pieces), links
 
 
-def _credit_line(tree: HtmlElement, url: str | None, own: set[str], article_text: str) -> str | None:
+def _credit_line(tree: HtmlElement, url: str | None, own: str, article_text: str) -> str | None:
     strong_lines, weak_lines = _credit_lines(article_text)
     if not strong_lines and not weak_lines:
         return None
@@ -217,9 +234,10 @@ def _credit_line(tree: HtmlElement, url: str | None, own: set[str], article_text
         if block in seen:
             continue
         seen.add(block)
-        text, links = _text_and_links(block)
-        if len(text.split()) > MAX_CREDIT_WORDS:
+        read = _text_and_links(block)
+        if read is None or len(read[0].split()) > MAX_CREDIT_WORDS:
             continue
+        text, links = read
         key = _key(text)
         if not key:
             continue
