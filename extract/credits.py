@@ -45,10 +45,11 @@ WEAK_LAST_LINES = 3
 # Substrings (lower case) of the article text without which no credit phrase can match: the fast path.
 _STRONG_KEYS = (
     "original",  # originally, original article, article original, originalmente
-    "first p", "first a", "initially", "republish", "re-publish", "reprint", "repost", "re-post", "cross",
+    "first publ", "first appe", "first post", "first ran", "initially", "republish", "re-publish", "reprint",
+    "repost", "re-post", "syndicated", "crosspost", "cross-post",
     "zuerst", "erschien", "ursprüngl", "erstveröffentl",
-    "initialement", "origine", "originell", "abord",
-    "originar", "publicado p", "publicado i",
+    "initialement", "l'origine", "l’origine", "originell", "d'abord", "d’abord",
+    "originar", "publicad",
 )
 _STRONG = re.compile(
     r"\boriginally\s+(?:published|appeared|posted|ran|written\s+for)\b"
@@ -90,6 +91,7 @@ _SKIP = frozenset({"script", "style", "noscript", "template"})
 
 
 def _site(url: str | None) -> str | None:
+    """The registered domain of ``url`` (as ``wirehouse.urls.same_site`` compares them)."""
     if not url:
         return None
     try:
@@ -98,26 +100,50 @@ def _site(url: str | None) -> str | None:
         return None
 
 
-def _page_url(href: str | None, base: str | None, own_site: str) -> str | None:
-    """``href`` as an absolute URL naming a page on another site, or None."""
-    if not href or not href.strip():
-        return None
+def _host(url: str | None) -> str | None:
     try:
-        absolute, _fragment = urldefrag(urljoin(base or "", href.strip()))
-        parts = urlsplit(absolute)
+        parts = urlsplit(url or "")
         host = (parts.hostname or "").lower()
         parts.port  # raises ValueError when out of range
     except ValueError:
         return None
-    if parts.scheme not in ("http", "https") or "." not in host:
+    return host if parts.scheme in ("http", "https") and "." in host else None
+
+
+class _OwnSite:
+    """The page's own site, told from another by host first: a registered domain costs a look-up (tens of
+    microseconds for a URL not seen before), made only for a link to another host."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.host = url, _host(url)
+        self._site: str | None = None
+
+    def holds(self, url: str, host: str) -> bool | None:
+        """Whether ``url`` (on ``host``) is on this site; None when either site cannot be told."""
+        if host == self.host:
+            return True
+        if self._site is None:
+            self._site = _site(self.url) or ""
+        other = _site(url)
+        return None if not self._site or not other else other == self._site
+
+
+def _page_url(href: str | None, own: _OwnSite) -> str | None:
+    """``href``, resolved against the page's URL, as an absolute URL naming a page on another site, or None."""
+    if not href or not href.strip():
         return None
-    site = _site(absolute)
-    if site is None or site == own_site or _SOCIAL.search(host) or _SHARE_PATH.search(parts.path) \
-            or _FILE.search(parts.path):
+    try:
+        absolute, _fragment = urldefrag(urljoin(own.url, href.strip()))
+    except ValueError:
         return None
-    if not parts.query and _HOME_PATH.match(parts.path):
+    host = _host(absolute)
+    if host is None:
         return None
-    return absolute
+    path, query = urlsplit(absolute)[2:4]
+    if _SOCIAL.search(host) or _SHARE_PATH.search(path) or _FILE.search(path) \
+            or (not query and _HOME_PATH.match(path)):
+        return None
+    return absolute if own.holds(absolute, host) is False else None
 
 
 def pick_credited_url(tree: HtmlElement, meta: dict[str, str], url: str | None, canonical_hrefs: list[str],
@@ -128,20 +154,20 @@ def pick_credited_url(tree: HtmlElement, meta: dict[str, str], url: str | None, 
     ``canonical_hrefs``: the page's ``<link rel=canonical>`` hrefs in order; ``article_text``: the article text
     as extracted, one block a line, before cleaning."""
     declared = next((href.strip() for href in canonical_hrefs if href and href.strip()), None)
-    if not url:
+    if not _host(url):
         # A page read without its URL (``wirehouse extract page.html``) goes by the og:url it gives itself, and
         # without one by its canonical link (which then cannot be told apart from a credit).
         og_url = meta.get("og:url")
-        url = og_url if _site(og_url) else declared if _site(declared) else None
-    own = _site(url)
-    if own is None:
-        return None
+        url = og_url if _host(og_url) else declared if _host(declared) else None
+        if url is None:
+            return None
+    own = _OwnSite(url)
     for href in (declared, meta.get("syndication-source"), meta.get("original-source")):
-        credited = _page_url(href, url, own)
+        credited = _page_url(href, own)
         if credited:
             return credited
     # A page that is its own canonical may still credit another page in its text.
-    return _credit_line(tree, url, own, article_text)
+    return _credit_line(tree, own, article_text)
 
 
 def _credit_lines(article_text: str) -> tuple[list[str], list[str]]:
@@ -219,7 +245,7 @@ def _text_and_links(block: HtmlElement) -> tuple[str, list[tuple[int, HtmlElemen
     return "".join(pieces), links
 
 
-def _credit_line(tree: HtmlElement, url: str | None, own: str, article_text: str) -> str | None:
+def _credit_line(tree: HtmlElement, own: _OwnSite, article_text: str) -> str | None:
     strong_lines, weak_lines = _credit_lines(article_text)
     if not strong_lines and not weak_lines:
         return None
@@ -246,7 +272,7 @@ def _credit_line(tree: HtmlElement, url: str | None, own: str, article_text: str
             if match:
                 for offset, element in links:
                     if offset >= match.start():
-                        credited = _page_url(element.get("href"), url, own)
+                        credited = _page_url(element.get("href"), own)
                         if credited:
                             return credited
         if weak_found is None and any(key in line or line in key for line in weak_keys):
@@ -255,5 +281,5 @@ def _credit_line(tree: HtmlElement, url: str | None, own: str, article_text: str
                 start = len(text) - len(text.lstrip()) + match.end()
                 offset, element = next(((o, e) for o, e in links if o >= start - 1), (None, None))
                 if element is not None and not text[start:offset].strip(" \t\n([\"'“«—-:"):
-                    weak_found = _page_url(element.get("href"), url, own)
+                    weak_found = _page_url(element.get("href"), own)
     return weak_found
