@@ -17,7 +17,7 @@ from extract.decoding import decode_html, looks_binary
 from extract.guesses import TrafilaturaGuesses
 from extract.layout import drop_other_posts, unwrap_layout_tables
 from extract.metadata import canonical_hrefs, pick_canonical, pick_language, site_names
-from extract.pruning import marked_furniture
+from extract.pruning import block_texts, marked_furniture
 from extract.recovery import recover_dropped_text, split_run_together, without_trailing_outside
 from extract.streamed import drop_streamed_fallbacks, inline_streamed_content
 from extract.structured import read_json_ld, read_meta
@@ -144,14 +144,16 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     published, modified, published_from, modified_from = pick_dates(source, tree, meta, ld, url, headline=title)
     site_labels = [name for name in (meta.get("og:site_name"), ld.publisher if ld else None) if name]
     text = recovered = ""
+    blocks = None
     if document:
         extracted = split_run_together(tree, document.text or "")
         recovered = recover_dropped_text(tree, extracted)
-        text = clean_text(recovered, rules, title, site_labels, authors, marked_furniture(tree))
+        blocks = block_texts(tree)
+        text = clean_text(recovered, rules, title, site_labels, authors, marked_furniture(tree, blocks))
         text = without_trailing_outside(tree, text)
     canonicals = canonical_hrefs(tree)
-    # The credit line is looked for in the article text before cleaning, which drops such lines.
-    credited_url = pick_credited_url(tree, meta, url, canonicals, recovered)
+    # The credit line is looked for in the article text before cleaning (which drops such lines), and near it.
+    credited_url = pick_credited_url(tree, meta, url, canonicals, recovered, blocks)
     language, language_from = pick_language(tree, meta, ld, text, rules.language)
     for key, origin in (("title", title_from), ("authors", authors_from),
                         ("published", published_from), ("modified", modified_from), ("language", language_from)):

@@ -110,6 +110,9 @@ def _host(url: str | None) -> str | None:
     return host if parts.scheme in ("http", "https") and "." in host else None
 
 
+_WWW = re.compile(r"^www\d?\.")
+
+
 class _OwnSite:
     """The page's own site, told from another by host first: a registered domain costs a look-up (tens of
     microseconds for a URL not seen before), made only for a link to another host."""
@@ -118,14 +121,17 @@ class _OwnSite:
         self.url, self.host = url, _host(url)
         self._site: str | None = None
 
-    def holds(self, url: str, host: str) -> bool | None:
-        """Whether ``url`` (on ``host``) is on this site; None when either site cannot be told."""
+    def holds(self, url: str, host: str) -> bool:
+        """Whether ``url`` (on ``host``) is on this site: the same registered domain, or where one has none
+        (an IP address, an unlisted suffix) the same host."""
         if host == self.host:
             return True
         if self._site is None:
             self._site = _site(self.url) or ""
         other = _site(url)
-        return None if not self._site or not other else other == self._site
+        if not self._site or not other:
+            return _WWW.sub("", host) == _WWW.sub("", self.host or "")
+        return other == self._site
 
 
 def _page_url(href: str | None, own: _OwnSite) -> str | None:
@@ -143,16 +149,17 @@ def _page_url(href: str | None, own: _OwnSite) -> str | None:
     if _SOCIAL.search(host) or _SHARE_PATH.search(path) or _FILE.search(path) \
             or (not query and _HOME_PATH.match(path)):
         return None
-    return absolute if own.holds(absolute, host) is False else None
+    return None if own.holds(absolute, host) else absolute
 
 
 def pick_credited_url(tree: HtmlElement, meta: dict[str, str], url: str | None, canonical_hrefs: list[str],
-                      article_text: str) -> str | None:
+                      article_text: str, blocks: dict[HtmlElement, str] | None = None) -> str | None:
     """The URL of a page on another site that this page names as its original, or None.
 
     ``url``: the URL the page was fetched from (its site is the page's own; relative links resolve against it);
     ``canonical_hrefs``: the page's ``<link rel=canonical>`` hrefs in order; ``article_text``: the article text
-    as extracted, one block a line, before cleaning."""
+    as extracted, one block a line, before cleaning; ``blocks``: the page's paragraphs and list items with their
+    texts (``extract.pruning.block_texts``), where a credit line the article text lost is looked for."""
     declared = next((href.strip() for href in canonical_hrefs if href and href.strip()), None)
     if not _host(url):
         # A page read without its URL (``wirehouse extract page.html``) goes by the og:url it gives itself, and
@@ -167,7 +174,7 @@ def pick_credited_url(tree: HtmlElement, meta: dict[str, str], url: str | None, 
         if credited:
             return credited
     # A page that is its own canonical may still credit another page in its text.
-    return _credit_line(tree, own, article_text)
+    return _credit_line(tree, own, article_text, blocks)
 
 
 def _credit_lines(article_text: str) -> tuple[list[str], list[str]]:
@@ -245,10 +252,34 @@ def _text_and_links(block: HtmlElement) -> tuple[str, list[tuple[int, HtmlElemen
     return "".join(pieces), links
 
 
-def _credit_line(tree: HtmlElement, own: _OwnSite, article_text: str) -> str | None:
+def _strong_link(text: str, links: list[tuple[int, HtmlElement]], own: _OwnSite) -> str | None:
+    """The first link naming another site's page after the block's credit phrase."""
+    match = _STRONG.search(text)
+    if match:
+        for offset, element in links:
+            if offset >= match.start():
+                credited = _page_url(element.get("href"), own)
+                if credited:
+                    return credited
+    return None
+
+
+def _weak_link(text: str, links: list[tuple[int, HtmlElement]], own: _OwnSite) -> str | None:
+    """The link right after the "Source:"/"via" the block opens with."""
+    match = _WEAK.match(text.strip())
+    if match:
+        start = len(text) - len(text.lstrip()) + match.end()
+        offset, element = next(((o, e) for o, e in links if o >= start - 1), (None, None))
+        if element is not None and not text[start:offset].strip(" \t\n([\"'“«—-:"):
+            return _page_url(element.get("href"), own)
+    return None
+
+
+def _credit_line(tree: HtmlElement, own: _OwnSite, article_text: str,
+                 blocks: dict[HtmlElement, str] | None = None) -> str | None:
     strong_lines, weak_lines = _credit_lines(article_text)
     if not strong_lines and not weak_lines:
-        return None
+        return _credit_box(blocks or {}, own, article_text)
     strong_keys = [_key(line) for line in strong_lines]
     weak_keys = [_key(line) for line in weak_lines]
     seen: set[HtmlElement] = set()
@@ -268,18 +299,73 @@ def _credit_line(tree: HtmlElement, own: _OwnSite, article_text: str) -> str | N
         if not key:
             continue
         if any(key in line or line in key for line in strong_keys):
-            match = _STRONG.search(text)
-            if match:
-                for offset, element in links:
-                    if offset >= match.start():
-                        credited = _page_url(element.get("href"), own)
-                        if credited:
-                            return credited
+            credited = _strong_link(text, links, own)
+            if credited:
+                return credited
         if weak_found is None and any(key in line or line in key for line in weak_keys):
-            match = _WEAK.match(text.strip())
-            if match:
-                start = len(text) - len(text.lstrip()) + match.end()
-                offset, element = next(((o, e) for o, e in links if o >= start - 1), (None, None))
-                if element is not None and not text[start:offset].strip(" \t\n([\"'“«—-:"):
-                    weak_found = _page_url(element.get("href"), own)
-    return weak_found
+            weak_found = _weak_link(text, links, own)
+    return weak_found or _credit_box(blocks or {}, own, article_text)
+
+
+# Near the article: a paragraph the article text lost (a credit box after the story, as WP RSS Aggregator's
+# "Source:: <link>" after the comment form) unless it stands in the page's furniture.
+_WEAK_STARTS = ("\nsource", "\nvia", "\n(via", "\n[via", "\nquelle", "\nfuente")
+_FURNITURE_TAGS = frozenset({"nav", "aside", "header", "form", "menu", "figure", "figcaption", "table", "select",
+                             "button", "template"})
+_FURNITURE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|sidebar|widgets?|related|comments?|share|sharing|social|promo|"
+    r"newsletter|breadcrumbs?|cookies?|teasers?|recommended|popular|trending)(?:$|[\s_-])", re.I)
+_FOOTER_CLASS = re.compile(r"footer", re.I)
+
+
+def _in_furniture(element: HtmlElement) -> bool:
+    """Whether ``element`` stands in navigation, a sidebar, a comment area, a figure, or the site's footer (a
+    footer outside any <article>)."""
+    footer = False
+    for ancestor in element.iterancestors():
+        tag = ancestor.tag
+        if tag == "article":
+            footer = False
+            continue
+        if tag in _FURNITURE_TAGS:
+            return True
+        names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if tag == "footer" or _FOOTER_CLASS.search(names):
+            footer = True
+        if names.strip() and _FURNITURE_CLASS.search(names):
+            return True
+    return footer
+
+
+def _credit_box(blocks: dict[HtmlElement, str], own: _OwnSite, article_text: str) -> str | None:
+    """A credit line near the article that its text lost, from the page's paragraphs and list items
+    (``blocks``: element → text, as ``extract.pruning.block_texts`` reads them)."""
+    short = [(element, text) for element, text in blocks.items() if text and len(text) <= MAX_CREDIT_CHARS]
+    joined = ("\n" + "\n".join(text for _element, text in short)).lower()
+    hits: set[int] = set()
+    for keys in (_STRONG_KEYS, _WEAK_STARTS):
+        for key in keys:
+            at = joined.find(key)
+            while at != -1 and len(hits) < 20:
+                line_start = joined.rfind("\n", 0, at + 1)
+                hits.add(joined.count("\n", 0, line_start + 1) - 1)
+                next_line = joined.find("\n", at + 1)
+                at = -1 if next_line == -1 else joined.find(key, next_line)
+    if not hits:
+        return None
+    in_text = _key(article_text)
+    for index in sorted(hits):
+        element, text = short[index]
+        strong, weak = _STRONG.search(text), _WEAK_KEY.match(text)
+        if not (strong or weak) or len(text.split()) > MAX_CREDIT_WORDS or _in_furniture(element):
+            continue
+        key = _key(text)
+        if weak and not strong and key and key in in_text:
+            continue  # a "Source:" line of the article text counts only at its start or end (above)
+        read = _text_and_links(element)
+        if read is None:
+            continue
+        credited = _strong_link(*read, own) if strong else _weak_link(*read, own)
+        if credited:
+            return credited
+    return None

@@ -196,3 +196,24 @@ def test_the_cli_shows_credited_url(tmp_path):
                          credit='<p>Source: <a href="https://blog.other.example.com/2022/kherson">Other</a></p>'))
     [record] = list(extract_files([str(path)]))
     assert json.loads(json.dumps(record))["credited_url"] == "https://blog.other.example.com/2022/kherson"
+
+
+def test_a_source_box_after_the_comments_that_the_article_text_lost_is_near_enough():
+    box = ("<div id='comments' class='comments-area'><form><textarea></textarea></form></div>"
+           "<div class='wprss-source'><p>Source:: <a href='https://www.businessinsider.example.com/kherson-2022-11' "
+           "target='_blank'>Business Insider</a></p></div>")
+    html = page().replace("</div></article>", "</div>" + box + "</article>")
+    assert credited(html) == "https://www.businessinsider.example.com/kherson-2022-11"
+
+
+def test_the_offline_replay_aggregator_credits_its_original_once_on_its_own_host():
+    from wirehouse.replay import build_site
+    site = build_site("http://127.0.0.1:8765")
+    [(path, body)] = [(p, b) for p, (_t, b) in site.items() if p.startswith("/aggregator/2022/11/11/")]
+    html = body.decode()
+    # The replay serves every outlet on one host, so the aggregator's credit names its own site there ...
+    assert credited(html, url="http://127.0.0.1:8765" + path) is None
+    # ... and the page of another site once the aggregator has a host of its own.
+    html = html.replace("http://127.0.0.1:8765/aggregator", "http://aggregator.example.net/aggregator")
+    assert credited(html, url="http://aggregator.example.net" + path).startswith(
+        "http://127.0.0.1:8765/businessinsider/ukraine-retakes-kherson")
