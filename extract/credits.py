@@ -91,12 +91,14 @@ _SKIP = frozenset({"script", "style", "noscript", "template"})
 
 
 def _site(url: str | None) -> str | None:
-    """The registered domain of ``url`` (as ``wirehouse.urls.same_site`` compares them)."""
+    """The registered domain of ``url`` from the public suffix list, in ASCII (punycode). Not courlan's fast
+    mode: its regex keeps some subdomains ("edition.cnn.com", "news.bbc.co.uk") and not others."""
     if not url:
         return None
     try:
-        return extract_domain(url, fast=True)
-    except (ValueError, AttributeError):
+        site = extract_domain(url)
+        return site if site is None or site.isascii() else site.encode("idna").decode("ascii")
+    except (ValueError, AttributeError, UnicodeError):
         return None
 
 

@@ -38,8 +38,16 @@ def test_a_cross_site_canonical_is_the_credited_page():
 
 def test_a_same_site_canonical_credits_nothing():
     for href in ("https://www.copy-news.example.org/world/kherson-flags", "/world/kherson-flags",
-                 "https://amp.copy-news.example.org/world/kherson-flags"):  # another host of the same site
+                 "https://amp.copy-news.example.org/world/kherson-flags",  # another host of the same site
+                 "https://edition.copy-news.example.org/world/kherson-flags"):
         assert credited(page(head=f'<link rel="canonical" href="{href}">')) is None
+
+
+def test_hosts_are_compared_by_registered_domain_and_in_punycode():
+    head = '<link rel="canonical" href="https://www.cnn.com/2021/03/08/uk/recap/index.html">'
+    assert credited(page(head=head), url="https://edition.cnn.com/2021/03/08/uk/recap/index.html") is None
+    head = '<link rel="canonical" href="https://seglerblog.xn--stssenseer-fcb.de/haltet-sauber/">'
+    assert credited(page(head=head), url="https://seglerblog.stössenseer.de/haltet-sauber/") is None
 
 
 def test_og_url_alone_is_not_a_credit():
