@@ -79,12 +79,15 @@ _BOX_KEYS_UTF8 = tuple(key.encode() for key in _BOX_KEYS)
 _WEAK = re.compile(r"^\W{0,3}(?:sources?\s*:{1,2}|quelle\s*:|fuente\s*:|via\s*:?)\s*", re.I)
 _WEAK_KEY = re.compile(r"^\W{0,3}(?:sources?\s*:|quelle\s*:|fuente\s*:|via\b)", re.I)
 
-# Hosts whose links are shares, profiles or posts, never the article a story was copied from.
+# Hosts whose links are shares, profiles, posts or pictures, never the article a story was copied from.
 _SOCIAL = re.compile(
     r"(?:^|\.)(?:facebook\.com|fb\.com|fb\.me|twitter\.com|x\.com|t\.co|linkedin\.com|lnkd\.in|pinterest\.[a-z.]+|"
     r"reddit\.com|redd\.it|whatsapp\.com|wa\.me|t\.me|telegram\.(?:me|org)|instagram\.com|tiktok\.com|youtube\.com|"
     r"youtu\.be|vk\.com|ok\.ru|tumblr\.com|flipboard\.com|getpocket\.com|addtoany\.com|sharethis\.com|"
-    r"threads\.net|bsky\.app|mastodon\.social|plus\.google\.com|news\.google\.com|digg\.com|mix\.com|xing\.com)$")
+    r"threads\.net|bsky\.app|mastodon\.social|plus\.google\.com|news\.google\.com|digg\.com|mix\.com|xing\.com|"
+    # photo and stock-image libraries: "Source: <a>Unsplash</a>" credits a picture
+    r"unsplash\.com|pexels\.com|pixabay\.com|flickr\.com|shutterstock\.com|gettyimages\.[a-z.]+|istockphoto\.com|"
+    r"wikimedia\.org|imgur\.com|giphy\.com|depositphotos\.com|dreamstime\.com|123rf\.com|alamy\.com)$")
 _SHARE_PATH = re.compile(r"/(?:share|sharer|intent|submit|sharearticle)\b", re.I)
 _FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif|bmp|pdf|mp[34]|m4a|mov|zip)$", re.I)
 # A home page: the site's root, an index file or a bare language folder, with no query naming a page.

@@ -133,6 +133,8 @@ def test_share_links_and_mailto_are_never_credits():
               '<a href="mailto:?subject=Kherson">Email</a></p>')
     assert credited(page(credit)) is None
     assert credited(page('<p>Source: <a href="https://x.com/someone/status/1591">@someone</a></p>')) is None
+    # a picture's credit (WCXB 2269: "Source: Unsplash+")
+    assert credited(page('<p>Source: <a href="https://unsplash.com/photos/hello-jxelyjTrWFg">Unsplash+</a></p>')) is None
 
 
 def test_the_link_must_follow_the_credit_phrase_in_the_same_short_block():
