@@ -27,7 +27,7 @@ from wirehouse.db import connect, database_url
 from wirehouse.migrate import migrate
 from wirehouse.runs import Interval, current_fetch_runs, recorded_run
 from wirehouse.sources import Source, load_sources, source_by_name
-from wirehouse.urls import canonical_url, credited_url
+from wirehouse.urls import canonical_url, normalize
 
 log = logging.getLogger(__name__)
 FETCH_TIMEOUT_SECONDS = int(os.environ.get("WIREHOUSE_FETCH_TIMEOUT", "3300"))
@@ -276,7 +276,7 @@ def _stage_article(cur, run_id, source, page_id, url, final_url, fetched_at, pag
          canonical_url(final_url, storable(page.canonical_url)), storable(page.title), storable(page.authors),
          page.published, page.modified, storable(page.language), storable(page.description),
          storable(page.text), page.word_count, json.dumps(page.provenance, sort_keys=True),
-         credited_url(final_url, storable(page.canonical_url))),
+         normalize(page.credited_url) if page.credited_url else None),
     )
     # the fingerprint of an older extraction of the page: the fingerprint task computes it again
     cur.execute("delete from stage.fingerprints where page_id = %s", (page_id,))

@@ -86,9 +86,3 @@ def canonical_url(final_url: str, declared: str | None) -> str:
         return normalize(declared)
     return normalize(final_url)
 
-
-def credited_url(final_url: str, declared: str | None) -> str | None:
-    """A declared rel=canonical on another site: the page names that page as its original."""
-    if declared and _is_web_url(declared) and not same_site(declared, final_url):
-        return normalize(declared)
-    return None
