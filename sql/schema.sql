@@ -232,7 +232,7 @@ CREATE TABLE ops.runs (
     error text,
     CONSTRAINT runs_check CHECK ((interval_start <= interval_end)),
     CONSTRAINT runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'success'::text, 'failed'::text]))),
-    CONSTRAINT runs_task_check CHECK ((task = ANY (ARRAY['fetch'::text, 'clean'::text, 'dedup'::text, 'load'::text])))
+    CONSTRAINT runs_task_check CHECK ((task = ANY (ARRAY['fetch'::text, 'clean'::text, 'fingerprint'::text, 'dedup'::text, 'load'::text])))
 );
 
 CREATE VIEW ops.run_accounting AS

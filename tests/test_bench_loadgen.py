@@ -86,7 +86,7 @@ def test_clean_extracts_in_worker_processes_as_it_does_in_one(site, server, ware
     for workers in ("2", "1"):
         monkeypatch.setenv("WIREHOUSE_CLEAN_WORKERS", workers)
         counters = pipeline.clean("o001", interval)
-        pipeline.dedup(interval)
+        pipeline.fingerprint(interval)
         with psycopg.connect(warehouse_db) as conn:
             results.append((counters["extracted"], conn.execute(
                 "select page_id, title, text from stage.articles order by page_id").fetchall()))
