@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 
 PORT ?= 8080
 
-.PHONY: run demo test browser airflow eval eval-dedup bench bench-dedup env clean-env
+.PHONY: run demo test browser airflow eval eval-dedup eval-stories bench bench-dedup env clean-env
 
 $(BIN)/.synced: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ eval: env  ## extraction quality vs plain trafilatura on ../shared/benchmarks
 
 eval-dedup: env  ## duplicate detection and story quality on a labelled set
 	$(BIN)/python -m bench.dedup_eval
+
+eval-stories: env  ## story assignment on ECB+ beside a TF-IDF average-linkage baseline (--offline: no database)
+	$(BIN)/python -m bench.stories_eval
 
 SIZES ?= 1000 10000
 BENCH_FLAGS ?=

@@ -1,5 +1,5 @@
 """Labelled deduplication data, generated deterministically, and the helper that loads pages
-through the pipeline's own code (stage.articles → load.fingerprint_stage → load.load_interval).
+through the pipeline's own code (stage.articles → fingerprinting.fingerprint_stage → loading.load_interval).
 
 Texts: article bodies from ../shared/benchmarks — scrapinghub ground-truth.json
 `articleBody` (MIT) and WCXB dev `ground-truth/*.json` `main_content` (© 2026 Murrough
@@ -8,6 +8,7 @@ Foley, CC-BY-4.0). Nothing generated here is committed: it is rebuilt from a see
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from datetime import datetime, timedelta, timezone
 import psycopg
 
 from wirehouse.config import PROJECT_ROOT, SHARED_DIR
-from wirehouse.load import fingerprint_stage, load_interval
+from wirehouse.fingerprinting import fingerprint_stage
+from wirehouse.loading import load_interval
 from wirehouse.runs import Interval
 
 SEED = 20221111
@@ -36,35 +38,54 @@ class Page:
     canonical_url: str | None = None
     language: str = "en"
     extra: dict = field(default_factory=dict)
+    # when wirehouse fetched the page; None: the end of the interval it is loaded in
+    fetched_at: datetime | None = None
+    # the URL of the original on another site that this page credits (a cross-domain rel=canonical
+    # or an "Originally published at" link); `clean` puts it in stage.articles.credited_url
+    credited_url: str | None = None
+    # the hard cases a labelled page belongs to (old_date, undated, wrong_date, late_copy, ...)
+    tags: tuple[str, ...] = ()
 
 
 # -- loading through the pipeline's code ------------------------------------------------
 
 def stage(conn: psycopg.Connection, pages: list[Page], fetched_at: datetime) -> int:
-    """Put pages in stage.articles as `clean` would; returns the fetch run they belong to."""
+    """Put pages in stage.articles as `clean` would; returns the fetch run they belong to.
+
+    Each page is staged with its own fetched_at (`fetched_at`, the interval's end, for a page
+    without one), and with its credited_url where stage.articles has that column (migration 012)."""
     run_id = conn.execute(
         "insert into ops.runs (task, source, interval_start, interval_end, status)"
         " values ('fetch', 'bench', %s, %s, 'success') returning run_id", (fetched_at, fetched_at)).fetchone()[0]
     ids = [r[0] for r in conn.execute(
         "select nextval('raw.pages_page_id_seq') from generate_series(1, %s) order by 1", (len(pages),))]
-    with conn.cursor().copy(
-        "copy stage.articles (page_id, run_id, source, url, final_url, fetched_at, canonical_url, title,"
-        " published_at, language, text, word_count) from stdin"
-    ) as copy:
+    credited = _has_column(conn, "stage", "articles", "credited_url")
+    columns = ("page_id, run_id, source, url, final_url, fetched_at, canonical_url, title, published_at, language,"
+               " text, word_count" + (", credited_url" if credited else ""))
+    with conn.cursor().copy(f"copy stage.articles ({columns}) from stdin") as copy:
         for p, page_id in zip(pages, ids):
             p.extra["page_id"] = page_id
-            copy.write_row((page_id, run_id, p.source, p.url, p.url, fetched_at, p.canonical_url or p.url, p.title,
-                            p.published_at, p.language, p.text, len(p.text.split())))
+            row = (page_id, run_id, p.source, p.url, p.url, p.fetched_at or fetched_at, p.canonical_url or p.url,
+                   p.title, p.published_at, p.language, p.text, len(p.text.split()))
+            copy.write_row(row + ((p.credited_url,) if credited else ()))
     return run_id
+
+
+def _has_column(conn: psycopg.Connection, schema: str, table: str, column: str) -> bool:
+    return conn.execute("select exists (select 1 from information_schema.columns where table_schema = %s"
+                        " and table_name = %s and column_name = %s)", (schema, table, column)).fetchone()[0]
 
 
 def ingest(conn: psycopg.Connection, pages: list[Page], fetched_at: datetime,
            ranks: dict[str, int] | None = None) -> dict:
-    """One interval ending at `fetched_at`: dedup (fingerprint) then load, in one transaction."""
+    """One interval ending at `fetched_at` (the time the load sees its pages): dedup (fingerprint)
+    then load, in one transaction. The interval starts an hour before, or at the earliest page's
+    own fetched_at when that is earlier, so that it holds every page's fetch."""
+    start = min([fetched_at - timedelta(hours=1)] + [p.fetched_at for p in pages if p.fetched_at])
     with conn.transaction():
         run_id = stage(conn, pages, fetched_at)
         fingerprint_stage(conn, [run_id])
-        return load_interval(conn, [run_id], Interval(fetched_at - timedelta(hours=1), fetched_at), ranks or {})
+        return load_interval(conn, [run_id], Interval(start, fetched_at), ranks or {})
 
 
 def outcomes(conn: psycopg.Connection) -> dict[int, tuple[str, int | None]]:
@@ -189,3 +210,95 @@ def seed_documents() -> list[tuple[str, str, datetime]]:
     base = datetime(2022, 11, 11, 14, 0, tzinfo=timezone.utc)
     return [(s, f.read_text(encoding="utf-8"), base + timedelta(minutes=9 * i)) for i, (s, f) in
             enumerate(zip(sources, files))]
+
+
+# -- the web's harder cases ---------------------------------------------------------------
+
+def log_uniform(rng: random.Random, low: timedelta, high: timedelta) -> timedelta:
+    """A delay spread evenly over orders of magnitude: as many between 5 and 50 minutes as
+    between 5 and 50 days."""
+    return timedelta(seconds=math.exp(rng.uniform(math.log(low.total_seconds()), math.log(high.total_seconds()))))
+
+
+def sentences(paragraph: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+(?=[\"“‘'(\[A-Z0-9])", paragraph.strip()) if s]
+
+
+# words an editor puts in when rewording a sentence
+_EDITOR_WORDS = ["reportedly", "officials", "recently", "also", "several", "major", "local", "new", "earlier",
+                 "however", "now", "still", "further", "according", "said", "nearly", "about", "more", "public",
+                 "largely", "key", "latest", "some", "widely", "just", "later", "national", "critics", "early",
+                 "current"]
+
+
+def reword_sentence(sentence: str, rng: random.Random) -> str:
+    """A few words (3–5, never just one) replaced, as an editor does: meaning kept, wording changed."""
+    words = sentence.split()
+    for j in rng.sample(range(len(words)), min(len(words) - 1, rng.randint(3, 5))):
+        words[j] = rng.choice(_EDITOR_WORDS)
+    return " ".join(words)
+
+
+def edit_sentences(body: str, rng: random.Random, note: str) -> tuple[str, float]:
+    """An edited republication: 10–15 % of the sentences dropped or reworded (a few words each),
+    an editor's note line added at the top or the bottom. Returns the text and the share of
+    sentences touched."""
+    paras = [sentences(p) for p in paragraphs(body)]
+    where = [(i, j) for i, p in enumerate(paras) for j in range(len(p))]
+    k = max(1, round(len(where) * rng.uniform(0.10, 0.15)))
+    for i, j in rng.sample(where, k):
+        if len(paras[i][j].split()) < 8 or rng.random() < 0.5:
+            paras[i][j] = ""
+        else:
+            paras[i][j] = reword_sentence(paras[i][j], rng)
+    out = [" ".join(s for s in p if s) for p in paras]
+    out = [p for p in out if p]
+    out = [note] + out if rng.random() < 0.5 else out + [note]
+    return "\n\n".join(out), k / len(where)
+
+
+def headline(title: str, body: str, rng: random.Random) -> str:
+    """A republisher's own headline: none of the original's wording but what the lead names."""
+    lead = [w.strip(",.;:\"“”'") for w in body.split()[:30]]
+    names = [w for w in lead if w[:1].isupper() and len(w) > 3][:3] or lead[:3]
+    form = rng.choice(["What we know about {}", "{}: the full story", "Explained: {}", "Why {} matters now",
+                       "Everything you need to know about {}"])
+    return form.format(" ".join(names))
+
+
+def excerpt(body: str, rng: random.Random) -> str:
+    """An aggregator's teaser: the first two or three paragraphs (more while under 50 words),
+    then "…read more"."""
+    paras = paragraphs(body)
+    kept = paras[: rng.choice([2, 3])]
+    while sum(len(p.split()) for p in kept) < 50 and len(kept) < len(paras):
+        kept.append(paras[len(kept)])
+    return "\n\n".join(kept) + " …read more"
+
+
+# Legal paragraphs some outlets print under every article (60–90 words each).
+DISCLAIMERS = [
+    "Disclaimer: The information contained in this article is provided for general informational purposes only"
+    " and does not constitute legal, financial, medical or professional advice. {name} makes no representations"
+    " or warranties of any kind, express or implied, about the completeness, accuracy, reliability or suitability"
+    " of the information, and any reliance you place on it is strictly at your own risk. Opinions expressed by"
+    " contributors are their own and do not necessarily reflect the views of {name}, its editors or affiliates.",
+    "Legal notice: {name} and its licensors retain all rights in the content published on this site. No part of"
+    " this article may be reproduced, distributed, transmitted, cached or otherwise used, except with the prior"
+    " written permission of {name}. Some links on this page are affiliate links, which means {name} may earn a"
+    " commission if you make a purchase, at no additional cost to you. Prices and availability are accurate as of"
+    " the date of publication and are subject to change without notice.",
+    "Important: Nothing in this publication should be construed as an offer, recommendation or solicitation to buy"
+    " or sell any security or to adopt any investment strategy. Past performance is not indicative of future"
+    " results, and all investments carry risk, including the possible loss of principal. {name} and its employees"
+    " may hold positions in the companies mentioned. Readers should consult a licensed adviser before making any"
+    " decision based on the material presented here, which may be incomplete or out of date.",
+]
+_STAFF = ["Jordan Ellis", "Priya Raman", "Marcus Webb"]
+
+
+def with_legal(template: tuple[list[str], list[str]], name: str, i: int) -> tuple[list[str], list[str]]:
+    """An outlet's template with an author line over every article and a legal paragraph under it."""
+    header, footer = template
+    author = f"By {_STAFF[i % len(_STAFF)]} | {name.title()} Staff Writer"
+    return header + [author], [DISCLAIMERS[i % len(DISCLAIMERS)].format(name=name.title())] + footer

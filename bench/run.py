@@ -195,7 +195,8 @@ def raw_copy(conn: psycopg.Connection) -> dict:
     buffer = io.BytesIO()
     with conn.cursor().copy(
         "copy (select page_id, source, canonical_url, title, authors, published_at, modified_at, language,"
-        " description, text, word_count, content_hash, fetched_at, fetched_at, provenance from stage.articles)"
+        " description, text, word_count, content_hash, fetched_at, fetched_at, provenance"
+        " from stage.articles join stage.fingerprints using (page_id))"
         " to stdout") as copy:
         for chunk in copy:
             buffer.write(chunk)
@@ -283,7 +284,7 @@ def size_rows(r: SizeResult, clean: dict) -> list[Row]:
     bare_rate, our_rate = rate(bare["pages"], bare["wall"]), rate(ours["pages"], ours["wall"])
     cores = os.cpu_count() or 1
     plain_per_core = rate(clean["pages"], clean["cpu"]["plain"])
-    clean_s, dedup_s, load_s = (e["tasks"].get(t, 0.0) for t in ("clean", "dedup", "load"))
+    clean_s, dedup_s, load_s = (e["tasks"].get(t, 0.0) for t in ("clean", "fingerprint", "load"))
     copy_rate = rate(e["copy"]["rows"], e["copy"]["seconds"])
     load_rate = rate(e["staged"], load_s) if load_s else 0.0  # 0: the load task failed
     ceilings = bare["wall"] + e["staged"] / (plain_per_core * cores) + e["copy"]["seconds"]
@@ -300,7 +301,7 @@ def size_rows(r: SizeResult, clean: dict) -> list[Row]:
         Row(f"{n} clean task: pages/s, all {cores} cores", f"{rate(e['fetched'], clean_s):.1f}",
             f"{plain_per_core * cores:.1f} (plain trafilatura × {cores} cores)",
             rate(e["fetched"], clean_s) / (plain_per_core * cores)),
-        Row(f"{n} dedup task: pages/s", f"{rate(e['staged'], dedup_s):.0f}"),
+        Row(f"{n} fingerprint task: pages/s", f"{rate(e['staged'], dedup_s):.0f}"),
         Row(f"{n} load: rows/s, empty warehouse, upserts included", f"{load_rate:.0f}",
             f"{copy_rate:.0f} (raw COPY)", load_rate / copy_rate, "≥ 50 %", load_rate >= 0.5 * copy_rate),
         Row(f"{n} end to end: wall s, Airflow dags test"

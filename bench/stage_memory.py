@@ -24,7 +24,8 @@ from bench.dedup_data import T0, Page, stage
 from bench.dedup_eval import database
 from bench.dedup_scale import Texts
 from wirehouse.config import PROJECT_ROOT
-from wirehouse.load import fingerprint_stage, load_interval
+from wirehouse.fingerprinting import fingerprint_stage
+from wirehouse.loading import load_interval
 from wirehouse.runs import Interval
 
 OUTLETS = 40

@@ -11,8 +11,8 @@ hourly for the sources with `cadence: hourly` (the default) in `WIREHOUSE_SOURCE
 | `prepare` | migrates the warehouse, validates the sources file, lists this cadence's sources | yes |
 | `per_source.fetch` | Scrapy crawl of one source (feeds, sitemaps, sections) into `raw.pages` | yes: a new fetch replaces the old one for this interval |
 | `per_source.clean` | trafilatura extraction of that fetch into `stage.articles` | yes |
-| `dedup` | exact hashes and sampled shingles (the near-duplicate fingerprint) of the interval's articles | yes |
-| `load` | merges into `warehouse.*` in one transaction; emits the warehouse assets | yes: pages already decided are skipped |
+| `fingerprint` | exact hashes and sampled shingles (the near-duplicate fingerprint) of the interval's articles into `stage.fingerprints` | yes |
+| `load` | decides each article's fate (`dedup/`: new, copy, version, unchanged) and applies the decisions to `warehouse.*` in one transaction; emits the warehouse assets | yes: pages already decided are skipped |
 | `report` | one summary line per source; fails the run if a source failed | yes |
 
 **Rerun an interval**: clear its run in the grid. **Backfill**: `airflow backfill create
@@ -97,13 +97,14 @@ def ingest_dag(cadence: str, dag_id: str, cron: str):
             clean(fetch(source))
 
         @task(trigger_rule=TriggerRule.ALL_DONE, doc_md="Fingerprint the interval's articles for deduplication.")
-        def dedup(**context) -> dict:
-            from wirehouse.pipeline import dedup as run
+        def fingerprint(**context) -> dict:
+            from wirehouse.pipeline import fingerprint as run
 
             return run(_interval(context), **_ids(context))
 
         @task(outlets=list(WAREHOUSE_ASSETS.values()),
-              doc_md="Merge the interval's articles into warehouse.* in one transaction.")
+              doc_md="Decide each article's fate (dedup/: new, copy, version, unchanged) and apply the decisions"
+                     " to warehouse.* in one transaction.")
         def load(**context) -> dict:
             from wirehouse.pipeline import load as run
 
@@ -125,7 +126,7 @@ def ingest_dag(cadence: str, dag_id: str, cron: str):
 
         sources = prepare()
         cleaned = per_source.expand(source=sources)
-        cleaned >> dedup() >> load() >> report()
+        cleaned >> fingerprint() >> load() >> report()
 
     return news_ingest()
 

@@ -1,30 +1,32 @@
 """Stories: articles of any outlets about the same event, found online as articles arrive.
 
-Pure code (no database, no Airflow): the loader hands `StoryAssigner` typed records of the
-articles already assigned nearby in time, and document frequencies, and asks it for the story
-of each new article in turn.
+Pure code (no database, no Airflow): the dedup stage hands `StoryIndex` typed records
+(`StoryMember`) of the articles already assigned near the batch in time, and idf weights, and
+asks it for the story of each new article in turn (dedup/resolve.py).
 
-Terms (`story_terms`, stored in dedup.signatures.story_terms text[]): the distinct words of
-the title and the lead (the first LEAD_WORDS words of the body) without stop words, with a
-light plural stemming, and the numbers. A word the lead capitalises in mid-sentence is a name
-and is kept capitalised ("Kherson", "Reid"); every other term is lower case ("rehab", "2013").
-The case is the only "type" a term has, so one text[] column with a GIN index holds them all.
+Terms (`story_terms(title, text)`, stored in dedup.signatures.story_terms text[]): the distinct
+words of the title and the lead (the first LEAD_WORDS words of the body) without stop words,
+with a light plural stemming, and the numbers. A word the lead capitalises in mid-sentence is
+a name and is kept capitalised ("Kherson", "Reid"); every other term is lower case ("rehab",
+"2013"). The case is the only "type" a term has, so one text[] column with a GIN index holds
+them all.
 
 Weights: a term weighs its inverse document frequency over the look-back window (a term in
 many articles says little about the event), times NAME_WEIGHT for a name and NUMBER_WEIGHT for
 a number other than a year: who, where and how many tell two similar events apart (two
 earthquakes a week apart: "5.6", one island vs "5.9", another province, "10").
 
-Assignment: an article joins the story, among those with an article within WINDOW of it, whose
-members it is most similar to, when that similarity reaches JOIN_SIMILARITY; else it starts a
-story of its own. Below JOIN_ALONE, the article must also share MIN_SHARED_SPECIFIC names or
-numbers with the story's members in the window: texts on one subject (two SEO guides, two
-recipes) share words, coverage of one event shares names and figures. The similarity to a
-story is the average cosine between the article's idf-weighted vector and those of the story's members inside the window (average link, not
-single link: one article that happens to share a few names with another story cannot pull it
-in, and stories do not chain into each other through their edges). A story is compared only
-through members within the window, so a story that keeps being reported stays open and an old
-one closes.
+Assignment: an article is compared with each story that has a member first seen within WINDOW
+of it and shares a term with it: the cosine between the article's weighted vector and the
+story's centroid (the mean of its members' unit vectors inside the window), so a story is one
+subject however many articles it has, and an article that happens to share a few words with
+one member of a large story does not pull it in. It joins the most similar story whose
+threshold it reaches, else it starts a story of its own. The threshold is JOIN_SIMILARITY for
+an article first seen at the same time as a member of the story and rises by JOIN_PER_DAY for
+each day between the article and the story's nearest member: coverage of an event comes in
+hours, while pages on one subject (evergreen guides, two recipes, two similar events a few
+days apart) are spread over days and need to be far closer to be one story. A story that keeps
+being reported stays open (its newest members are near); an old one closes after WINDOW.
 """
 from __future__ import annotations
 
@@ -36,12 +38,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 LEAD_WORDS = 120  # words of the body read after the title
-WINDOW = timedelta(days=3)  # members of a story this close in time (either way) are compared
-JOIN_SIMILARITY = 0.12  # average cosine to a story's members that joins it, with MIN_SHARED_SPECIFIC
-JOIN_ALONE = 0.2  # average cosine that joins a story without shared names or numbers
+WINDOW = timedelta(days=3)  # members of a story first seen this close in time (either way) are compared
+JOIN_SIMILARITY = 0.12  # cosine to a story's centroid that joins it, first seen at the same time as a member
+JOIN_PER_DAY = 0.15  # what the threshold rises by for each day to the story's nearest member
 NAME_WEIGHT = 1.5  # a name (capitalised mid-sentence) weighs this many times a plain word
 NUMBER_WEIGHT = 2.0  # a number weighs this many times a plain word
-MIN_SHARED_SPECIFIC = 0  # names and numbers (not years) to share with the story below JOIN_ALONE (3: see bench notes)
 MIN_DOCS = 1000  # document frequencies are read as if over at least this many articles
 MIN_TERM_LENGTH = 3
 
@@ -134,132 +135,128 @@ def is_specific(term: str) -> bool:
     return is_name(term) or is_number(term)
 
 
+def idf(count: int, documents: int) -> float:
+    """Smoothed inverse document frequency; a small window is read as MIN_DOCS articles (a name in
+    all five articles of a tiny warehouse is not therefore common)."""
+    n = max(documents, MIN_DOCS)
+    return math.log((n + 1) / (count + 1)) + 1.0
+
+
+def idf_weights(terms: Iterable[str], document_frequency: Mapping[str, int], documents: int) -> dict[str, float]:
+    """Inverse document frequency of each term over `documents` articles."""
+    return {t: idf(document_frequency.get(t, 0), documents) for t in terms}
+
+
 @dataclass(frozen=True)
-class StoryRecord:
-    """An article as story assignment sees it. `story_id` is None for one not assigned yet."""
+class StoryMember:
+    """An article as story assignment sees it."""
     article_id: int
-    story_id: int | None
+    story_id: int
     terms: frozenset[str]
     source: str
     seen_at: datetime  # when wirehouse first saw it (the window is measured on this)
 
 
-@dataclass(frozen=True)
-class DocumentFrequencies:
-    """In how many articles of the look-back window each term occurs, and how many articles that is."""
-    counts: Mapping[str, int]
-    total: int
+class StoryIndex:
+    """Decides the story of each new article against the members it has been given.
 
-    def idf(self, term: str) -> float:
-        n = max(self.total, MIN_DOCS)
-        return math.log((n + 1) / (self.counts.get(term, 0) + 1)) + 1.0
-
-
-class StoryAssigner:
-    """Decides the story of each new article against the records it has been given.
-
-    `add` the articles already assigned (the loader's prefetch: those within WINDOW of the
+    `add` the articles already assigned (the prefetch: those first seen within WINDOW of the
     batch that share a term with it, and the other members in the window of their stories),
     then `assign` the new articles in the order they arrive; each assigned article is
-    remembered, so later articles of the same batch can join its story.
+    remembered, so later articles of the same batch can join its story. A term missing from
+    `idf` weighs as if seen once.
     """
 
-    def __init__(self, frequencies: DocumentFrequencies, window: timedelta = WINDOW,
-                 join_similarity: float = JOIN_SIMILARITY, join_alone: float = JOIN_ALONE,
-                 min_shared_specific: int = MIN_SHARED_SPECIFIC, name_weight: float = NAME_WEIGHT,
-                 link: str = "average"):
-        self.join_alone = join_alone
-        self.min_shared_specific = min_shared_specific
-        self.link = link  # "average" (the default) or "centroid": cosine to the members' summed vector
-        self.frequencies = frequencies
+    def __init__(self, idf_of: Mapping[str, float], window: timedelta = WINDOW,
+                 join_similarity: float = JOIN_SIMILARITY, join_per_day: float = JOIN_PER_DAY,
+                 name_weight: float = NAME_WEIGHT, number_weight: float = NUMBER_WEIGHT):
+        self.idf = idf_of
         self.window = window
         self.join_similarity = join_similarity
+        self.join_per_day = join_per_day
         self.name_weight = name_weight
-        self.records: dict[int, StoryRecord] = {}
+        self.number_weight = number_weight
+        self.unseen = idf(1, 0)
+        self.members: dict[int, StoryMember] = {}
         self.by_term: dict[str, set[int]] = defaultdict(set)
-        self.members: dict[int, set[int]] = defaultdict(set)  # story -> its articles known here
+        self.by_story: dict[int, set[int]] = defaultdict(set)  # story -> its articles known here
         self._vectors: dict[int, dict[str, float]] = {}
         self._weights: dict[str, float] = {}
 
     def weight(self, term: str) -> float:
-        if term not in self._weights:
-            w = self.frequencies.idf(term)
-            self._weights[term] = w * (self.name_weight if is_name(term) else
-                                       NUMBER_WEIGHT if is_number(term) else 1.0)
-        return self._weights[term]
+        w = self._weights.get(term)
+        if w is None:
+            w = self.idf.get(term, self.unseen)
+            w *= self.name_weight if is_name(term) else self.number_weight if is_number(term) else 1.0
+            self._weights[term] = w
+        return w
 
-    def vector(self, record: StoryRecord) -> dict[str, float]:
-        """Unit-length idf-weighted vector of the record's terms."""
-        vec = self._vectors.get(record.article_id)
+    def vector(self, member: StoryMember) -> dict[str, float]:
+        """Unit-length weighted vector of the member's terms."""
+        vec = self._vectors.get(member.article_id)
         if vec is None:
-            raw = {t: self.weight(t) for t in record.terms}
+            raw = {t: self.weight(t) for t in member.terms}
             norm = math.sqrt(sum(w * w for w in raw.values())) or 1.0
-            vec = self._vectors[record.article_id] = {t: w / norm for t, w in raw.items()}
+            vec = self._vectors[member.article_id] = {t: w / norm for t, w in raw.items()}
         return vec
 
-    def add(self, record: StoryRecord) -> None:
-        if record.story_id is None:
-            raise ValueError(f"article {record.article_id} has no story yet: assign it")
-        self.forget(record.article_id)
-        self.records[record.article_id] = record
-        self.members[record.story_id].add(record.article_id)
-        for term in record.terms:
-            self.by_term[term].add(record.article_id)
+    def add(self, member: StoryMember) -> None:
+        self.forget(member.article_id)
+        self.members[member.article_id] = member
+        self.by_story[member.story_id].add(member.article_id)
+        for term in member.terms:
+            self.by_term[term].add(member.article_id)
 
     def forget(self, article_id: int) -> None:
-        """An article that is gone (became a copy) or changed: it no longer counts."""
-        old = self.records.pop(article_id, None)
+        """An article that is gone (became a copy): it no longer counts."""
+        old = self.members.pop(article_id, None)
         if old is None:
             return
-        self.members[old.story_id].discard(article_id)
+        self.by_story[old.story_id].discard(article_id)
         for term in old.terms:
             self.by_term[term].discard(article_id)
         self._vectors.pop(article_id, None)
 
-    def similarities(self, record: StoryRecord) -> dict[int, float]:
-        """Average cosine of the record to the members within the window of each story it shares a term with."""
-        near = lambda r: abs(r.seen_at - record.seen_at) <= self.window  # noqa: E731
-        stories = {self.records[i].story_id for t in record.terms for i in self.by_term.get(t, ())
-                   if i != record.article_id and near(self.records[i])}
-        vec = self.vector(record)
-        specific = {t for t in record.terms if is_specific(t)}
+    def similarities(self, member: StoryMember) -> dict[int, tuple[float, float]]:
+        """story -> (cosine of the member to the centroid of the story's members within the window,
+        the threshold that joins it)."""
+        near = lambda m: abs(m.seen_at - member.seen_at) <= self.window  # noqa: E731
+        stories = {self.members[i].story_id for t in member.terms for i in self.by_term.get(t, ())
+                   if i != member.article_id and near(self.members[i])}
+        vec = self.vector(member)
         scores = {}
         for story_id in stories:
-            members = [self.records[i] for i in self.members[story_id] if i != record.article_id]
-            members = [m for m in members if near(m)]
-            if not members:
+            others = [self.members[i] for i in self.by_story[story_id] if i != member.article_id]
+            others = [m for m in others if near(m)]
+            if not others:
                 continue
             centroid: dict[str, float] = defaultdict(float)
-            for m in members:
+            for m in others:
                 for t, w in self.vector(m).items():
                     centroid[t] += w
-            dot = sum(w * centroid.get(t, 0.0) for t, w in vec.items())
-            if self.link == "centroid":
-                scores[story_id] = dot / (math.sqrt(sum(w * w for w in centroid.values())) or 1.0)
-            else:
-                scores[story_id] = dot / len(members)
-            if scores[story_id] < self.join_alone and \
-                    len({t for m in members for t in m.terms} & specific) < self.min_shared_specific:
-                del scores[story_id]  # similar in words only: a subject, not an event
+            norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
+            score = sum(w * centroid.get(t, 0.0) for t, w in vec.items()) / norm
+            days = min(abs(m.seen_at - member.seen_at) for m in others) / timedelta(days=1)
+            scores[story_id] = (score, self.join_similarity + self.join_per_day * days)
         return scores
 
-    def assign(self, record: StoryRecord) -> int:
-        """The story of a new article: the most similar story reaching JOIN_SIMILARITY, else its own
-        (story id = its article id). The article is remembered with that story."""
-        scores = self.similarities(record)
-        best = min(((-s, story_id) for story_id, s in scores.items() if s >= self.join_similarity),
-                   default=None)
-        story_id = best[1] if best else record.article_id
-        self.add(StoryRecord(record.article_id, story_id, record.terms, record.source, record.seen_at))
+    def assign(self, article_id: int, terms: Iterable[str], source: str, seen_at: datetime) -> int:
+        """The story of a new article: the most similar story whose threshold it reaches, else its
+        own (story id = its article id). The article is remembered with that story."""
+        member = StoryMember(article_id, article_id, frozenset(terms), source, seen_at)
+        scores = self.similarities(member)
+        best = min(((-s, story_id) for story_id, (s, needed) in scores.items() if s >= needed), default=None)
+        story_id = best[1] if best else article_id
+        self.add(StoryMember(article_id, story_id, member.terms, source, seen_at))
         return story_id
 
 
-def frequencies_of(records: Iterable[StoryRecord]) -> DocumentFrequencies:
-    """Document frequencies of a set of records (for tests and offline runs)."""
+def idf_of(members: Iterable[StoryMember]) -> dict[str, float]:
+    """Idf weights over a set of members (for tests and offline runs)."""
     counts: dict[str, int] = defaultdict(int)
     total = 0
-    for r in records:
+    for m in members:
         total += 1
-        for t in r.terms:
+        for t in m.terms:
             counts[t] += 1
-    return DocumentFrequencies(dict(counts), total)
+    return idf_weights(counts, counts, total)

@@ -11,12 +11,13 @@ from trafilatura.utils import load_html
 
 from extract.authors import pick_authors
 from extract.cleaning import CleaningRules, clean_text, word_count
+from extract.credits import pick_credited_url
 from extract.dates import pick_dates
 from extract.decoding import decode_html, looks_binary
 from extract.guesses import TrafilaturaGuesses
 from extract.layout import drop_other_posts, unwrap_layout_tables
-from extract.metadata import pick_canonical, pick_language, site_names
-from extract.pruning import marked_furniture
+from extract.metadata import canonical_hrefs, pick_canonical, pick_language, site_names
+from extract.pruning import block_texts, marked_furniture
 from extract.recovery import recover_dropped_text, split_run_together, without_trailing_outside
 from extract.streamed import drop_streamed_fallbacks, inline_streamed_content
 from extract.structured import read_json_ld, read_meta
@@ -52,6 +53,9 @@ class ExtractedPage:
     reason: str | None = None
     url: str | None = None
     canonical_url: str | None = None
+    # A page on another site that this page names as its original: a cross-site rel=canonical, or the link of
+    # a credit line ("Originally published at …", "Source: <link>"); see extract.credits.
+    credited_url: str | None = None
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
@@ -139,12 +143,17 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     authors, authors_from = pick_authors(tree, meta, ld, lambda: guesses.author, url)
     published, modified, published_from, modified_from = pick_dates(source, tree, meta, ld, url, headline=title)
     site_labels = [name for name in (meta.get("og:site_name"), ld.publisher if ld else None) if name]
-    text = ""
+    text = recovered = ""
+    blocks = None
     if document:
         extracted = split_run_together(tree, document.text or "")
-        text = clean_text(recover_dropped_text(tree, extracted), rules, title, site_labels, authors,
-                          marked_furniture(tree))
+        recovered = recover_dropped_text(tree, extracted)
+        blocks = block_texts(tree)
+        text = clean_text(recovered, rules, title, site_labels, authors, marked_furniture(tree, blocks))
         text = without_trailing_outside(tree, text)
+    canonicals = canonical_hrefs(tree)
+    # The credit line is looked for in the article text before cleaning (which drops such lines), and near it.
+    credited_url = pick_credited_url(tree, meta, url, canonicals, recovered, blocks)
     language, language_from = pick_language(tree, meta, ld, text, rules.language)
     for key, origin in (("title", title_from), ("authors", authors_from),
                         ("published", published_from), ("modified", modified_from), ("language", language_from)):
@@ -159,7 +168,8 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
         is_article=reason is None,
         reason=reason,
         url=url,
-        canonical_url=pick_canonical(tree, meta, url) or (ld.url if ld and ld.url and ld.url.startswith("http") else None),
+        canonical_url=pick_canonical(tree, meta, url, canonicals) or (ld.url if ld and ld.url and ld.url.startswith("http") else None),
+        credited_url=credited_url,
         title=title,
         authors=authors,
         published=published,

@@ -87,10 +87,20 @@ def pick_language(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | N
     return (code, "rules") if code else (None, None)
 
 
-def pick_canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
-    hrefs = tree.xpath('//link[contains(concat(" ", normalize-space(translate(@rel, "CANONICAL", "canonical")), " "),'
-                       ' " canonical ")]/@href')
-    for href in [*hrefs, meta.get("og:url")]:
+_CANONICAL_HREFS = etree.XPath(
+    '//link[contains(concat(" ", normalize-space(translate(@rel, "CANONICAL", "canonical")), " "), " canonical ")]/@href')
+
+
+def canonical_hrefs(tree: HtmlElement) -> list[str]:
+    """The hrefs of the page's <link rel="canonical"> elements, in order, as written."""
+    return [str(href) for href in _CANONICAL_HREFS(tree)]
+
+
+def pick_canonical(tree: HtmlElement, meta: dict[str, str], url: str | None,
+                   hrefs: list[str] | None = None) -> str | None:
+    """The first well-formed of the page's rel=canonical links (``hrefs``, read from ``tree`` when not given) and
+    og:url, absolute."""
+    for href in [*(canonical_hrefs(tree) if hrefs is None else hrefs), meta.get("og:url")]:
         if href and href.strip():
             absolute = urljoin(url or "", href.strip())
             if urlsplit(absolute).scheme in {"http", "https"}:

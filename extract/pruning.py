@@ -29,8 +29,9 @@ class MarkedFurniture:
     boxed: tuple[str, ...] = ()  # dropped anywhere, unless they would be most of the text
 
 
-def marked_furniture(tree: HtmlElement) -> MarkedFurniture:
-    texts = block_texts(tree)
+def marked_furniture(tree: HtmlElement, texts: dict[HtmlElement, str] | None = None) -> MarkedFurniture:
+    """``texts``: ``block_texts(tree)`` when the caller has read them already."""
+    texts = block_texts(tree) if texts is None else texts
     return MarkedFurniture(tuple(standfirsts(tree)), tuple(link_teasers(tree, texts)),
                            tuple(repeated_items(tree, texts)), tuple(labels(tree)), tuple(boxed_texts(tree)))
 

@@ -65,7 +65,9 @@ CREATE TABLE dedup.signatures (
     story_terms text[] DEFAULT '{}'::text[] NOT NULL,
     body_hash text,
     anchor_count integer DEFAULT 0 NOT NULL,
-    window_at timestamp with time zone
+    first_seen_at timestamp with time zone NOT NULL,
+    origin_at timestamp with time zone NOT NULL,
+    credited_url text
 );
 
 CREATE TABLE dedup.source_lines (
@@ -125,14 +127,7 @@ CREATE TABLE stage.articles (
     text text NOT NULL,
     word_count integer NOT NULL,
     provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
-    content_hash text,
-    minhash bigint[],
-    shingle_count integer,
-    band_keys bigint[],
-    body_hash text,
-    anchors bigint[],
-    line_hashes bigint[],
-    story_terms text[]
+    credited_url text
 );
 
 CREATE VIEW ops.extraction_quality AS
@@ -237,7 +232,7 @@ CREATE TABLE ops.runs (
     error text,
     CONSTRAINT runs_check CHECK ((interval_start <= interval_end)),
     CONSTRAINT runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'success'::text, 'failed'::text]))),
-    CONSTRAINT runs_task_check CHECK ((task = ANY (ARRAY['fetch'::text, 'clean'::text, 'dedup'::text, 'load'::text])))
+    CONSTRAINT runs_task_check CHECK ((task = ANY (ARRAY['fetch'::text, 'clean'::text, 'fingerprint'::text, 'dedup'::text, 'load'::text])))
 );
 
 CREATE VIEW ops.run_accounting AS
@@ -294,9 +289,18 @@ CREATE TABLE ops.schema_migrations (
     applied_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE stage.fingerprints (
+    page_id bigint NOT NULL,
+    content_hash text NOT NULL,
+    body_hash text NOT NULL,
+    anchors bigint[] NOT NULL,
+    shingle_count integer NOT NULL,
+    line_hashes bigint[] NOT NULL,
+    story_terms text[] NOT NULL
+);
+
 CREATE TABLE warehouse.article_copies (
     url text NOT NULL,
-    canonical_url text NOT NULL,
     source text NOT NULL,
     article_id bigint NOT NULL,
     kind text NOT NULL,
@@ -422,6 +426,9 @@ ALTER TABLE ONLY raw.pages
 ALTER TABLE ONLY stage.articles
     ADD CONSTRAINT articles_pkey PRIMARY KEY (page_id);
 
+ALTER TABLE ONLY stage.fingerprints
+    ADD CONSTRAINT fingerprints_pkey PRIMARY KEY (page_id);
+
 ALTER TABLE ONLY warehouse.article_copies
     ADD CONSTRAINT article_copies_pkey PRIMARY KEY (url);
 
@@ -449,11 +456,11 @@ CREATE INDEX copy_anchors_url_idx ON dedup.copy_anchors USING btree (url);
 
 CREATE INDEX signatures_body_hash_idx ON dedup.signatures USING btree (body_hash);
 
-CREATE INDEX signatures_published_idx ON dedup.signatures USING btree (published_at);
+CREATE INDEX signatures_credited_url_idx ON dedup.signatures USING btree (credited_url) WHERE (credited_url IS NOT NULL);
+
+CREATE INDEX signatures_first_seen_idx ON dedup.signatures USING btree (first_seen_at);
 
 CREATE INDEX signatures_story_terms_idx ON dedup.signatures USING gin (story_terms);
-
-CREATE INDEX signatures_window_idx ON dedup.signatures USING btree (window_at);
 
 CREATE INDEX page_outcomes_run_idx ON ops.page_outcomes USING btree (run_id);
 
@@ -490,6 +497,9 @@ ALTER TABLE ONLY dedup.copy_signatures
 
 ALTER TABLE ONLY dedup.signatures
     ADD CONSTRAINT signatures_article_id_fkey FOREIGN KEY (article_id) REFERENCES warehouse.articles(article_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY stage.fingerprints
+    ADD CONSTRAINT fingerprints_page_id_fkey FOREIGN KEY (page_id) REFERENCES stage.articles(page_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY warehouse.article_copies
     ADD CONSTRAINT article_copies_article_id_fkey FOREIGN KEY (article_id) REFERENCES warehouse.articles(article_id) ON DELETE CASCADE;

@@ -1,6 +1,6 @@
 """Test helpers: run the DAG's stages without Airflow, and a small site of hand-made pages.
 
-`ingest_interval` calls fetch → clean → dedup → load in the order the DAG does, each stage
+`ingest_interval` calls fetch → clean → fingerprint → load in the order the DAG does, each stage
 with its own ops.runs record. `PageSite` serves fixed responses (any status, content type
 and bytes) on 127.0.0.1 for a source added beside the replay's outlets by `sources_with`.
 """
@@ -32,7 +32,7 @@ def ingest_interval(interval: Interval, sources: list[str]) -> dict[str, dict]:
     for source in sources:
         counters[f"fetch {source}"] = pipeline.fetch(source, interval)
         counters[f"clean {source}"] = pipeline.clean(source, interval)
-    counters["dedup"] = pipeline.dedup(interval)
+    counters["fingerprint"] = pipeline.fingerprint(interval)
     counters["load"] = pipeline.load(interval)
     return counters
 
@@ -48,7 +48,7 @@ NATURAL = {
                           " from warehouse.articles a",
     "warehouse.article_urls": "select u.url, u.canonical_url, a.canonical_url, u.source, u.first_seen_at,"
                               " u.last_seen_at from warehouse.article_urls u join warehouse.articles a using (article_id)",
-    "warehouse.article_copies": "select c.url, c.canonical_url, c.source, a.canonical_url, c.kind, c.similarity, c.title,"
+    "warehouse.article_copies": "select c.url, c.source, a.canonical_url, c.kind, c.similarity, c.title,"
                                 " c.published_at, c.first_seen_at, c.last_seen_at"
                                 " from warehouse.article_copies c join warehouse.articles a using (article_id)",
     "warehouse.article_versions": "select a.canonical_url, v.version_no, v.content_hash, v.title, v.text"
@@ -122,7 +122,7 @@ def sources_with(tmp_path: Path, name: str, feeds: list[str], article_urls: list
 
 
 def run_steps(steps: list[str], interval: Interval = REPLAY_DAY) -> None:
-    """`fetch:SOURCE`, `clean:SOURCE`, `dedup`, `load`, or `run:SOURCE,SOURCE` (all four stages)."""
+    """`fetch:SOURCE`, `clean:SOURCE`, `fingerprint`, `load`, or `run:SOURCE,SOURCE` (all four stages)."""
     for step in steps:
         stage, _, arg = step.partition(":")
         if stage == "run":

@@ -86,7 +86,7 @@ def test_clean_extracts_in_worker_processes_as_it_does_in_one(site, server, ware
     for workers in ("2", "1"):
         monkeypatch.setenv("WIREHOUSE_CLEAN_WORKERS", workers)
         counters = pipeline.clean("o001", interval)
-        pipeline.dedup(interval)
+        pipeline.fingerprint(interval)
         with psycopg.connect(warehouse_db) as conn:
             results.append((counters["extracted"], conn.execute(
                 "select page_id, title, text from stage.articles order by page_id").fetchall()))
@@ -124,19 +124,3 @@ def test_scaling_row_flags_a_step_that_grows_faster_than_the_pages():
     assert flat.met is True and steep.met is False
     table = render([flat, steep, Row("x", "1", "2", 0.5, "≥ 50 %", True)]).splitlines()
     assert len({len(line) for line in table}) == 1 and "NO" in table[3] and "yes" in table[4]
-
-
-def test_load_takes_a_page_that_says_it_was_published_in_year_one(warehouse_db):
-    """Found by the benchmark: a real page's date at the start of the calendar made the story
-    look-up's window overflow and failed the whole load."""
-    from datetime import datetime, timezone
-
-    from wirehouse.load import Loader
-    from wirehouse.runs import Interval
-
-    with psycopg.connect(warehouse_db) as conn:
-        loader = Loader(conn, Interval(loadgen.INTERVAL_START, loadgen.INTERVAL_END), {})
-        loader.prefetch_stories([{"published_at": datetime(1, 1, 1, tzinfo=timezone.utc), "story_terms": ["Kherson"]},
-                                 {"published_at": datetime(9999, 12, 31, tzinfo=timezone.utc),
-                                  "story_terms": ["Kherson"]}])
-        assert loader.story_assigner.frequencies.idf("Kherson") > 0

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import _create_database, _drop_database
 from tests.stages import REPLAY_DAY, checksums, stage_process
-from wirehouse.load import LOCK_KEY
+from wirehouse.loading import LOCK_KEY
 from wirehouse.migrate import migrate
 from wirehouse.runs import Interval
 
@@ -94,7 +94,7 @@ def test_killed_mid_load_then_rerun(databases, env, uninterrupted):
     """The load blocks on a table it writes (mid-COPY, its earlier writes done); then it is killed
     and its session terminated: the transaction rolls back and the rerun loads it all."""
     db, table = databases(), "warehouse.article_versions"  # written after warehouse.articles
-    run(db, env, [f"fetch:{s}" for s in SOURCES.split(",")] + [f"clean:{s}" for s in SOURCES.split(",")] + ["dedup"])
+    run(db, env, [f"fetch:{s}" for s in SOURCES.split(",")] + [f"clean:{s}" for s in SOURCES.split(",")] + ["fingerprint"])
     with psycopg.connect(db) as blocker, psycopg.connect(db, autocommit=True) as conn:
         blocker.execute(f"lock table {table} in access exclusive mode")
         process = stage_process(["load"], {**env, "WIREHOUSE_DATABASE_URL": db})
@@ -113,7 +113,7 @@ def test_killed_mid_load_then_rerun(databases, env, uninterrupted):
 
 def test_dedup_done_load_never_ran_then_rerun(databases, env, uninterrupted):
     db = databases()
-    run(db, env, [f"fetch:{s}" for s in SOURCES.split(",")] + [f"clean:{s}" for s in SOURCES.split(",")] + ["dedup"])
+    run(db, env, [f"fetch:{s}" for s in SOURCES.split(",")] + [f"clean:{s}" for s in SOURCES.split(",")] + ["fingerprint"])
     run(db, env, RUN)
     assert checksums(db) == uninterrupted
     # the first attempt's pages were fetched again by the rerun; the second fetch of each source balances
@@ -142,7 +142,7 @@ def test_a_load_between_another_runs_dedup_and_load_equals_one_after_the_other(d
     one_by_one, interleaved = databases(), databases()
     run(one_by_one, env, RUN, REPLAY_DAY)
     run(one_by_one, env, RUN, LATER)
-    prepare = [f"{step}:{s}" for s in SOURCES.split(",") for step in ("fetch", "clean")] + ["dedup"]
+    prepare = [f"{step}:{s}" for s in SOURCES.split(",") for step in ("fetch", "clean")] + ["fingerprint"]
     run(interleaved, env, prepare, REPLAY_DAY)
     run(interleaved, env, prepare, LATER)
     run(interleaved, env, ["load"], REPLAY_DAY)
@@ -165,7 +165,7 @@ def test_a_backfill_racing_the_scheduled_run_equals_one_after_the_other(database
 def test_loads_are_serialised_by_their_lock(databases, env):
     """While another session holds the load lock, a load waits for it and writes nothing."""
     db = databases()
-    run(db, env, [f"fetch:{s}" for s in SOURCES.split(",")] + [f"clean:{s}" for s in SOURCES.split(",")] + ["dedup"])
+    run(db, env, [f"fetch:{s}" for s in SOURCES.split(",")] + [f"clean:{s}" for s in SOURCES.split(",")] + ["fingerprint"])
     with psycopg.connect(db) as holder, psycopg.connect(db, autocommit=True) as conn:
         holder.execute("select pg_advisory_xact_lock(%s)", (LOCK_KEY,))
         process = stage_process(["load"], {**env, "WIREHOUSE_DATABASE_URL": db})

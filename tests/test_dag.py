@@ -20,8 +20,8 @@ def test_dagbag_has_no_import_errors_and_the_designed_order():
     order = {
         "prepare": {"per_source.fetch"},
         "per_source.fetch": {"per_source.clean"},
-        "per_source.clean": {"dedup"},
-        "dedup": {"load"},
+        "per_source.clean": {"fingerprint"},
+        "fingerprint": {"load"},
         "load": {"report"},
         "report": set(),
     }

@@ -10,12 +10,15 @@ import pytest
 import yaml
 
 from bench.dedup_data import T0, Page, ingest, outlets, seed_documents, templated, truncate
-from extract.fingerprints import fingerprint
+from dedup.fingerprints import fingerprint
 from tests.contract import contract_rows
 from wirehouse.config import PROJECT_ROOT
 
 GOLD = yaml.safe_load((PROJECT_ROOT / "seeds" / "replay" / "gold.yaml").read_text())["pages"]
 TEXTS = [g["text"] for g in GOLD if g.get("text") and g["kind"] != "copy"]
+SEEN = T0 + timedelta(hours=6)  # pages are fetched after they are published: the tests' pages by T0 + 5 h
+
+
 @pytest.fixture
 def conn(warehouse_db):
     with psycopg.connect(warehouse_db) as c:
@@ -39,7 +42,7 @@ def copies(conn):
 def test_seed_articles_are_one_story_and_no_copies(conn):
     pages = [Page(source=s, url=f"https://{s}.example/kherson", text=t, title=s, published_at=when, group=s)
              for s, t, when in seed_documents()]
-    assert ingest(conn, pages, T0) == {"new": 5}
+    assert ingest(conn, pages, SEEN) == {"new": 5}
     assert copies(conn) == []
     assert conn.execute("select article_count, sources from warehouse.stories").fetchall() == [
         (5, ["aggregator", "express", "huffpost", "kyivpost", "newsmax"])]
@@ -47,15 +50,15 @@ def test_seed_articles_are_one_story_and_no_copies(conn):
 
 def test_ap_paragraphs_shared_by_two_articles_do_not_make_a_copy(conn):
     (_, newsmax, t1), (_, huffpost, t2) = [d for d in seed_documents() if d[0] in ("newsmax", "huffpost")]
-    assert ingest(conn, [page("newsmax", "a", newsmax, 1), page("huffpost", "b", huffpost, 2)], T0) == {"new": 2}
+    assert ingest(conn, [page("newsmax", "a", newsmax, 1), page("huffpost", "b", huffpost, 2)], SEEN) == {"new": 2}
 
 
 def test_truncated_aggregator_copy_and_original_arriving_later(conn):
     body = TEXTS[0]
     excerpt = truncate(body, random.Random(1))
     # the aggregator's copy is fetched first, the original (published earlier) a run later
-    assert ingest(conn, [page("aggregator", "copy", excerpt, 5)], T0) == {"new": 1}
-    assert ingest(conn, [page("outlet", "original", body, 1)], T0 + timedelta(hours=1)) == {"new": 1}
+    assert ingest(conn, [page("aggregator", "copy", excerpt, 5)], SEEN) == {"new": 1}
+    assert ingest(conn, [page("outlet", "original", body, 1)], SEEN + timedelta(hours=1)) == {"new": 1}
     assert copies(conn) == [("aggregator", "outlet", "partial")]
     (n,) = conn.execute("select count(*) from warehouse.articles").fetchone()
     assert n == 1
@@ -72,11 +75,11 @@ def test_original_wins_whatever_the_arrival_order(conn, order):
     pages = [page("wire", "original", body, 1), page("daily", "edited", edited, 2),
              page("digest", "excerpt", truncate(body, rng), 3), page("mirror", "exact", body, 4)]
     if order == "one batch":
-        ingest(conn, pages[::-1], T0)
+        ingest(conn, pages[::-1], SEEN)
     else:
         batches = [pages[:1], pages[1:]] if order == "original first" else [pages[1:], pages[:1]]
         for i, batch in enumerate(batches):
-            ingest(conn, batch, T0 + timedelta(hours=i))
+            ingest(conn, batch, SEEN + timedelta(hours=i))
     assert copies(conn) == [("daily", "wire", "near"), ("digest", "wire", "partial"), ("mirror", "wire", "exact")]
     assert conn.execute("select source, canonical_url from warehouse.articles").fetchall() == [
         ("wire", "https://wire.example/original")]
@@ -84,31 +87,31 @@ def test_original_wins_whatever_the_arrival_order(conn, order):
 
 def test_revision_unchanged_refetch_and_rerun(conn):
     body = TEXTS[2]
-    ingest(conn, [page("outlet", "story", body, 1)], T0)
+    ingest(conn, [page("outlet", "story", body, 1)], SEEN)
     before = tables(conn)
-    assert ingest(conn, [page("outlet", "story", body, 1)], T0) == {"unchanged": 1}
+    assert ingest(conn, [page("outlet", "story", body, 1)], SEEN) == {"unchanged": 1}
     assert tables(conn) == before, "an unchanged refetch changes nothing"
     revised = body.replace(body.split()[10], "CORRECTED", 1) + "\n\nCorrection: an earlier version misstated a date."
-    assert ingest(conn, [page("outlet", "story", revised, 1)], T0 + timedelta(hours=1)) == {"version": 1}
+    assert ingest(conn, [page("outlet", "story", revised, 1)], SEEN + timedelta(hours=1)) == {"version": 1}
     rows = conn.execute("select version_no, text from warehouse.article_versions order by 1").fetchall()
     assert [r[0] for r in rows] == [1, 2] and rows[1][1] == revised
     assert conn.execute("select text, version_count from warehouse.articles").fetchone() == (revised, 2)
     # the same outlet under another URL with near-identical text: the same article, not a copy
     assert ingest(conn, [page("outlet", "story-amp-less-url", revised + " Updated.", 1)],
-                  T0 + timedelta(hours=2)) == {"version": 1}
+                  SEEN + timedelta(hours=2)) == {"version": 1}
     assert copies(conn) == []
 
 
 def test_rerun_of_a_loaded_interval_changes_nothing(conn):
-    from wirehouse.load import load_interval
+    from wirehouse.loading import load_interval
     from wirehouse.runs import Interval
 
     pages = [page("a", "x", TEXTS[3], 1), page("b", "y", TEXTS[3], 2)]
-    ingest(conn, pages, T0)
+    ingest(conn, pages, SEEN)
     before = tables(conn)
     run_ids = [r[0] for r in conn.execute("select distinct run_id from stage.articles")]
     with conn.transaction():
-        assert load_interval(conn, run_ids, Interval(T0 - timedelta(hours=1), T0), {}) == {}
+        assert load_interval(conn, run_ids, Interval(SEEN - timedelta(hours=1), SEEN), {}) == {}
     assert tables(conn) == before
 
 
@@ -117,63 +120,68 @@ def test_outlet_boilerplate_does_not_make_different_articles_alike(conn):
     # short bodies, much furniture: without the boilerplate filter they would look alike
     briefs = [" ".join(t.split()[:45]) for t in TEXTS[4:10]]
     pages = [page("outlet00", f"brief{i}", templated(b, template), i) for i, b in enumerate(briefs)]
-    assert ingest(conn, pages, T0) == {"new": len(pages)}
+    assert ingest(conn, pages, SEEN) == {"new": len(pages)}
     fp = fingerprint(pages[0].text)
     assert fp.anchors, "furniture alone is shingled when nothing is known about the outlet"
 
 
-def test_look_back_window(conn, monkeypatch):
+def test_look_back_window_is_for_near_copies_exact_ones_are_found_at_any_age(conn, monkeypatch):
     monkeypatch.setenv("WIREHOUSE_DEDUP_LOOKBACK_DAYS", "2")
-    ingest(conn, [page("wire", "old", TEXTS[11], 0)], T0)
+    ingest(conn, [page("wire", "old", TEXTS[11], 0)], SEEN)
     later = T0 + timedelta(days=5)
-    p = page("daily", "late", TEXTS[11], 24 * 5)
-    assert ingest(conn, [p], later) == {"new": 1}, "outside the window: not compared"
+    paras = TEXTS[11].split("\n\n")
+    edited = "\n\n".join(paras[:1] + paras[2:] + ["This article was republished with permission."])
+    assert ingest(conn, [page("daily", "late-edit", edited, 24 * 5)], later) == {"new": 1}, \
+        "a near copy first seen outside the window: not compared"
+    assert ingest(conn, [page("mirror", "late-exact", TEXTS[11], 24 * 5)], later) == {"copy": 1}, \
+        "an exact copy: one index lookup at any age"
 
 
 def test_a_known_article_under_another_spelling_of_its_url_is_unchanged(conn):
-    ingest(conn, [page("outlet", "story", TEXTS[12], 1)], T0)
+    ingest(conn, [page("outlet", "story", TEXTS[12], 1)], SEEN)
     variant = page("outlet", "story", TEXTS[12], 1)
     variant.url = "http://outlet.example/story/amp?utm_source=feed"
-    assert ingest(conn, [variant], T0 + timedelta(hours=1)) == {"unchanged": 1}
+    assert ingest(conn, [variant], SEEN + timedelta(hours=1)) == {"unchanged": 1}
     assert conn.execute("select count(*) from warehouse.articles").fetchone() == (1,)
 
 
 def test_unrelated_articles_published_together_are_separate_stories(conn):
     unrelated = [t for t in TEXTS if "Kherson" not in t][:7]  # the replay's other, older articles
     pages = [page(f"outlet{i}", f"p{i}", text, i * 0.1) for i, text in enumerate(unrelated)]
-    ingest(conn, pages, T0)
+    ingest(conn, pages, SEEN)
     assert conn.execute("select max(article_count), count(*) from warehouse.stories").fetchone() == (1, 7)
 
 
-def test_an_error_while_articles_stream_in_rolls_the_load_back_cleanly(conn, monkeypatch):
-    """Articles are COPYed while the batch is resolved (Loader.stream_article): an exception in
-    between must cancel that COPY, so the transaction rolls back instead of hanging on it."""
-    from wirehouse.load import Loader
+def test_an_error_while_deciding_rolls_the_load_back_cleanly(conn, monkeypatch):
+    """Nothing is written while a batch is decided: an exception half-way leaves no row, and the
+    same load run again succeeds."""
+    from dedup.stories import StoryIndex
 
     calls = []
-    assign_story = Loader.assign_story
+    assign = StoryIndex.assign
 
-    def failing_second_time(self, page, article_id):
-        calls.append(article_id)
+    def failing_second_time(self, *args):
+        calls.append(args)
         if len(calls) == 2:
-            raise RuntimeError("injected after the first article was streamed")
-        return assign_story(self, page, article_id)
+            raise RuntimeError("injected after the first article was decided")
+        return assign(self, *args)
 
-    monkeypatch.setattr(Loader, "assign_story", failing_second_time)
+    monkeypatch.setattr(StoryIndex, "assign", failing_second_time)
     pages = [page("wire", "one", TEXTS[0], 0), page("daily", "two", TEXTS[1], 1)]
-    failed = []
-
-    def load() -> None:
-        try:
-            ingest(conn, pages, T0)
-        except RuntimeError as exc:
-            failed.append(exc)
-
-    worker = threading.Thread(target=load, daemon=True)  # a COPY left open hangs the rollback: time it
-    worker.start()
-    worker.join(60)
-    assert not worker.is_alive(), "the rollback hung on the articles COPY left open"
-    assert "injected" in str(failed[0])
+    with pytest.raises(RuntimeError, match="injected"):
+        ingest(conn, pages, SEEN)
     assert conn.execute("select count(*) from warehouse.articles").fetchone() == (0,)
     monkeypatch.undo()
-    assert ingest(conn, pages, T0) == {"new": 2}
+    assert ingest(conn, pages, SEEN) == {"new": 2}
+
+
+def test_a_page_dated_year_one_or_9999_loads_and_its_date_is_not_evidence(conn):
+    """Found by the benchmark: a real page's date at the ends of the calendar once made the story
+    look-up's window overflow and failed the whole load."""
+    from datetime import datetime, timezone
+
+    pages = [page("a", "x", TEXTS[2], 0), page("b", "y", TEXTS[3], 0)]
+    pages[0].published_at = datetime(1, 1, 1, tzinfo=timezone.utc)
+    pages[1].published_at = datetime(9999, 12, 31, tzinfo=timezone.utc)
+    assert ingest(conn, pages, SEEN) == {"new": 2}
+    assert conn.execute("select count(*) from dedup.signatures where origin_at = first_seen_at").fetchone() == (2,)

@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 from bench.dedup_data import Page, ingest, truncate
 from extract import CleaningRules, ExtractedPage, extract_article
 from extract.article import MIN_ARTICLE_WORDS
-from extract.fingerprints import fingerprint
+from dedup.fingerprints import fingerprint
 from tests.conftest import _create_database, _drop_database
-from wirehouse import load, pipeline
+from wirehouse import loading, pipeline
 from wirehouse.config import PROJECT_ROOT
-from wirehouse.load import classify
+from dedup.matching import classify
 from wirehouse.migrate import migrate
 from wirehouse.runs import Interval
 from wirehouse.urls import canonical_url, normalize
@@ -299,16 +299,16 @@ def test_an_excerpt_of_a_copy_ends_with_the_original_in_any_order(two_databases)
 
 @DB_FUZZ
 @given(page_sets(), st.randoms(use_true_random=False), st.lists(st.integers(0, 12), max_size=2),
-       st.sampled_from([1, 3, load.LOAD_CHUNK]))
+       st.sampled_from([1, 3, loading.LOAD_CHUNK]))
 def test_dedup_is_independent_of_arrival_order(two_databases, pages, rng, cuts, chunk):
-    """Also of the chunks a load resolves at a time (load.LOAD_CHUNK bounds its memory)."""
+    """Also of the chunks a load resolves at a time (loading.LOAD_CHUNK bounds its memory)."""
     shuffled = pages[:]
     rng.shuffle(shuffled)
     in_order, in_batches = (emptied(db) for db in two_databases)
     load_in_batches(in_order, pages, [])
-    default_chunk, load.LOAD_CHUNK = load.LOAD_CHUNK, chunk
+    default_chunk, loading.LOAD_CHUNK = loading.LOAD_CHUNK, chunk
     try:
         load_in_batches(in_batches, shuffled, sorted(cuts))
     finally:
-        load.LOAD_CHUNK = default_chunk
+        loading.LOAD_CHUNK = default_chunk
     assert decisions(in_batches) == decisions(in_order)

@@ -130,8 +130,8 @@ class SqlBuiltFromValues(ast.NodeVisitor):
             return True
         if isinstance(node, ast.Name):
             return node.id in self.safe_names or node.id.isupper()
-        if isinstance(node, ast.Attribute):
-            return node.attr.isupper()
+        if isinstance(node, ast.Attribute):  # a constant, or a named query of a constant registry (Q.name)
+            return node.attr.isupper() or isinstance(node.value, ast.Name) and node.value.id.isupper()
         if isinstance(node, ast.JoinedStr):
             return all(self.safe(v.value) for v in node.values if isinstance(v, ast.FormattedValue))
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
-from dedup.stories import (WINDOW, DocumentFrequencies, StoryAssigner, StoryRecord, frequencies_of, is_name,
-                           is_number, story_terms)
+from dedup.stories import (WINDOW, StoryIndex, StoryMember, idf, idf_of, idf_weights, is_name, is_number,
+                           story_terms)
 
 T0 = datetime(2024, 5, 6, 12, tzinfo=timezone.utc)
 
@@ -25,15 +23,19 @@ RECIPE = ("Ten tips for a better sourdough", "Feed the starter the night before,
 
 
 def record(article_id: int, article: tuple[str, str], hours: float = 0.0, source: str = "outlet",
-           story_id: int | None = None) -> StoryRecord:
+           story_id: int | None = None) -> StoryMember:
     title, text = article
-    return StoryRecord(article_id, story_id, frozenset(story_terms(title, text)), source,
+    return StoryMember(article_id, story_id or article_id, frozenset(story_terms(title, text)), source,
                        T0 + timedelta(hours=hours))
 
 
-def assign_all(records: list[StoryRecord], frequencies: DocumentFrequencies | None = None) -> list[int]:
-    assigner = StoryAssigner(frequencies or frequencies_of(records))
-    return [assigner.assign(r) for r in records]
+def assign(index: StoryIndex, m: StoryMember) -> int:
+    return index.assign(m.article_id, m.terms, m.source, m.seen_at)
+
+
+def assign_all(records: list[StoryMember], weights: dict[str, float] | None = None) -> list[int]:
+    index = StoryIndex(weights or idf_of(records))
+    return [assign(index, r) for r in records]
 
 
 def test_terms_keep_names_capitalised_and_other_words_and_numbers_lower_case():
@@ -79,40 +81,34 @@ def test_articles_outside_the_window_are_not_compared():
     assert assign_all(records) == [1, 2]
 
 
-def test_a_known_article_given_by_the_loader_is_joined_by_a_new_one():
-    frequencies = frequencies_of([record(1, QUAKE_A), record(2, QUAKE_B)])
-    assigner = StoryAssigner(frequencies)
-    assigner.add(record(1, QUAKE_A, -5, "wire", story_id=77))
-    assert assigner.assign(record(2, QUAKE_B, 0, "daily")) == 77
+def test_a_known_article_given_by_the_prefetch_is_joined_by_a_new_one():
+    index = StoryIndex(idf_of([record(1, QUAKE_A), record(2, QUAKE_B)]))
+    index.add(record(1, QUAKE_A, -5, "wire", story_id=77))
+    assert assign(index, record(2, QUAKE_B, 0, "daily")) == 77
 
 
 def test_a_forgotten_article_no_longer_counts():
-    assigner = StoryAssigner(frequencies_of([record(1, QUAKE_A), record(2, QUAKE_B)]))
-    assigner.add(record(1, QUAKE_A, story_id=1))
-    assigner.forget(1)
-    assert assigner.assign(record(2, QUAKE_B, 1, "daily")) == 2
-
-
-def test_adding_an_article_without_a_story_is_an_error():
-    with pytest.raises(ValueError):
-        StoryAssigner(DocumentFrequencies({}, 0)).add(record(1, QUAKE_A))
+    index = StoryIndex(idf_of([record(1, QUAKE_A), record(2, QUAKE_B)]))
+    index.add(record(1, QUAKE_A))
+    index.forget(1)
+    assert assign(index, record(2, QUAKE_B, 1, "daily")) == 2
 
 
 def test_the_result_does_not_depend_on_how_the_known_articles_are_split():
     """Known articles given one by one as assigned, or all at once by the loader: the same stories."""
     records = [record(1, QUAKE_A, 0), record(2, OTHER_QUAKE, 1, "daily"), record(3, QUAKE_B, 2, "herald"),
                record(4, QUAKE_C, 5, "post")]
-    frequencies = frequencies_of(records)
-    online = assign_all(records, frequencies)
-    first = StoryAssigner(frequencies)
-    head = [first.assign(r) for r in records[:2]]
-    second = StoryAssigner(frequencies)
+    weights = idf_of(records)
+    online = assign_all(records, weights)
+    first = StoryIndex(weights)
+    head = [assign(first, r) for r in records[:2]]
+    second = StoryIndex(weights)
     for r, story in zip(records[:2], head):
-        second.add(StoryRecord(r.article_id, story, r.terms, r.source, r.seen_at))
-    assert head + [second.assign(r) for r in records[2:]] == online
+        second.add(StoryMember(r.article_id, story, r.terms, r.source, r.seen_at))
+    assert head + [assign(second, r) for r in records[2:]] == online
 
 
 def test_rare_terms_weigh_more_than_common_ones():
-    frequencies = DocumentFrequencies({"earthquake": 500, "Zamir": 2}, 5000)
-    assert frequencies.idf("Zamir") > frequencies.idf("earthquake") > 0
-    assert DocumentFrequencies({}, 3).idf("x") == DocumentFrequencies({}, 0).idf("x")  # small windows read as large
+    weights = idf_weights(["earthquake", "Zamir", "unseen"], {"earthquake": 500, "Zamir": 2}, 5000)
+    assert weights["unseen"] > weights["Zamir"] > weights["earthquake"] > 0
+    assert idf(0, 3) == idf(0, 0)  # small windows read as large

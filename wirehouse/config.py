@@ -37,5 +37,5 @@ def settings() -> Settings:
             "WIREHOUSE_USER_AGENT",
             "wirehouse/0.1 (news archiver; operators set WIREHOUSE_USER_AGENT to include a contact)",
         ),
-        lookback_days=int(os.environ.get("WIREHOUSE_DEDUP_LOOKBACK_DAYS", "30")),
+        lookback_days=int(os.environ.get("WIREHOUSE_DEDUP_LOOKBACK_DAYS", "365")),
     )

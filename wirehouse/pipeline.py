@@ -1,6 +1,6 @@
 """The four stages the DAG runs, each a transaction keyed by (source, data interval):
-fetch → clean → dedup → load. Tasks pass nothing but small summaries; data moves
-through PostgreSQL (raw.pages → stage.articles → warehouse.*), never a worker's disk.
+fetch → clean → fingerprint → load, where load decides each page's fate with dedup/ and applies
+it. Tasks pass nothing but small summaries; data moves through PostgreSQL (raw.pages → stage.articles → warehouse.*), never a worker's disk.
 """
 from __future__ import annotations
 
@@ -20,13 +20,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 import psycopg
 
 from extract import CleaningRules, extract_article
-from wirehouse import load as loader
+from wirehouse.fingerprinting import fingerprint_stage
+from wirehouse.loading import load_interval
 from wirehouse.config import PROJECT_ROOT, settings
 from wirehouse.db import connect, database_url
 from wirehouse.migrate import migrate
 from wirehouse.runs import Interval, current_fetch_runs, recorded_run
 from wirehouse.sources import Source, load_sources, source_by_name
-from wirehouse.urls import canonical_url
+from wirehouse.urls import canonical_url, normalize
 
 log = logging.getLogger(__name__)
 FETCH_TIMEOUT_SECONDS = int(os.environ.get("WIREHOUSE_FETCH_TIMEOUT", "3300"))
@@ -265,18 +266,20 @@ def _clean_page(cur, run_id, source, rules, page_id, kind, url, final_url, statu
 def _stage_article(cur, run_id, source, page_id, url, final_url, fetched_at, page) -> None:
     cur.execute(
         "insert into stage.articles (page_id, run_id, source, url, final_url, fetched_at, canonical_url,"
-        " title, authors, published_at, modified_at, language, description, text, word_count, provenance)"
-        " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " title, authors, published_at, modified_at, language, description, text, word_count, provenance,"
+        " credited_url) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " on conflict (page_id) do update set canonical_url = excluded.canonical_url, title = excluded.title,"
         " authors = excluded.authors, published_at = excluded.published_at, modified_at = excluded.modified_at,"
         " language = excluded.language, description = excluded.description, text = excluded.text,"
-        " word_count = excluded.word_count, provenance = excluded.provenance, "
-        + loader.FORGET_FINGERPRINT,  # the fingerprint of the old text: dedup computes it again
+        " word_count = excluded.word_count, provenance = excluded.provenance, credited_url = excluded.credited_url",
         (page_id, run_id, source.name, url, final_url, fetched_at,
          canonical_url(final_url, storable(page.canonical_url)), storable(page.title), storable(page.authors),
          page.published, page.modified, storable(page.language), storable(page.description),
-         storable(page.text), page.word_count, json.dumps(page.provenance, sort_keys=True)),
+         storable(page.text), page.word_count, json.dumps(page.provenance, sort_keys=True),
+         normalize(page.credited_url) if page.credited_url else None),
     )
+    # the fingerprint of an older extraction of the page: the fingerprint task computes it again
+    cur.execute("delete from stage.fingerprints where page_id = %s", (page_id,))
 
 
 def _charset(content_type: str) -> str | None:
@@ -287,25 +290,27 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def dedup(interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
+def fingerprint(interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
     """Fingerprint the interval's extracted articles: hashes, body anchors, boilerplate lines."""
     started = time.monotonic()
-    with connect(autocommit=True) as conn, recorded_run(conn, "dedup", interval, None, dag_id, dag_run_id) as run:
+    with (connect(autocommit=True) as conn,
+          recorded_run(conn, "fingerprint", interval, None, dag_id, dag_run_id) as run):
         runs = list(current_fetch_runs(conn, interval).values())
         with connect() as work, work.transaction():
-            run.counters.update(loader.fingerprint_stage(work, runs))
+            run.counters.update(fingerprint_stage(work, runs))
         run.counters["seconds"] = round(time.monotonic() - started, 1)
         return run.counters
 
 
 def load(interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
-    """Merge the interval's articles into warehouse.* in one transaction."""
+    """Decide each of the interval's articles (dedup/: new, copy, version, unchanged) and apply the
+    decisions to warehouse.* in one transaction."""
     started = time.monotonic()
     ranks = {s.name: s.rank for s in load_sources(settings().sources_file)}
     with connect(autocommit=True) as conn, recorded_run(conn, "load", interval, None, dag_id, dag_run_id) as run:
         runs = list(current_fetch_runs(conn, interval).values())
         with connect() as work, work.transaction():
-            run.counters.update(loader.load_interval(work, runs, interval, ranks))
+            run.counters.update(load_interval(work, runs, interval, ranks))
         run.counters["seconds"] = round(time.monotonic() - started, 1)
         log.info("load %s: %s", interval, run.counters)
         return run.counters

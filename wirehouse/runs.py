@@ -82,7 +82,7 @@ def current_fetch_runs(conn: psycopg.Connection, interval: Interval) -> dict[str
     return dict(rows)
 
 
-STAGE_TASKS = {"per_source.fetch": "fetch", "per_source.clean": "clean", "dedup": "dedup", "load": "load"}
+STAGE_TASKS = {"per_source.fetch": "fetch", "per_source.clean": "clean", "fingerprint": "fingerprint", "load": "load"}
 
 
 def record_task_failure(context) -> None:

@@ -85,3 +85,4 @@ def canonical_url(final_url: str, declared: str | None) -> str:
     if declared and _is_web_url(declared) and same_site(declared, final_url):
         return normalize(declared)
     return normalize(final_url)
+

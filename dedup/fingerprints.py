@@ -12,7 +12,7 @@
   resemblance (Jaccard) and the containment of the shorter in the longer — which is what
   finds an aggregator's truncated "…read more" copy of a long original. PostgreSQL finds
   candidates with an indexed equality join on anchors and counts shared anchors in the
-  same query (wirehouse/load.py).
+  same query (sql/queries/dedup.sql).
 
 Shingles never cross a line (paragraph) break, so removing a boilerplate line, or a
 template inserting its furniture between paragraphs, leaves the body's shingles intact.
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedup.stories import story_terms as terms_for_stories
+from dedup.stories import story_terms
 
 SHINGLE_WORDS = 5
 ANCHOR_MOD = 8  # one shingle in 8 is an anchor: ~60 anchors for a 500-word article
@@ -121,7 +121,8 @@ def shingle_hashes(lines: list[list[str]]) -> np.ndarray:
 
 
 def fingerprint(text: str, boilerplate: Collection[int] = frozenset(), title: str = "") -> Fingerprint:
-    """Fingerprint `text`; lines whose line_hash is in `boilerplate` are not part of the body."""
+    """Fingerprint `text`; lines whose line_hash is in `boilerplate` are not part of the body.
+    `title` only adds story terms."""
     lines = line_words(text)
     hashes = [line_hash(tokens) for tokens in lines]
     body = [tokens for tokens, h in zip(lines, hashes) if h not in boilerplate]
@@ -133,8 +134,8 @@ def fingerprint(text: str, boilerplate: Collection[int] = frozenset(), title: st
         anchors=sorted(int(a) for a in anchors),
         shingle_count=len(shingles),
         line_hashes=sorted(set(hashes)),
-        story_terms=terms_for_stories(
-            title, "\n".join(line for line, h in zip(_raw_lines(text), hashes) if h not in boilerplate)),
+        story_terms=story_terms(title, "\n".join(line for line, h in zip(_raw_lines(text), hashes)
+                                                 if h not in boilerplate)),
     )
 
 
@@ -148,35 +149,3 @@ def containment(shared: int, size_a: int, size_b: int) -> float:
     """Share of the smaller text's anchors found in the other."""
     smaller = min(size_a, size_b)
     return min(1.0, shared / smaller) if smaller > 0 else 0.0
-
-
-# -- stories --------------------------------------------------------------------------
-
-_NAME_RE = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?:\s+[A-Z][\w’'-]*[a-z][\w’'-]*)*")
-_NOT_NAMES = frozenset("""a an and as at but by for from he her his how i in it its my new no not of on or our
-    she so that the their there they this to was we what when where which who why will with you your after
-    before about over under more most than then now just also said says friday monday tuesday wednesday
-    thursday saturday sunday january february march april may june july august september october november
-    december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday""".split())
-LEAD_WORDS = 120
-
-
-def story_terms(text: str) -> list[str]:
-    """Names in the lead (capitalised words). Stories no longer use this (see dedup.stories.story_terms):
-    bench/dedup_eval.py picks its story events with it, so that its labelled set stays the same.
-
-    Headlines are left out: title case would make every word look like a name. A word
-    capitalised only because it starts a sentence ("However", "Officials") is not a name
-    unless the lead also capitalises it mid-sentence.
-    """
-    lead = " ".join(text.split()[:LEAD_WORDS])
-    found: list[tuple[str, bool]] = []
-    for match in _NAME_RE.finditer(lead):
-        before = lead[:match.start()].rstrip()
-        sentence_start = not before or before[-1] in ".!?:;\"“”‘’'|•–—-"
-        for i, word in enumerate(match.group(0).split()):
-            word = word.strip("’'-").casefold().removesuffix("’s").removesuffix("'s")
-            if len(word) > 2 and word not in _NOT_NAMES:
-                found.append((word, sentence_start and i == 0))
-    mid_sentence = {w for w, first in found if not first}
-    return sorted({w for w, first in found if not first or w in mid_sentence})
