@@ -112,3 +112,46 @@ def test_rare_terms_weigh_more_than_common_ones():
     weights = idf_weights(["earthquake", "Zamir", "unseen"], {"earthquake": 500, "Zamir": 2}, 5000)
     assert weights["unseen"] > weights["Zamir"] > weights["earthquake"] > 0
     assert idf(0, 3) == idf(0, 0)  # small windows read as large
+
+
+def member(article_id: int, terms: str, hours: float, story_id: int | None = None) -> StoryMember:
+    return StoryMember(article_id, story_id or article_id, frozenset(terms.split()), f"outlet{article_id}",
+                       T0 + timedelta(hours=hours))
+
+
+def test_the_threshold_rises_with_the_days_to_the_storys_nearest_member():
+    """Cosine 0.3 (3 of 10 equally weighted words): the same story the same day, not two days apart
+    (0.12 + 2 x 0.15 = 0.42 is needed then): pages on one subject spread over days."""
+    first = "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9"
+    second = "w0 w1 w2 x3 x4 x5 x6 x7 x8 x9"
+    weights = {t: 2.0 for t in (first + " " + second).split()}
+    same_day = StoryIndex(weights)
+    same_day.add(member(1, first, 0))
+    assert assign(same_day, member(2, second, 3)) == 1
+    days_apart = StoryIndex(weights)
+    days_apart.add(member(1, first, 0))
+    assert assign(days_apart, member(2, second, 48)) == 2
+
+
+def test_a_story_kept_in_the_news_stays_open_through_its_newest_member():
+    """44 hours after the first article alone (cosine 0.3 < 0.40 needed), but 4 hours after the story's newest."""
+    weights = {t: 2.0 for t in "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 x3 x4 x5 x6 x7 x8 x9".split()}
+    index = StoryIndex(weights)
+    index.add(member(1, "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9", 0))
+    index.add(member(2, "w0 w1 w2 w3 w4 w5 w6 w7 x8 x9", 40, story_id=1))
+    assert assign(index, member(3, "w0 w1 w2 x3 x4 x5 x6 x7 x8 x9", 44)) == 1
+
+
+def test_an_article_close_to_one_member_of_a_larger_story_is_compared_with_the_whole_story():
+    """The centroid of a story of four is what an article must resemble, not its closest member."""
+    core = "a b c d e f g h"
+    members = [member(1, core + " p q r s", 0)] + [member(i, core, 1, story_id=1) for i in (2, 3, 4)]
+    article = member(5, "p q r s t u v w", 2)
+    weights = {t: 2.0 for m in members + [article] for t in m.terms}
+    alone = StoryIndex(weights)
+    alone.add(members[0])
+    assert assign(alone, article) == 1  # cosine 0.41 with the first member alone
+    index = StoryIndex(weights)
+    for m in members:
+        index.add(m)
+    assert assign(index, article) == 5  # 0.11 with the story's centroid
