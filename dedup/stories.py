@@ -39,7 +39,7 @@ from datetime import datetime, timedelta
 
 LEAD_WORDS = 120  # words of the body read after the title
 WINDOW = timedelta(days=3)  # members of a story first seen this close in time (either way) are compared
-JOIN_SIMILARITY = 0.12  # cosine to a story's centroid that joins it, first seen at the same time as a member
+JOIN_SIMILARITY = 0.13  # cosine to a story's centroid that joins it, first seen at the same time as a member
 JOIN_PER_DAY = 0.15  # what the threshold rises by for each day to the story's nearest member
 NAME_WEIGHT = 1.5  # a name (capitalised mid-sentence) weighs this many times a plain word
 NUMBER_WEIGHT = 2.0  # a number weighs this many times a plain word
