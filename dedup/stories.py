@@ -17,7 +17,7 @@ a number other than a year: who, where and how many tell two similar events apar
 earthquakes a week apart: "5.6", one island vs "5.9", another province, "10").
 
 Assignment: an article is compared with each story that has a member first seen within WINDOW
-of it and shares a term with it: the cosine between the article's weighted vector and the
+of it and shares a key term with it (one in few enough articles of the window, KEY_IDF): the cosine between the article's weighted vector and the
 story's centroid (the mean of its members' unit vectors inside the window), so a story is one
 subject however many articles it has, and an article that happens to share a few words with
 one member of a large story does not pull it in. It joins the most similar story whose
@@ -41,6 +41,7 @@ LEAD_WORDS = 120  # words of the body read after the title
 WINDOW = timedelta(days=3)  # members of a story first seen this close in time (either way) are compared
 JOIN_SIMILARITY = 0.13  # cosine to a story's centroid that joins it, first seen at the same time as a member
 JOIN_PER_DAY = 0.15  # what the threshold rises by for each day to the story's nearest member
+KEY_IDF = 5.0  # a term finds candidate stories only this rare (idf; about 1 in 50 articles of the window, or fewer)
 NAME_WEIGHT = 1.5  # a name (capitalised mid-sentence) weighs this many times a plain word
 NUMBER_WEIGHT = 2.0  # a number weighs this many times a plain word
 MIN_DOCS = 1000  # document frequencies are read as if over at least this many articles
@@ -191,6 +192,12 @@ class StoryIndex:
             self._weights[term] = w
         return w
 
+    def keys(self, terms: Iterable[str]) -> list[str]:
+        """The terms that find candidate stories: those rare enough (KEY_IDF). Common words still
+        count in the cosine, but a story that shares only those is not compared, and the prefetch
+        looks up only these (it stays small however many articles the window holds)."""
+        return [t for t in terms if self.idf.get(t, self.unseen) >= KEY_IDF]
+
     def vector(self, member: StoryMember) -> dict[str, float]:
         """Unit-length weighted vector of the member's terms."""
         vec = self._vectors.get(member.article_id)
@@ -221,7 +228,7 @@ class StoryIndex:
         """story -> (cosine of the member to the centroid of the story's members within the window,
         the threshold that joins it)."""
         near = lambda m: abs(m.seen_at - member.seen_at) <= self.window  # noqa: E731
-        stories = {self.members[i].story_id for t in member.terms for i in self.by_term.get(t, ())
+        stories = {self.members[i].story_id for t in self.keys(member.terms) for i in self.by_term.get(t, ())
                    if i != member.article_id and near(self.members[i])}
         vec = self.vector(member)
         scores = {}

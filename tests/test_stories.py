@@ -124,7 +124,7 @@ def test_the_threshold_rises_with_the_days_to_the_storys_nearest_member():
     (0.13 + 2 x 0.15 = 0.43 is needed then): pages on one subject spread over days."""
     first = "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9"
     second = "w0 w1 w2 x3 x4 x5 x6 x7 x8 x9"
-    weights = {t: 2.0 for t in (first + " " + second).split()}
+    weights = {t: 6.0 for t in (first + " " + second).split()}
     same_day = StoryIndex(weights)
     same_day.add(member(1, first, 0))
     assert assign(same_day, member(2, second, 3)) == 1
@@ -135,7 +135,7 @@ def test_the_threshold_rises_with_the_days_to_the_storys_nearest_member():
 
 def test_a_story_kept_in_the_news_stays_open_through_its_newest_member():
     """44 hours after the first article alone (cosine 0.3 < 0.41 needed), but 4 hours after the story's newest."""
-    weights = {t: 2.0 for t in "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 x3 x4 x5 x6 x7 x8 x9".split()}
+    weights = {t: 6.0 for t in "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 x3 x4 x5 x6 x7 x8 x9".split()}
     index = StoryIndex(weights)
     index.add(member(1, "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9", 0))
     index.add(member(2, "w0 w1 w2 w3 w4 w5 w6 w7 x8 x9", 40, story_id=1))
@@ -147,7 +147,7 @@ def test_an_article_close_to_one_member_of_a_larger_story_is_compared_with_the_w
     core = "a b c d e f g h"
     members = [member(1, core + " p q r s", 0)] + [member(i, core, 1, story_id=1) for i in (2, 3, 4)]
     article = member(5, "p q r s t u v w", 2)
-    weights = {t: 2.0 for m in members + [article] for t in m.terms}
+    weights = {t: 6.0 for m in members + [article] for t in m.terms}
     alone = StoryIndex(weights)
     alone.add(members[0])
     assert assign(alone, article) == 1  # cosine 0.41 with the first member alone
@@ -155,3 +155,16 @@ def test_an_article_close_to_one_member_of_a_larger_story_is_compared_with_the_w
     for m in members:
         index.add(m)
     assert assign(index, article) == 5  # 0.11 with the story's centroid
+
+
+def test_a_story_sharing_only_common_words_is_not_a_candidate():
+    """Words in many articles of the window (idf below KEY_IDF) still count in the cosine, but do
+    not find stories: the prefetch looks up only the rare terms."""
+    terms = "w0 w1 w2 w3 w4 w5 w6 w7 w8 w9"
+    common = {t: 3.0 for t in terms.split()}
+    index = StoryIndex(common)
+    index.add(member(1, terms, 0))
+    assert index.keys(terms.split()) == [] and assign(index, member(2, terms, 1)) == 2
+    index = StoryIndex({**common, "w9": 6.0})
+    index.add(member(1, terms, 0))
+    assert index.keys(terms.split()) == ["w9"] and assign(index, member(2, terms, 1)) == 1

@@ -117,8 +117,8 @@ where c.url = any(%(urls)s) or c.article_id = any(%(ids)s)
 select distinct credited_url from dedup.signatures where credited_url = any(%(urls)s)
 
 -- name: story_members
--- The stories with an article first seen around the batch that shares a term with it, and every
--- article of those stories first seen around the batch.
+-- The stories with an article first seen around the batch that shares a key term with it, and
+-- every article of those stories first seen around the batch.
 with hit as (
     select distinct a.story_id from dedup.signatures s join warehouse.articles a using (article_id)
     where a.story_id is not null and s.story_terms && %(terms)s::text[]
@@ -132,7 +132,7 @@ where s.first_seen_at between %(start)s and %(end)s
 select count(*) from dedup.signatures where first_seen_at >= %(start)s
 
 -- name: story_document_frequency
--- In how many of those articles each name occurs.
+-- In how many of those articles each story term occurs.
 select t, count(*) from dedup.signatures s cross join unnest(s.story_terms) t
 where s.first_seen_at >= %(start)s and t = any(%(terms)s) group by t
 

@@ -11,7 +11,7 @@ from dedup.matching import MIN_SHARED_ANCHORS, MIN_SHARED_WHOLE
 from dedup.originals import UNRANKED, Origin
 from dedup.records import Known, KnownArticle, KnownCopy, StagedPage
 from dedup.resolve import url_forms
-from dedup.stories import WINDOW as STORY_WINDOW, StoryMember, idf_weights
+from dedup.stories import WINDOW as STORY_WINDOW, StoryIndex, StoryMember, idf_weights
 from wirehouse.queries import queries
 
 Q = queries("dedup")
@@ -79,18 +79,25 @@ def _anchor_candidates(conn: psycopg.Connection, pages: list[StagedPage], window
 
 
 def _stories(conn: psycopg.Connection, pages: list[StagedPage]) -> tuple[tuple[StoryMember, ...], dict[str, float]]:
+    """The story members a batch can join (every member, first seen within the window of the batch,
+    of each story with such an article sharing a key term with the batch: dedup.stories.StoryIndex.keys)
+    and the idf of their terms and the batch's over STORY_IDF_DAYS and the batch."""
     terms = sorted({t for p in pages for t in p.fingerprint.story_terms})
     if not pages or not terms:
         return (), {}
     seen = [p.fetched_at for p in pages]
-    members = tuple(StoryMember(r[0], r[1], frozenset(r[2]), r[3], r[4]) for r in conn.execute(
-        Q.story_members, {"terms": terms, "start": _shifted(min(seen), -STORY_WINDOW),
-                          "end": _shifted(max(seen), STORY_WINDOW)}))
-    terms = sorted(set(terms) | {t for m in members for t in m.terms})
     start = _shifted(min(seen), -timedelta(days=STORY_IDF_DAYS))
     total, = conn.execute(Q.story_documents, {"start": start}).fetchone()
+    total += len(pages)
     df = dict(conn.execute(Q.story_document_frequency, {"start": start, "terms": terms}).fetchall())
     for p in pages:
         for t in set(p.fingerprint.story_terms):
             df[t] = df.get(t, 0) + 1
-    return members, idf_weights(terms, df, total + len(pages))
+    keys = StoryIndex(idf_weights(terms, df, total)).keys(terms)
+    members = tuple(StoryMember(r[0], r[1], frozenset(r[2]), r[3], r[4]) for r in conn.execute(
+        Q.story_members, {"terms": keys, "start": _shifted(min(seen), -STORY_WINDOW),
+                          "end": _shifted(max(seen), STORY_WINDOW)}))
+    more = sorted({t for m in members for t in m.terms} - set(terms))
+    if more:
+        df.update(conn.execute(Q.story_document_frequency, {"start": start, "terms": more}).fetchall())
+    return members, idf_weights(sorted(set(terms) | set(more)), df, total)
