@@ -437,6 +437,17 @@ def stored_sample(conn: psycopg.Connection, stored: int, limit: int, copied: lis
         f"select array_agg(anchor) from dedup.anchors {where} group by article_id order by article_id", params)]
 
 
+def print_baseline(stored: int, stored_sets: list[np.ndarray], batch_sets: list[list[int]], large_n: int,
+                   match_s: float) -> None:
+    build_s, query_s, hits = baseline(stored_sets, batch_sets)
+    scale = stored / len(stored_sets)
+    sampled = (f" over a sample of {len(stored_sets):,} of the {stored:,} stored sets (build measured {build_s:.1f} s,"
+               f" scaled {scale:.1f}x to all)" if scale > 1.01 else f" over the same {len(stored_sets):,} stored sets")
+    print(f"baseline, datasketch MinHashLSH in memory{sampled}: build {build_s * scale:.1f} s + query {query_s:.1f} s"
+          f" = {build_s * scale + query_s:.1f} s ({hits:,} batch articles with a candidate), rebuilt every run;"
+          f" wirehouse's match at {large_n:,}: {match_s:.1f} s")
+
+
 # -- the run ----------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -445,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="stored-set sizes, ascending, comma-separated (default: %(default)s)")
     parser.add_argument("--baseline-max", type=int, default=100_000,
                         help="build the MinHashLSH baseline over at most this many stored sets, scaling its build"
-                             " time to the whole set above it (default: %(default)s)")
+                             " time to the whole set above it; 0 skips it (default: %(default)s)")
     parser.add_argument("--statements", action="store_true", help="print the time of each statement of the load")
     parser.add_argument("--explain", action="store_true",
                         help="print EXPLAIN ANALYZE of the load's select queries at each size (runs them twice)")
@@ -492,18 +503,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"           -- EXPLAIN ANALYZE {name}\n" + "\n".join("           " + line[:160]
                                                                         for line in plan.splitlines()))
         batch_sets = [fingerprint(p.text).anchors for p in pages]
-        stored_sets = stored_sample(conn, stored, args.baseline_max, copied_ids)
+        stored_sets = stored_sample(conn, stored, args.baseline_max, copied_ids) if args.baseline_max else []
     (small_n, small), (large_n, large) = results[0], results[-1]
     growth = large["match"] / small["match"]
     print(f"match time grows {growth:.2f}x, the whole load {large['load'] / small['load']:.2f}x, for "
           f"{large_n / small_n:.0f}x the stored articles (comparing all pairs would grow {large_n / small_n:.0f}x)")
-    build_s, query_s, hits = baseline(stored_sets, batch_sets)
-    scale = stored / len(stored_sets)
-    sampled = (f" over a sample of {len(stored_sets):,} of the {stored:,} stored sets (build measured {build_s:.1f} s,"
-               f" scaled {scale:.1f}x to all)" if scale > 1.01 else f" over the same {len(stored_sets):,} stored sets")
-    print(f"baseline, datasketch MinHashLSH in memory{sampled}: build {build_s * scale:.1f} s + query {query_s:.1f} s"
-          f" = {build_s * scale + query_s:.1f} s ({hits:,} batch articles with a candidate), rebuilt every run;"
-          f" wirehouse's match at {large_n:,}: {large['match']:.1f} s")
+    if not stored_sets:
+        print("baseline, datasketch MinHashLSH: skipped (--baseline-max 0)")
+    else:
+        print_baseline(stored, stored_sets, batch_sets, large_n, large["match"])
     match_ok = len(results) < 2 or growth <= MATCH_TARGET
     ratio = (large["rows"] / large["load"]) / (large["copy_rows"] / large["copy"])
     load_ok = ratio >= LOAD_TARGET
