@@ -49,8 +49,9 @@ BENCH_FLAGS ?=
 bench: env  ## every stage beside its baseline at 1k and 10k pages (BENCH_FLAGS=--with-100k adds 100k); see BENCHMARKS.md
 	$(BIN)/python -m bench.run --sizes "$(SIZES)" $(BENCH_FLAGS)
 
-bench-dedup: env  ## dedup of 10k new articles against 10k..100k stored ones
-	$(BIN)/python -m bench.dedup_scale
+DEDUP_SIZES ?= 100000,1000000
+bench-dedup: env  ## dedup and load of 10k new articles against 100k and 1M stored ones (DEDUP_SIZES=10000,100000 for a quick run)
+	$(BIN)/python -m bench.dedup_scale --sizes $(DEDUP_SIZES)
 
 clean-env:
 	rm -rf $(VENV)

@@ -16,6 +16,8 @@ import sys
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 
@@ -48,6 +50,23 @@ def storable(value):
     if isinstance(value, list):
         return [storable(v) for v in value]
     return value
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A fetched page (raw.pages) as clean reads it."""
+    page_id: int
+    kind: str  # article | feed | sitemap | section
+    url: str
+    final_url: str
+    status: int
+    headers: dict
+    body: bytes | None
+    fetched_at: datetime
+
+    @property
+    def extractable(self) -> bool:
+        return self.kind == "article" and self.status == 200 and bool(self.body)
 
 
 class FetchFailed(RuntimeError):
@@ -141,22 +160,21 @@ def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
                 (fetch_run,),
             )
             writer = work.cursor()
-            batches = iter(lambda: pages.fetchmany(CLEAN_BATCH), [])
+            batches = iter(lambda: [RawPage(*row) for row in pages.fetchmany(CLEAN_BATCH)], [])
             first = next(batches, [])
             # extraction in worker processes, one batch ahead of the writes; a source that fits
             # in one batch is not worth starting them
             with _extraction_pool(clean_workers() if len(first) == CLEAN_BATCH else 1) as pool:
                 pending = None
                 for batch in itertools.chain([first] if first else [], batches):
-                    ahead = batch, [pool.submit(_extract, page[6], page[3], rules, page[5].get("content-type"))
-                                    if page[1] == "article" and page[4] == 200 and page[6] else None
-                                    for page in batch]
+                    ahead = batch, [pool.submit(_extract, raw.body, raw.final_url, rules, raw.headers.get("content-type"))
+                                    if raw.extractable else None for raw in batch]
                     if pending:
-                        for page, extracted in zip(*pending):
-                            run.count(_clean_page(writer, fetch_run, source, rules, *page, extracted=extracted))
+                        for raw, extracted in zip(*pending):
+                            run.count(_clean_page(writer, fetch_run, source, rules, raw, extracted=extracted))
                     pending = ahead
-                for page, extracted in zip(*pending or ((), ())):
-                    run.count(_clean_page(writer, fetch_run, source, rules, *page, extracted=extracted))
+                for raw, extracted in zip(*pending or ((), ())):
+                    run.count(_clean_page(writer, fetch_run, source, rules, raw, extracted=extracted))
         run.counters["seconds"] = round(time.monotonic() - started, 1)
         log.info("clean %s %s: %s", source_name, interval, run.counters)
         return run.counters
@@ -223,8 +241,10 @@ def _extract(body, final_url, rules, content_type):
         return f"{type(exc).__name__}: {exc}"
 
 
-def _clean_page(cur, run_id, source, rules, page_id, kind, url, final_url, status, headers, body, fetched_at,
-                extracted: Future | None = None) -> str:
+def _clean_page(cur, run_id, source, rules, raw: RawPage, extracted: Future | None = None) -> str:
+    page_id, kind, url, final_url, status, headers, body = (raw.page_id, raw.kind, raw.url, raw.final_url,
+                                                            raw.status, raw.headers, raw.body)
+
     def decide(outcome: str, detail: str) -> str:
         cur.execute(
             "insert into ops.page_outcomes (page_id, run_id, source, url, outcome, detail)"
@@ -257,7 +277,7 @@ def _clean_page(cur, run_id, source, rules, page_id, kind, url, final_url, statu
         return decide("not_article", storable(page.reason) or "not an article")
     try:
         with cur.connection.transaction():  # a savepoint: one page the database refuses is one reject
-            _stage_article(cur, run_id, source, page_id, url, final_url, fetched_at, page)
+            _stage_article(cur, run_id, source, page_id, url, final_url, raw.fetched_at, page)
     except (psycopg.DataError, UnicodeEncodeError) as exc:
         return reject("unstorable", f"{type(exc).__name__}: {exc}")
     return "extracted"

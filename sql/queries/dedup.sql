@@ -56,12 +56,14 @@ from stage.articles s join stage.fingerprints f using (page_id)
 where s.page_id = any(%(pages)s)
 
 -- name: known_copy_urls
--- The copies known by any of the batch's URLs.
-select url, article_id from warehouse.article_copies where url = any(%(urls)s)
+-- The copies known by any of the batch's URLs: one primary-key probe per URL (a scan would grow with the warehouse).
+select c.url, c.article_id from unnest(%(urls)s::text[]) as q(url)
+cross join lateral (select c.url, c.article_id from warehouse.article_copies c where c.url = q.url offset 0) c
 
 -- name: known_article_urls
--- The articles known by any of the batch's URLs.
-select url, article_id from warehouse.article_urls where url = any(%(urls)s)
+-- The articles known by any of the batch's URLs: one primary-key probe per URL (a scan would grow with the warehouse).
+select u.url, u.article_id from unnest(%(urls)s::text[]) as q(url)
+cross join lateral (select u.url, u.article_id from warehouse.article_urls u where u.url = q.url offset 0) u
 
 -- name: exact_matches
 -- Articles with the same text or body as a page of the batch, at any age: two index lookups.
