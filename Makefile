@@ -38,8 +38,9 @@ airflow: env  ## Airflow standalone with the DAGs (metadata in the embedded Post
 eval: env  ## extraction quality vs plain trafilatura on ../shared/benchmarks
 	$(BIN)/python -m bench.extraction
 
-eval-dedup: env  ## duplicate detection and story quality on a labelled set
+eval-dedup: env  ## duplicate detection and stories on a labelled set, then stories on ECB+ (eval-stories)
 	$(BIN)/python -m bench.dedup_eval
+	$(BIN)/python -m bench.stories_eval
 
 eval-stories: env  ## story assignment on ECB+ beside a TF-IDF average-linkage baseline (--offline: no database)
 	$(BIN)/python -m bench.stories_eval
