@@ -42,6 +42,8 @@ WINDOW = timedelta(days=3)  # members of a story first seen this close in time (
 JOIN_SIMILARITY = 0.13  # cosine to a story's centroid that joins it, first seen at the same time as a member
 JOIN_PER_DAY = 0.15  # what the threshold rises by for each day to the story's nearest member
 KEY_IDF = 5.0  # a term finds candidate stories only this rare (idf; about 1 in 50 articles of the window, or fewer)
+KEY_TERMS = 12  # ... and only an article's rarest such terms
+CANDIDATE_STORIES = 10  # stories compared in full: those sharing the most key weight
 NAME_WEIGHT = 1.5  # a name (capitalised mid-sentence) weighs this many times a plain word
 NUMBER_WEIGHT = 2.0  # a number weighs this many times a plain word
 MIN_DOCS = 1000  # document frequencies are read as if over at least this many articles
@@ -182,6 +184,7 @@ class StoryIndex:
         self.by_term: dict[str, set[int]] = defaultdict(set)
         self.by_story: dict[int, set[int]] = defaultdict(set)  # story -> its articles known here
         self._vectors: dict[int, dict[str, float]] = {}
+        self._centroids: dict[tuple[int, ...], tuple[dict[str, float], float]] = {}  # members -> sum, its norm
         self._weights: dict[str, float] = {}
 
     def weight(self, term: str) -> float:
@@ -228,8 +231,18 @@ class StoryIndex:
         """story -> (cosine of the member to the centroid of the story's members within the window,
         the threshold that joins it)."""
         near = lambda m: abs(m.seen_at - member.seen_at) <= self.window  # noqa: E731
-        stories = {self.members[i].story_id for t in self.keys(member.terms) for i in self.by_term.get(t, ())
-                   if i != member.article_id and near(self.members[i])}
+        shared: dict[int, float] = defaultdict(float)  # story -> weight of the key terms it shares
+        used = 0
+        for t in sorted(self.keys(member.terms), key=lambda t: (-self.idf.get(t, self.unseen), t)):
+            found = {self.members[i].story_id for i in self.by_term.get(t, ())
+                     if i != member.article_id and near(self.members[i])}
+            for story_id in found:
+                shared[story_id] += self.weight(t)
+            used += bool(found)
+            if used == KEY_TERMS:  # the rarest key terms that anyone shares
+                break
+        # a batch of thousands of articles on as many subjects: the full comparison stays bounded
+        stories = sorted(shared, key=lambda story_id: (-shared[story_id], story_id))[:CANDIDATE_STORIES]
         vec = self.vector(member)
         scores = {}
         for story_id in stories:
@@ -237,15 +250,27 @@ class StoryIndex:
             others = [m for m in others if near(m)]
             if not others:
                 continue
-            centroid: dict[str, float] = defaultdict(float)
-            for m in others:
-                for t, w in self.vector(m).items():
-                    centroid[t] += w
-            norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
-            score = sum(w * centroid.get(t, 0.0) for t, w in vec.items()) / norm
+            centroid, norm = self.centroid(others)
+            score = sum(vec[t] * centroid[t] for t in vec.keys() & centroid.keys()) / norm
             days = min(abs(m.seen_at - member.seen_at) for m in others) / timedelta(days=1)
             scores[story_id] = (score, self.join_similarity + self.join_per_day * days)
         return scores
+
+    def centroid(self, members: list[StoryMember]) -> tuple[dict[str, float], float]:
+        """The sum of the members' unit vectors and its norm, kept while the members stay the same."""
+        key = tuple(sorted(m.article_id for m in members))
+        found = self._centroids.get(key)
+        if found is None:
+            if len(members) == 1:
+                found = self.vector(members[0]), 1.0
+            else:
+                total: dict[str, float] = defaultdict(float)
+                for m in members:
+                    for t, w in self.vector(m).items():
+                        total[t] += w
+                found = dict(total), math.sqrt(sum(w * w for w in total.values())) or 1.0
+            self._centroids[key] = found
+        return found
 
     def assign(self, article_id: int, terms: Iterable[str], source: str, seen_at: datetime) -> int:
         """The story of a new article: the most similar story whose threshold it reaches, else its
