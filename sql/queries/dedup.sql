@@ -120,23 +120,30 @@ select distinct credited_url from dedup.signatures where credited_url = any(%(ur
 
 -- name: story_members
 -- The stories with an article first seen around the batch that shares a key term with it, and
--- every article of those stories first seen around the batch.
-with hit as (
-    select distinct a.story_id from dedup.signatures s join warehouse.articles a using (article_id)
-    where a.story_id is not null and s.story_terms && %(terms)s::text[]
-    and s.first_seen_at between %(start)s and %(end)s)
-select s.article_id, a.story_id, s.story_terms, s.source, s.first_seen_at
-from hit join warehouse.articles a using (story_id) join dedup.signatures s using (article_id)
-where s.first_seen_at between %(start)s and %(end)s
+-- every article of those stories first seen around the batch. The window is read first (an index
+-- range), so the cost follows the articles around the batch, not the warehouse.
+with near as (
+    select s.article_id, s.story_terms, s.source, s.first_seen_at from dedup.signatures s
+    where s.first_seen_at between %(start)s and %(end)s),
+hit as (
+    select distinct a.story_id from near n cross join unnest(n.story_terms) as t(term)
+    join unnest(%(terms)s::text[]) as k(term) using (term)
+    join warehouse.articles a on a.article_id = n.article_id where a.story_id is not null)
+select n.article_id, a.story_id, n.story_terms, n.source, n.first_seen_at
+from near n join warehouse.articles a using (article_id) join hit using (story_id)
 
 -- name: story_documents
--- How many articles were first seen since a moment (the idf window).
-select count(*) from dedup.signatures where first_seen_at >= %(start)s
+-- How many articles the document frequencies are counted over: the last `sample` first seen
+-- before the batch (a fixed sample, so its cost does not grow with the warehouse).
+select count(*) from (select 1 from dedup.signatures where first_seen_at <= %(before)s
+                      order by first_seen_at desc limit %(sample)s) recent
 
 -- name: story_document_frequency
--- In how many of those articles each story term occurs.
-select t, count(*) from dedup.signatures s cross join unnest(s.story_terms) t
-where s.first_seen_at >= %(start)s and t = any(%(terms)s) group by t
+-- In how many of those articles each of these story terms occurs.
+with recent as (select story_terms from dedup.signatures where first_seen_at <= %(before)s
+                order by first_seen_at desc limit %(sample)s)
+select k.term, count(*) from recent cross join unnest(recent.story_terms) as t(term)
+join unnest(%(terms)s::text[]) as k(term) using (term) group by k.term
 
 -- name: new_article_ids
 -- Ids for the articles a batch may create, in one round trip (unused ones are a gap).

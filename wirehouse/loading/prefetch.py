@@ -15,7 +15,7 @@ from dedup.stories import WINDOW as STORY_WINDOW, StoryIndex, StoryMember, idf_w
 from wirehouse.queries import queries
 
 Q = queries("dedup")
-STORY_IDF_DAYS = 30  # document frequencies of story terms are counted over this many days
+STORY_IDF_ARTICLES = 10_000  # document frequencies of story terms: over the last this many articles seen
 
 
 def staged_pages(conn: psycopg.Connection, page_ids: list[int]) -> list[StagedPage]:
@@ -81,15 +81,15 @@ def _anchor_candidates(conn: psycopg.Connection, pages: list[StagedPage], window
 def _stories(conn: psycopg.Connection, pages: list[StagedPage]) -> tuple[tuple[StoryMember, ...], dict[str, float]]:
     """The story members a batch can join (every member, first seen within the window of the batch,
     of each story with such an article sharing a key term with the batch: dedup.stories.StoryIndex.keys)
-    and the idf of their terms and the batch's over STORY_IDF_DAYS and the batch."""
+    and the idf of their terms and the batch's over the last STORY_IDF_ARTICLES articles and the batch."""
     terms = sorted({t for p in pages for t in p.fingerprint.story_terms})
     if not pages or not terms:
         return (), {}
     seen = [p.fetched_at for p in pages]
-    start = _shifted(min(seen), -timedelta(days=STORY_IDF_DAYS))
-    total, = conn.execute(Q.story_documents, {"start": start}).fetchone()
+    sample = {"before": min(seen), "sample": STORY_IDF_ARTICLES}
+    total, = conn.execute(Q.story_documents, sample).fetchone()
     total += len(pages)
-    df = dict(conn.execute(Q.story_document_frequency, {"start": start, "terms": terms}).fetchall())
+    df = dict(conn.execute(Q.story_document_frequency, {**sample, "terms": terms}).fetchall())
     for p in pages:
         for t in set(p.fingerprint.story_terms):
             df[t] = df.get(t, 0) + 1
@@ -99,5 +99,5 @@ def _stories(conn: psycopg.Connection, pages: list[StagedPage]) -> tuple[tuple[S
                           "end": _shifted(max(seen), STORY_WINDOW)}))
     more = sorted({t for m in members for t in m.terms} - set(terms))
     if more:
-        df.update(conn.execute(Q.story_document_frequency, {"start": start, "terms": more}).fetchall())
+        df.update(conn.execute(Q.story_document_frequency, {**sample, "terms": more}).fetchall())
     return members, idf_weights(sorted(set(terms) | set(more)), df, total)
