@@ -137,10 +137,10 @@ def through_pipeline(pages: list) -> dict[str, int]:
 def assign_offline(items: list[tuple], **params) -> dict:
     """key -> story, from the pure story code alone (dedup/stories.py: no database, no copy
     detection). `items`: (key, terms, source, seen_at, batch end), assigned batch by batch in
-    order of first sighting, with the prefetch's document frequencies (STORY_IDF_DAYS before
-    the batch's first sighting, and the batch)."""
+    order of first sighting, with the prefetch's document frequencies (the last STORY_IDF_ARTICLES
+    first seen before the batch, and the batch)."""
     from dedup.stories import StoryIndex, StoryMember, idf_weights
-    from wirehouse.loading.prefetch import STORY_IDF_DAYS
+    from wirehouse.loading.prefetch import STORY_IDF_ARTICLES
     done: list = []
     result = {}
     batches: dict = defaultdict(list)
@@ -149,8 +149,8 @@ def assign_offline(items: list[tuple], **params) -> dict:
     next_id = 1
     for end in sorted(batches):
         batch = sorted(batches[end], key=lambda i: (i[3], i[2], str(i[0])))
-        start = min(i[3] for i in batch) - timedelta(days=STORY_IDF_DAYS)
-        window = [m for m in done if m.seen_at >= start]
+        first = min(i[3] for i in batch)
+        window = sorted((m for m in done if m.seen_at <= first), key=lambda m: m.seen_at)[-STORY_IDF_ARTICLES:]
         counts = Counter(t for m in window for t in m.terms)
         counts.update(t for i in batch for t in set(i[1]))
         index = StoryIndex(idf_weights(counts, counts, len(window) + len(batch)), **params)
