@@ -185,3 +185,18 @@ def test_a_page_dated_year_one_or_9999_loads_and_its_date_is_not_evidence(conn):
     pages[1].published_at = datetime(9999, 12, 31, tzinfo=timezone.utc)
     assert ingest(conn, pages, SEEN) == {"new": 2}
     assert conn.execute("select count(*) from dedup.signatures where origin_at = first_seen_at").fetchone() == (2,)
+
+
+def test_a_page_staged_again_after_fingerprinting_is_fingerprinted_by_the_load(conn):
+    """A clean racing this run (a backfill and the schedule) re-stages a page, which forgets its
+    fingerprint between the fingerprint task and the load: the load fingerprints it itself."""
+    from bench.dedup_data import stage
+    from wirehouse.fingerprinting import fingerprint_stage
+    from wirehouse.loading import load_interval
+    from wirehouse.runs import Interval
+
+    with conn.transaction():
+        run_id = stage(conn, [page("a", "x", TEXTS[3], 1), page("b", "y", TEXTS[4], 2)], SEEN)
+        fingerprint_stage(conn, [run_id])
+        conn.execute("delete from stage.fingerprints where page_id = (select min(page_id) from stage.articles)")
+        assert load_interval(conn, [run_id], Interval(SEEN - timedelta(hours=1), SEEN), {}) == {"new": 2}

@@ -14,7 +14,7 @@ import psycopg
 from dedup.originals import UNRANKED, order_key
 from dedup.resolve import Resolver
 from wirehouse.config import settings
-from wirehouse.fingerprinting import refingerprint_if_stale
+from wirehouse.fingerprinting import fingerprint_stage, refingerprint_if_stale
 from wirehouse.loading.apply import apply
 from wirehouse.loading.prefetch import prefetch, staged_pages
 from wirehouse.queries import queries
@@ -39,9 +39,11 @@ def load_interval(conn: psycopg.Connection, fetch_runs: list[int], interval: Int
     refingerprint_if_stale(conn, fetch_runs)
     conn.execute(Q.count_load)
     rows = conn.execute(Q.pages_to_load, {"runs": fetch_runs}).fetchall()
-    unfingerprinted = sum(1 for *_, missing in rows if missing)
-    if unfingerprinted:
-        raise RuntimeError(f"{unfingerprinted} pages have no fingerprint yet; run the fingerprint task first")
+    if any(missing for *_, missing in rows):
+        # a clean of the same interval racing this run (a backfill and the schedule) staged a page
+        # again after the fingerprint task, which forgets its fingerprint: compute it here, under the lock
+        fingerprint_stage(conn, fetch_runs)
+        rows = conn.execute(Q.pages_to_load, {"runs": fetch_runs}).fetchall()
     ids = [r[0] for r in sorted(rows, key=lambda r: _order(r, ranks))]
     counters: Counter[str] = Counter()
     for start in range(0, len(ids), LOAD_CHUNK):
