@@ -25,16 +25,21 @@ def fingerprint_stage(conn: psycopg.Connection, fetch_runs: list[int]) -> dict:
     """Fingerprint the not-yet-fingerprinted stage.articles of `fetch_runs`."""
     boilerplate = _boilerplate(conn, fetch_runs)
     counters: Counter[str] = Counter()
+    # two runs of one interval at once may fingerprint the same pages: written through a
+    # temporary table and upserted, so the second writes the same values again
+    conn.execute("create temp table if not exists new_fingerprints (like stage.fingerprints) on commit drop")
+    conn.execute("truncate new_fingerprints")
     with conn.cursor(name="texts_to_fingerprint") as texts, conn.cursor() as writer:
         texts.execute(Q.pages_to_fingerprint, {"runs": fetch_runs})
         while batch := texts.fetchmany(FINGERPRINT_BATCH):
-            with writer.copy("copy stage.fingerprints (page_id, content_hash, body_hash, anchors, shingle_count,"
+            with writer.copy("copy new_fingerprints (page_id, content_hash, body_hash, anchors, shingle_count,"
                              " line_hashes, story_terms) from stdin") as copy:
                 for page_id, source, _, _, text, title in batch:
                     fp = fingerprint(text, boilerplate.get(source, ()), title or "")
                     copy.write_row((page_id, fp.content_hash, fp.body_hash, fp.anchors, fp.shingle_count,
                                     fp.line_hashes, fp.story_terms))
             counters["fingerprinted"] += len(batch)
+    conn.execute(Q.upsert_fingerprints)
     counters["boilerplate_lines"] = sum(len(v) for v in boilerplate.values())
     conn.execute(Q.mark_fingerprinted, {"runs": fetch_runs})
     return dict(counters)

@@ -19,6 +19,14 @@ from (select source, line_hash, count(*) as pages from batch_lines group by 1, 2
 left join dedup.source_lines s using (source, line_hash)
 where b.pages + coalesce(s.pages, 0) >= %(min_pages)s
 
+-- name: upsert_fingerprints
+-- The batch's fingerprints (new_fingerprints) into stage.fingerprints; a page another run just
+-- fingerprinted gets the same values again.
+insert into stage.fingerprints select * from new_fingerprints
+on conflict (page_id) do update set content_hash = excluded.content_hash, body_hash = excluded.body_hash,
+    anchors = excluded.anchors, shingle_count = excluded.shingle_count, line_hashes = excluded.line_hashes,
+    story_terms = excluded.story_terms
+
 -- name: forget_fingerprints
 -- Fingerprints of the runs' pages not decided yet, computed before another run loaded: stale.
 delete from stage.fingerprints f using stage.articles s
