@@ -13,7 +13,7 @@ A date a page claims is data to judge, never the key:
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -83,6 +83,3 @@ def choose_original(members: Collection[Origin], credited_urls: Collection[str] 
     named = [m for m in pool if not m.urls.isdisjoint(credited_urls) or any(credits(o, m) for o in members)]
     return min(named or pool, key=Origin.key)
 
-
-def earliest(members: Iterable[Origin]) -> Origin:
-    return min(members, key=Origin.key)
