@@ -35,7 +35,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 LEAD_WORDS = 120  # words of the body read after the title
 WINDOW = timedelta(days=3)  # members of a story first seen this close in time (either way) are compared
@@ -43,7 +43,7 @@ JOIN_SIMILARITY = 0.13  # cosine to a story's centroid that joins it, first seen
 JOIN_PER_DAY = 0.15  # what the threshold rises by for each day to the story's nearest member
 KEY_IDF = 5.0  # a term finds candidate stories only this rare (idf; about 1 in 50 articles of the window, or fewer)
 KEY_TERMS = 12  # ... and only an article's rarest such terms
-CANDIDATE_STORIES = 10  # stories compared in full: those sharing the most key weight
+CANDIDATE_STORIES = 4  # stories compared in full: those sharing the most key weight (10 found the same stories on ECB+)
 NAME_WEIGHT = 1.5  # a name (capitalised mid-sentence) weighs this many times a plain word
 NUMBER_WEIGHT = 2.0  # a number weighs this many times a plain word
 MIN_DOCS = 1000  # document frequencies are read as if over at least this many articles
@@ -90,8 +90,10 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
     """(token, starts a sentence) for each word or number of `text`."""
     found = []
     for match in _TOKEN_RE.finditer(text):
-        before = text[:match.start()].rstrip()
-        found.append((match.group(0), not before or before[-1] in _SENTENCE_END))
+        before = match.start() - 1  # the last character before the token that is not a space
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        found.append((match.group(0), before < 0 or text[before] in _SENTENCE_END))
     return found
 
 
@@ -150,6 +152,15 @@ def idf_weights(terms: Iterable[str], document_frequency: Mapping[str, int], doc
     return {t: idf(document_frequency.get(t, 0), documents) for t in terms}
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+DAY = 86_400_000_000  # µs
+
+
+def _micros(delta: timedelta) -> int:
+    """Exact whole microseconds: the window is compared in integers, as timedeltas would be."""
+    return delta // timedelta(microseconds=1)
+
+
 @dataclass(frozen=True)
 class StoryMember:
     """An article as story assignment sees it."""
@@ -174,14 +185,15 @@ class StoryIndex:
                  join_similarity: float = JOIN_SIMILARITY, join_per_day: float = JOIN_PER_DAY,
                  name_weight: float = NAME_WEIGHT, number_weight: float = NUMBER_WEIGHT):
         self.idf = idf_of
-        self.window = window
+        self.window = _micros(window)
         self.join_similarity = join_similarity
         self.join_per_day = join_per_day
         self.name_weight = name_weight
         self.number_weight = number_weight
         self.unseen = idf(1, 0)
-        self.members: dict[int, StoryMember] = {}
-        self.by_term: dict[str, set[int]] = defaultdict(set)
+        self.members: dict[int, tuple[int, int]] = {}  # article -> its story, when it was first seen (µs)
+        self.terms_of: dict[int, frozenset[str]] = {}
+        self.by_key: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)  # key term -> article -> members[article]
         self.by_story: dict[int, set[int]] = defaultdict(set)  # story -> its articles known here
         self._vectors: dict[int, dict[str, float]] = {}
         self._centroids: dict[tuple[int, ...], tuple[dict[str, float], float]] = {}  # members -> sum, its norm
@@ -196,90 +208,102 @@ class StoryIndex:
         return w
 
     def keys(self, terms: Iterable[str]) -> list[str]:
-        """The terms that find candidate stories: those rare enough (KEY_IDF). Common words still
-        count in the cosine, but a story that shares only those is not compared, and the prefetch
-        looks up only these (it stays small however many articles the window holds)."""
-        return [t for t in terms if self.idf.get(t, self.unseen) >= KEY_IDF]
+        """The terms that find candidate stories: those rare enough (KEY_IDF), rarest first. Common
+        words still count in the cosine, but a story that shares only those is not compared, and the
+        prefetch looks up only these (it stays small however many articles the window holds)."""
+        idf_of, unseen = self.idf.get, self.unseen
+        found = [(-term_idf, t) for t in terms if (term_idf := idf_of(t, unseen)) >= KEY_IDF]
+        return [t for _, t in sorted(found)]
 
-    def vector(self, member: StoryMember) -> dict[str, float]:
-        """Unit-length weighted vector of the member's terms."""
-        vec = self._vectors.get(member.article_id)
+    def vector(self, article_id: int, terms: Iterable[str]) -> dict[str, float]:
+        """Unit-length weighted vector of an article's terms."""
+        vec = self._vectors.get(article_id)
         if vec is None:
-            raw = {t: self.weight(t) for t in member.terms}
+            known = self._weights.get
+            raw = {t: known(t) or self.weight(t) for t in terms}
             norm = math.sqrt(sum(w * w for w in raw.values())) or 1.0
-            vec = self._vectors[member.article_id] = {t: w / norm for t, w in raw.items()}
+            vec = self._vectors[article_id] = {t: w / norm for t, w in raw.items()}
         return vec
 
     def add(self, member: StoryMember) -> None:
-        self.forget(member.article_id)
-        self.members[member.article_id] = member
-        self.by_story[member.story_id].add(member.article_id)
-        for term in member.terms:
-            self.by_term[term].add(member.article_id)
+        self._add(member.article_id, member.story_id, member.terms, _micros(member.seen_at - EPOCH))
+
+    def _add(self, article_id: int, story_id: int, terms: frozenset[str], seen: int,
+             keys: list[str] | None = None) -> None:
+        self.forget(article_id)
+        where = self.members[article_id] = (story_id, seen)
+        self.terms_of[article_id] = terms
+        self.by_story[story_id].add(article_id)
+        for term in self.keys(terms) if keys is None else keys:
+            self.by_key[term][article_id] = where
 
     def forget(self, article_id: int) -> None:
         """An article that is gone (became a copy): it no longer counts."""
         old = self.members.pop(article_id, None)
         if old is None:
             return
-        self.by_story[old.story_id].discard(article_id)
-        for term in old.terms:
-            self.by_term[term].discard(article_id)
+        self.by_story[old[0]].discard(article_id)
+        for term in self.keys(self.terms_of.pop(article_id)):
+            del self.by_key[term][article_id]
         self._vectors.pop(article_id, None)
 
-    def similarities(self, member: StoryMember) -> dict[int, tuple[float, float]]:
-        """story -> (cosine of the member to the centroid of the story's members within the window,
+    def similarities(self, article_id: int, terms: frozenset[str], keys: list[str],
+                     seen: int) -> dict[int, tuple[float, float]]:
+        """story -> (cosine of the article to the centroid of the story's members within the window,
         the threshold that joins it)."""
-        near = lambda m: abs(m.seen_at - member.seen_at) <= self.window  # noqa: E731
+        members, window = self.members, self.window
         shared: dict[int, float] = defaultdict(float)  # story -> weight of the key terms it shares
         used = 0
-        for t in sorted(self.keys(member.terms), key=lambda t: (-self.idf.get(t, self.unseen), t)):
-            found = {self.members[i].story_id for i in self.by_term.get(t, ())
-                     if i != member.article_id and near(self.members[i])}
+        for t in keys:
+            found = {story_id for i, (story_id, at) in self.by_key.get(t, {}).items()
+                     if -window <= at - seen <= window and i != article_id}
+            w = self.weight(t)
             for story_id in found:
-                shared[story_id] += self.weight(t)
+                shared[story_id] += w
             used += bool(found)
             if used == KEY_TERMS:  # the rarest key terms that anyone shares
                 break
         # a batch of thousands of articles on as many subjects: the full comparison stays bounded
         stories = sorted(shared, key=lambda story_id: (-shared[story_id], story_id))[:CANDIDATE_STORIES]
-        vec = self.vector(member)
+        if not stories:
+            return {}
+        vec = self.vector(article_id, terms)
         scores = {}
         for story_id in stories:
-            others = [self.members[i] for i in self.by_story[story_id] if i != member.article_id]
-            others = [m for m in others if near(m)]
+            others = [i for i in self.by_story[story_id]
+                      if i != article_id and -window <= members[i][1] - seen <= window]
             if not others:
                 continue
             centroid, norm = self.centroid(others)
             score = sum(vec[t] * centroid[t] for t in vec.keys() & centroid.keys()) / norm
-            days = min(abs(m.seen_at - member.seen_at) for m in others) / timedelta(days=1)
+            days = min(abs(members[i][1] - seen) for i in others) / DAY
             scores[story_id] = (score, self.join_similarity + self.join_per_day * days)
         return scores
 
-    def centroid(self, members: list[StoryMember]) -> tuple[dict[str, float], float]:
-        """The sum of the members' unit vectors and its norm, kept while the members stay the same."""
-        key = tuple(sorted(m.article_id for m in members))
+    def centroid(self, article_ids: list[int]) -> tuple[dict[str, float], float]:
+        """The sum of the articles' unit vectors and its norm, kept while the members stay the same."""
+        if len(article_ids) == 1:
+            return self.vector(article_ids[0], self.terms_of[article_ids[0]]), 1.0
+        key = tuple(sorted(article_ids))
         found = self._centroids.get(key)
         if found is None:
-            if len(members) == 1:
-                found = self.vector(members[0]), 1.0
-            else:
-                total: dict[str, float] = defaultdict(float)
-                for m in members:
-                    for t, w in self.vector(m).items():
-                        total[t] += w
-                found = dict(total), math.sqrt(sum(w * w for w in total.values())) or 1.0
-            self._centroids[key] = found
+            total: dict[str, float] = defaultdict(float)
+            for i in key:
+                for t, w in self.vector(i, self.terms_of[i]).items():
+                    total[t] += w
+            found = self._centroids[key] = dict(total), math.sqrt(sum(w * w for w in total.values())) or 1.0
         return found
 
     def assign(self, article_id: int, terms: Iterable[str], source: str, seen_at: datetime) -> int:
         """The story of a new article: the most similar story whose threshold it reaches, else its
         own (story id = its article id). The article is remembered with that story."""
-        member = StoryMember(article_id, article_id, frozenset(terms), source, seen_at)
-        scores = self.similarities(member)
+        terms = frozenset(terms)
+        seen = _micros(seen_at - EPOCH)
+        keys = self.keys(terms)
+        scores = self.similarities(article_id, terms, keys, seen)
         best = min(((-s, story_id) for story_id, (s, needed) in scores.items() if s >= needed), default=None)
         story_id = best[1] if best else article_id
-        self.add(StoryMember(article_id, story_id, member.terms, source, seen_at))
+        self._add(article_id, story_id, terms, seen, keys)
         return story_id
 
 

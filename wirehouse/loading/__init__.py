@@ -6,6 +6,7 @@ under an advisory lock, so that concurrent loads see each other's rows.
 """
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -67,6 +68,12 @@ def load_pages(conn: psycopg.Connection, page_ids: list[int], interval: Interval
     pages = staged_pages(conn, page_ids)
     known = prefetch(conn, pages, window_start(pages, interval), ranks)
     new_ids = [i for (i,) in conn.execute(Q.new_article_ids, {"n": len(pages)})]
-    resolution = Resolver(known, new_ids, ranks).resolve_all(pages)
+    # Deciding allocates millions of small objects while the prefetched records stay alive: frozen,
+    # they are not walked again by every collection (about a sixth of the decisions' time, bench-dedup).
+    gc.freeze()
+    try:
+        resolution = Resolver(known, new_ids, ranks).resolve_all(pages)
+    finally:
+        gc.unfreeze()
     apply(conn, resolution, interval.end)
     return dict(Counter(o.outcome for o in resolution.outcomes))
