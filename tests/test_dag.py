@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from wirehouse.config import PROJECT_ROOT
 
 DAGS = PROJECT_ROOT / "dags"
@@ -31,13 +33,14 @@ def test_dagbag_has_no_import_errors_and_the_designed_order():
     assert dag.doc_md and "wirehouse" in dag.tags
 
 
-def test_dag_file_does_no_heavy_work_at_import():
-    """Parsing the DAG must not import the database driver, Scrapy or the extractor."""
+@pytest.mark.parametrize("dag_file", ["news_ingest.py", "wirehouse_maintenance.py"])
+def test_dag_file_does_no_heavy_work_at_import(dag_file):
+    """Parsing a DAG file must not import the database driver, Scrapy or the extractor."""
     code = (
         "import runpy, sys, json; runpy.run_path(sys.argv[1]);"
         "print(json.dumps([m for m in ('psycopg', 'scrapy', 'trafilatura', 'wirehouse.db') if m in sys.modules]))"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(DAGS / "news_ingest.py")],
+    out = subprocess.run([sys.executable, "-c", code, str(DAGS / dag_file)],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out.strip().splitlines()[-1]) == []
 

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from wirehouse.sources import SourcesError
@@ -81,6 +81,25 @@ def cmd_stats(args) -> int:
     return print_stats()
 
 
+def cmd_prune(args) -> int:
+    from wirehouse.config import settings
+    from wirehouse.db import connect
+    from wirehouse.migrate import migrate
+    from wirehouse.retention import RetentionError, prune
+
+    now = args.now or datetime.now(timezone.utc)
+    try:
+        config = settings()
+        with connect(autocommit=True) as conn:
+            migrate(conn)
+            report = prune(conn, now, config, dry_run=args.dry_run)
+    except (RetentionError, ValueError) as exc:
+        print(f"wirehouse prune: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(report.lines()))
+    return 0
+
+
 def cmd_psql(args) -> int:
     from wirehouse.db import database_url
 
@@ -113,6 +132,12 @@ def without_password(url: str) -> tuple[str, dict[str, str]]:
     return psycopg.conninfo.make_conninfo(**info), env
 
 
+def _aware(value: str) -> datetime:
+    """An ISO 8601 time; without an offset, UTC."""
+    when = datetime.fromisoformat(value)
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wirehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -139,6 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     replay.set_defaults(func=cmd_replay)
 
     commands.add_parser("stats", help="warehouse counts and per-run accounting").set_defaults(func=cmd_stats)
+
+    prune = commands.add_parser(
+        "prune", help="drop raw pages, dedup anchors and ops history past retention (never warehouse.*)")
+    prune.add_argument("--dry-run", action="store_true", help="report what would be freed, change nothing")
+    prune.add_argument("--now", type=_aware, help="prune as of this time (ISO 8601; default: the clock)")
+    prune.set_defaults(func=cmd_prune)
 
     psql = commands.add_parser("psql", help="open psql on the warehouse")
     psql.add_argument("psql_args", nargs=argparse.REMAINDER)

@@ -17,6 +17,8 @@ class Settings:
     state_dir: Path
     user_agent: str
     lookback_days: int
+    raw_retention_days: int  # raw.pages kept this long (whole monthly partitions), stage.* with them
+    ops_retention_days: int  # ops.runs, page_outcomes and rejects kept this long
 
     @property
     def embedded_dir(self) -> Path:
@@ -37,5 +39,18 @@ def settings() -> Settings:
             "WIREHOUSE_USER_AGENT",
             "wirehouse/0.1 (news archiver; operators set WIREHOUSE_USER_AGENT to include a contact)",
         ),
-        lookback_days=int(os.environ.get("WIREHOUSE_DEDUP_LOOKBACK_DAYS", "365")),
+        lookback_days=_days("WIREHOUSE_DEDUP_LOOKBACK_DAYS", 365),
+        raw_retention_days=_days("WIREHOUSE_RAW_RETENTION_DAYS", 90),
+        ops_retention_days=_days("WIREHOUSE_OPS_RETENTION_DAYS", 365),
     )
+
+
+def _days(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise ValueError(f"{name}={value!r}: a whole number of days, at least 1")
+    return days
