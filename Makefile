@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 
 PORT ?= 8080
+HOST ?= 127.0.0.1
 
 .PHONY: run demo test browser airflow eval eval-dedup eval-stories bench bench-dedup env clean-env
 
@@ -33,7 +34,7 @@ browser:
 		echo "chromium is not installed: the browser check of the Airflow UI will be skipped"
 
 airflow: env  ## Airflow standalone with the DAGs (metadata in the embedded PostgreSQL), UI on :$(PORT)
-	$(BIN)/wirehouse airflow --port $(PORT)
+	$(BIN)/wirehouse airflow --port $(PORT) --host $(HOST)
 
 eval: env  ## extraction quality vs plain trafilatura on ../shared/benchmarks
 	$(BIN)/python -m bench.extraction

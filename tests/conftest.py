@@ -14,6 +14,7 @@ from wirehouse.config import PROJECT_ROOT
 os.environ.setdefault("AIRFLOW_HOME", str(PROJECT_ROOT / ".wirehouse" / "test-airflow"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
+from wirehouse.airflow_env import metadata_database
 from wirehouse.db import embedded_url, with_database
 from wirehouse.migrate import migrate
 
@@ -35,9 +36,11 @@ def _create_database(server: str) -> str:
 
 
 def _drop_database(server: str, url: str) -> None:
+    """The test's database, and the Airflow metadata database named after it if a test made one."""
     name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
+        for database in (name, metadata_database(url)):
+            conn.execute(f'drop database if exists "{database}" with (force)')
 
 
 @pytest.fixture

@@ -1,15 +1,19 @@
 """The environment Airflow runs in when wirehouse starts it (make run, make airflow, tests).
 
-Airflow's metadata lives in a database named `airflow` on the same PostgreSQL server as
-the warehouse (the embedded one by default), never in SQLite.
+Airflow's metadata lives on the same PostgreSQL server as the warehouse (the embedded one by
+default), never in SQLite, in a database named after the warehouse's (`wirehouse` ->
+`wirehouse_airflow`): two warehouses on one server never share Airflow's state, so neither
+runs the other's tasks. AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, when set, wins.
 """
 from __future__ import annotations
 
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -39,7 +43,7 @@ def airflow_env(home: Path | None = None) -> dict[str, str]:
     warehouse = database_url()
     env = dict(os.environ)
     if "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in env:
-        metadata = with_database(warehouse, "airflow")
+        metadata = with_database(warehouse, metadata_database(warehouse))
         ensure_database(metadata)
         env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = sqlalchemy_url(metadata)
     bin_dir = str(Path(sys.executable).parent)
@@ -57,6 +61,11 @@ def airflow_env(home: Path | None = None) -> dict[str, str]:
     return env
 
 
+def metadata_database(warehouse: str) -> str:
+    """The name of Airflow's metadata database beside the warehouse `warehouse`."""
+    return f"{psycopg.conninfo.conninfo_to_dict(warehouse).get('dbname') or 'postgres'}_airflow"
+
+
 def airflow(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
     executable = str(Path(sys.executable).parent / "airflow")
     return subprocess.run([executable, *args], env=env, cwd=PROJECT_ROOT, **kwargs)
@@ -70,7 +79,7 @@ def migrate_metadata(env: dict[str, str], log_file: Path) -> None:
         raise RuntimeError(f"airflow db migrate failed; see {log_file}")
 
 
-def standalone_env(port: int, home: Path | None = None) -> tuple[dict[str, str], str]:
+def standalone_env(port: int, home: Path | None = None, host: str = "127.0.0.1") -> tuple[dict[str, str], str]:
     """Environment for `airflow standalone` on `port`, and the admin password (made once, kept in AIRFLOW_HOME)."""
     env = airflow_env(home)
     home = Path(env["AIRFLOW_HOME"])
@@ -82,6 +91,7 @@ def standalone_env(port: int, home: Path | None = None) -> tuple[dict[str, str],
     # Every task is a Python process of its own: more at once than twice the cores only thrashes.
     env.setdefault("AIRFLOW__CORE__PARALLELISM", str(2 * (os.cpu_count() or 1)))
     env.update({
+        "AIRFLOW__API__HOST": host,  # Airflow's own default is every interface
         "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__API__BASE_URL": f"http://localhost:{port}",
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
@@ -89,3 +99,51 @@ def standalone_env(port: int, home: Path | None = None) -> tuple[dict[str, str],
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
     })
     return env, json.loads(passwords.read_text())["admin"]
+
+
+STOP_GRACE = 20.0  # seconds Airflow's processes get to stop after SIGTERM before they are killed
+
+
+def run_standalone(env: dict[str, str]) -> int:
+    """`airflow standalone` in a process group of its own, stopped as a whole on SIGINT or SIGTERM.
+
+    Standalone passes SIGTERM to its children but the scheduler may ignore it, and the
+    processes they start stay behind when standalone itself exits; so the whole group gets
+    SIGTERM, then SIGKILL after STOP_GRACE seconds."""
+    executable = str(Path(sys.executable).parent / "airflow")
+    child = subprocess.Popen([executable, "standalone"], env=env, cwd=PROJECT_ROOT, start_new_session=True)
+    asked: list[float] = []
+
+    def stop(signum, frame) -> None:
+        if not asked:
+            asked.append(time.monotonic())
+            _signal_group(child.pid, signal.SIGTERM)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
+    while child.poll() is None and not (asked and time.monotonic() - asked[0] > STOP_GRACE):
+        time.sleep(0.2)
+    code = child.poll()
+    _signal_group(child.pid, signal.SIGTERM)
+    deadline = (asked[0] if asked else time.monotonic()) + STOP_GRACE
+    while _group_alive(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    _signal_group(child.pid, signal.SIGKILL)
+    if code is None:
+        code = child.wait()
+    return 0 if asked else code
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    try:
+        os.killpg(pgid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True

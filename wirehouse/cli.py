@@ -33,20 +33,20 @@ def cmd_run(args) -> int:
 
 def cmd_airflow(args) -> int:
     """Airflow standalone (api-server, scheduler, dag-processor, triggerer) with the project's DAGs."""
-    from wirehouse.airflow_env import migrate_metadata, standalone_env
+    from wirehouse.airflow_env import migrate_metadata, run_standalone, standalone_env
     from wirehouse.config import settings
     from wirehouse.db import connect
     from wirehouse.migrate import migrate
 
     with connect(autocommit=True) as conn:
         migrate(conn)
-    env, password = standalone_env(args.port)
+    env, password = standalone_env(args.port, host=args.host)
     migrate_metadata(env, settings().state_dir / "logs" / "airflow-db-migrate.log")
-    print(f"Airflow UI: http://localhost:{args.port}   user: admin   password: {password}")
+    print(f"Airflow UI: http://{'localhost' if args.host == '127.0.0.1' else args.host}:{args.port}"
+          f"   user: admin   password: {password}")
     print(f"Sources: {settings().sources_file}   (DAGs start paused: unpause news_ingest in the UI)")
     sys.stdout.flush()
-    airflow = str(Path(sys.executable).parent / "airflow")
-    os.execve(airflow, [airflow, "standalone"], env)
+    return run_standalone(env)
 
 
 def cmd_migrate(args) -> int:
@@ -152,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
 
     airflow = commands.add_parser("airflow", help="Airflow standalone with the DAGs, UI on http://localhost:8080")
     airflow.add_argument("--port", type=int, default=8080)
+    airflow.add_argument("--host", default="127.0.0.1",
+                         help="address the UI listens on (default: this machine only; 0.0.0.0: every interface)")
     airflow.set_defaults(func=cmd_airflow)
 
     extract = commands.add_parser("extract", help="extract articles from HTML files, one JSON line each")
