@@ -79,11 +79,12 @@ def group(urls, prefix: str) -> dict[Shape, list[Parsed]]:
     return groups
 
 
-def _digits(values) -> str:
+def _digits(values, dated: bool) -> str:
+    """A year, a month or day beside a year (which may have one digit), or any number."""
     lengths = {len(v) for v in values}
     if lengths == {4} and all(segment_class(v) == "Y" for v in values):
         return r"\d{4}"
-    return r"\d{1,2}" if max(lengths) <= 2 else r"\d+"
+    return r"\d{1,2}" if dated and max(lengths) <= 2 else r"\d+"
 
 
 def _char_class(text: str) -> str:
@@ -125,6 +126,7 @@ def _slug(values: list[str]) -> str:
     while common and tails[0][len(tails[0]) - common] in _SEPARATORS:
         common -= 1  # the shared tail starts with a number or id
     parts = [_PART.findall(v) for v in values]
+    dated = any(segment_class(p) == "Y" for p in parts[0][len(parts[0]) - common:])
     seps = {p[len(p) - common - 1] if len(p) > common else "" for p in parts}
     if common == 0 or len(seps) != 1 or seps == {""}:
         return _char_class("".join(values))
@@ -133,17 +135,17 @@ def _slug(values: list[str]) -> str:
     for i in range(common - 1, 0, -1):
         token, column = tails[0][len(tails[0]) - i], [p[len(p) - i] for p in parts]
         tail_regex += re.escape(token) if token in _SEPARATORS else (
-            _digits(column) if token == "D" else rf"[0-9a-f]{{{token[1:]}}}")
+            _digits(column, dated) if token == "D" else rf"[0-9a-f]{{{token[1:]}}}")
     heads = ["".join(p[: len(p) - common]) for p in parts]
     return (_char_class("".join(heads)) if all(heads) else "") + tail_regex
 
 
-def _position(values: list[str], literal: bool) -> str:
+def _position(values: list[str], literal: bool, dated: bool) -> str:
     numeric = all(v.isdigit() for v in values)  # a date or an id: varies in the next article
     if literal or (len(set(values)) == 1 and not numeric):
         return "(?:" + "|".join(re.escape(v) for v in sorted(set(values))) + ")" if len(set(values)) > 1 \
             else re.escape(values[0])
-    return _digits(values) if numeric else _slug(values)
+    return _digits(values, dated) if numeric else _slug(values)
 
 
 def host_regex(netloc: str) -> str:
@@ -152,12 +154,14 @@ def host_regex(netloc: str) -> str:
 
 def build(members: list[Parsed], head: str, literal: frozenset[int] = frozenset()) -> str:
     depth = len(members[0].segments)
-    path = "/".join(_position([m.segments[i] for m in members], i in literal) for i in range(depth))
+    dated = "Y" in shape_of(members[0]).classes
+    path = "/".join(_position([m.segments[i] for m in members], i in literal, dated) for i in range(depth))
     slashes = {m.slash for m in members}
     slash = "/" if slashes == {True} else ("/?" if len(slashes) > 1 else "")
     amp = "(?:/amp)?" if any(m.amp for m in members) else ""
     query = "".join(rf"\?(?:[^#]*&)?{re.escape(k)}=\d+" for k, _ in members[0].query_ids[:1])
-    return f"^{head}{path}{re.escape(members[0].ext)}{amp}{slash}{query}{END}"
+    end = r"(?:[&#]|$)" if query else END
+    return f"^{head}{path}{re.escape(members[0].ext)}{amp}{slash}{query}{end}"
 
 
 def infer(articles, others, base: str, prefix: str) -> tuple[Pattern, ...]:
