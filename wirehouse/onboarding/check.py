@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from wirehouse.onboarding.discover import read_listing, read_page
+from wirehouse.onboarding.discover import read_listing, read_page, robots_rules
 from wirehouse.onboarding.fetch import Fetcher
 from wirehouse.onboarding.preview import sample
 from wirehouse.sources import Source
@@ -42,6 +43,12 @@ def _listing_problems(source: Source, fetcher: Fetcher) -> tuple[list[str], list
     return problems, matched, listed
 
 
+def _robots_allow(url: str, fetcher: Fetcher) -> bool:
+    parts = urlsplit(url)
+    rules = robots_rules(fetcher.get(f"{parts.scheme}://{parts.netloc}/robots.txt"))
+    return rules.can_fetch(url, fetcher.headers["User-Agent"])
+
+
 def check_source(source: Source, fetcher: Fetcher, n: int = 3) -> Verdict:
     problems, matched, listed = _listing_problems(source, fetcher)
     for url, fetched in fetcher.get_all(source.start_pages).items():
@@ -49,7 +56,8 @@ def check_source(source: Source, fetcher: Fetcher, n: int = 3) -> Verdict:
             problems.append(f"start page {url}: {fetched.problem}")
             continue
         matched += [link for link in read_page(fetched).links if source.is_article_url(link)]
-    unique = list({normalize(u): u for u in reversed(matched)}.values())[::-1]
+    unique = [u for u in list({normalize(u): u for u in reversed(matched)}.values())[::-1]
+              if _robots_allow(u, fetcher)]
     rows = sample(unique[:n], fetcher)
     articles = sum(r.is_article for r in rows)
     if not unique:

@@ -176,6 +176,7 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
     readable = tuple(Section(s, allowed(read_page(second[s]))) for s in sections
                      if second[s].ok and "html" in second[s].content_type and s not in listings)
     links = [*allowed(home), *(link for section in readable for link in section.links)]
+    listed = [item for item in listed if rules.can_fetch(item.url, agent)]
     return Discovery(url, scope, home, robots, feeds, sitemaps, readable, tuple(listed),
                      tuple(dict.fromkeys(links)))
 
