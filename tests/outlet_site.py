@@ -28,6 +28,7 @@ def _html(title: str, body: str, og_type: str, lang: str = "de", head: str = "")
 class OutletHandler(BaseHTTPRequestHandler):
     requested: list[str] = []
     robots = "User-agent: *\nCrawl-delay: 2\nDisallow: /private/\nSitemap: {base}/sitemaps/index.xml\n"
+    listings = True  # False: no feed, no sitemap, only pages
 
     @property
     def base(self) -> str:
@@ -42,9 +43,12 @@ class OutletHandler(BaseHTTPRequestHandler):
             return self.robots.format(base=self.base).encode(), "text/plain"
         if path == "/":
             links = "".join(f'<p><a href="{p}">{t}</a></p>' for p, (t, _) in ARTICLES.items())
-            head = f'<link rel="alternate" type="application/feed+json" href="{self.base}/feed.json">'
+            head = f'<link rel="alternate" type="application/feed+json" href="{self.base}/feed.json">' \
+                if self.listings else ""
             return _html("Lokalblatt", self.nav() + links + '<a href="/private/secret-story">x</a>', "website",
                          head=head), "text/html"
+        if not self.listings and (path.startswith("/sitemaps/") or path == "/feed.json"):
+            return None
         if path == "/feed.json":
             items = [{"url": self.base + p, "date_published": d} for p, (_, d) in list(ARTICLES.items())[:3]]
             return json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}).encode(), "application/feed+json"
@@ -81,8 +85,8 @@ class OutletHandler(BaseHTTPRequestHandler):
 
 
 class Outlet:
-    def __init__(self, robots: str | None = None):
-        handler = type("Handler", (OutletHandler,), {"requested": []})
+    def __init__(self, robots: str | None = None, listings: bool = True):
+        handler = type("Handler", (OutletHandler,), {"requested": [], "listings": listings})
         if robots is not None:
             handler.robots = robots
         self.handler = handler

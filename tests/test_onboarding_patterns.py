@@ -74,3 +74,13 @@ def test_follow_regexes_take_a_section_with_or_without_its_slash():
     (regex,) = follow_regexes([BASE + "/news/world/"], BASE)
     assert re.search(regex, BASE + "/news/world") and re.search(regex, BASE + "/news/world/")
     assert not re.search(regex, BASE + "/news/world/123")
+
+
+def test_json_feed_items_are_listings_for_the_spider_too():
+    from scrapers.discovery import parse_feed
+
+    body = (b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "url": "https://e.org/a",'
+            b' "date_published": "2024-05-01T08:00:00Z"}, {"id": "2", "external_url": "https://e.org/b"}, 3]}')
+    listings = parse_feed(body)
+    assert [item.url for item in listings] == ["https://e.org/a", "https://e.org/b"]
+    assert listings[0].date.isoformat() == "2024-05-01T08:00:00+00:00" and listings[1].date is None

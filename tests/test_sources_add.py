@@ -64,6 +64,18 @@ def test_the_generated_entry_lets_the_spider_reach_every_listed_article(capsys, 
     assert not {"/tag/elections", "/author/max-muster", "/video/clip-of-day"} & fetched
 
 
+def test_an_outlet_without_feeds_or_sitemaps_is_read_from_its_pages(capsys, tmp_path):
+    with Outlet(robots="User-agent: *\nDisallow: /private/\n", listings=False) as outlet:
+        status, out, err = add(capsys, outlet.url + "/", "--dry-run", "--file", str(tmp_path / "none.yaml"))
+    assert status == 0, err
+    (tmp_path / "x.yaml").write_text(out)
+    (source,) = read_sources_file(tmp_path / "x.yaml").sources
+    assert source.feeds == source.sitemaps == ()
+    assert source.start_pages == (outlet.url + "/",)
+    assert all(source.is_article_url(outlet.url + p) for p in ARTICLES)
+    assert not source.is_article_url(outlet.url + "/author/max-muster")  # sampled: not an article
+
+
 def test_add_appends_a_validated_entry_with_a_unique_name(capsys, tmp_path, replay_server, monkeypatch):
     monkeypatch.setenv("WIREHOUSE_REPLAY_URL", replay_server.base_url)
     path = tmp_path / "sources.yaml"

@@ -15,9 +15,9 @@ from wirehouse.onboarding.fetch import Fetcher
 from wirehouse.onboarding.preview import Sampled, sample
 from wirehouse.urls import normalize
 
-# Slug-like last segments (three words, or a long number) make a page link an article candidate
+# Slug-like last segments (two or more words, or a long number) make a page link an article candidate
 # when an outlet has neither feed nor sitemap.
-_ARTICLE_LIKE = re.compile(r"(?:[a-z0-9]+[-_]){2,}[a-z0-9]+|\d{4,}", re.IGNORECASE)
+_ARTICLE_LIKE = re.compile(r"(?:[a-z0-9]+[-_])+[a-z0-9]+|\d{4,}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
