@@ -152,3 +152,20 @@ def test_secrets_from_the_environment_are_accepted(tmp_path, monkeypatch):
     proxy = urlsplit(settings.proxy)
     assert (proxy.username, proxy.password, proxy.hostname) == ("u", "p", "proxy.example")
     assert settings.headers == (("Authorization", "Bearer t"),)
+
+
+def test_sources_check_sends_the_sources_request_settings(recorder, tmp_path, capsys):
+    from wirehouse.cli import main
+
+    base = f"http://127.0.0.1:{recorder.server_address[1]}"
+    path = write(tmp_path, """\
+        requests:
+          user_agent: 'ExampleBot/2.0'
+          headers: {Accept-Language: de}
+          cookies: {consent: 'yes'}
+        """, base)
+    assert main(["sources", "check", "--file", str(path)]) == 1  # its three posts are not articles
+    assert "none of 3 sampled pages is an article" in capsys.readouterr().out
+    for _, _, headers in _Recorder.seen:
+        assert headers["user-agent"] == "ExampleBot/2.0" and headers["accept-language"] == "de"
+        assert headers["cookie"] == "consent=yes"

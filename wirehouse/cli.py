@@ -92,7 +92,9 @@ def cmd_sources_add(args) -> int:
     if args.name and (not NAME_RE.match(args.name) or args.name in taken):
         raise SourcesError(f"--name {args.name!r} must match {NAME_RE.pattern} and not be taken in {path}")
     print(f"reading {args.url} …", file=sys.stderr)
-    proposal = propose(args.url, _fetcher(), args.name, taken, rank, args.sample)
+    from wirehouse.onboarding.fetch import Fetcher
+
+    proposal = propose(args.url, Fetcher(settings().user_agent), args.name, taken, rank, args.sample)
     entry, found = proposal.entry, proposal.discovery
     print(f"feeds: {len(entry.feeds)}  sitemaps: {len(entry.sitemaps)}  section pages: {len(found.sections)}"
           f"  listed URLs: {len(found.listed)}  robots.txt Crawl-delay: {found.robots.crawl_delay or 'none'}"
@@ -116,16 +118,11 @@ def cmd_sources_check(args) -> int:
 
     sources = load_sources(Path(args.file) if args.file else settings().sources_file)
     chosen = [source_by_name(sources, name) for name in args.names] if args.names else sources
-    fetcher = _fetcher()
-    verdicts = [check_source(source, fetcher) for source in chosen]
-    print(table(verdicts))
-    return 0 if all(v.ok for v in verdicts) else 1
-
-
-def _fetcher():
     from wirehouse.onboarding.fetch import Fetcher
 
-    return Fetcher(settings().user_agent)
+    verdicts = [check_source(source, Fetcher.for_source(source.requests, settings().user_agent)) for source in chosen]
+    print(table(verdicts))
+    return 0 if all(v.ok for v in verdicts) else 1
 
 
 def cmd_stats(args) -> int:
@@ -166,6 +163,12 @@ def without_password(url: str) -> tuple[str, dict[str, str]]:
     return psycopg.conninfo.make_conninfo(**info), env
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, not {text!r}")
+    return int(text)
+
+
 def _sources_parser(commands) -> None:
     sources = commands.add_parser("sources", help="add a source from its home page; check the configured ones")
     actions = sources.add_subparsers(dest="action", required=True)
@@ -174,7 +177,7 @@ def _sources_parser(commands) -> None:
     add.add_argument("--name", help="the source's name (default: from the host and path)")
     add.add_argument("--file", help="sources file (default: $WIREHOUSE_SOURCES or seeds/sources.yaml)")
     add.add_argument("--dry-run", action="store_true", help="print a sources file with just this source on stdout")
-    add.add_argument("--sample", type=int, default=10, metavar="N", help="articles to fetch and extract (10)")
+    add.add_argument("--sample", type=_positive, default=10, metavar="N", help="articles to fetch and extract (10)")
     add.set_defaults(func=cmd_sources_add)
     check = actions.add_parser("check", help="live check of feeds, sitemaps, article URLs and extraction")
     check.add_argument("names", nargs="*", metavar="NAME")

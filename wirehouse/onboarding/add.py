@@ -119,7 +119,7 @@ def propose(url: str, fetcher: Fetcher, name: str | None, taken: set[str], rank:
     delay = found.robots.crawl_delay or (0.0 if private else 1.0)
     languages = Counter(r.language for r in rows if r.is_article and r.language)
     entry = Entry(
-        name=name or default_name(url, taken), title=found.home.title or host, rank=rank,
+        name=name or default_name(url, found.scope.prefix, taken), title=found.home.title or host, rank=rank,
         language=found.home.language or (languages.most_common(1)[0][0] if languages else None),
         domains=tuple(dict.fromkeys([host, *(urlsplit(a).hostname for a in articles)])),
         feeds=found.feeds, sitemaps=found.sitemaps, start_pages=(url,),

@@ -32,7 +32,10 @@ class Scope:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise OnboardingError(f"not an http(s) URL: {url}")
-        return cls(f"{parts.scheme}://{parts.netloc}", parts.path[: parts.path.rfind("/") + 1] or "/")
+        path = parts.path or "/"
+        if "." not in path.rsplit("/", 1)[-1]:
+            path += "/"  # http://host/outlet is the outlet's directory, as http://host/outlet/ is
+        return cls(f"{parts.scheme}://{parts.netloc}", path[: path.rfind("/") + 1].replace("//", "/"))
 
     @property
     def host(self) -> str:

@@ -60,9 +60,9 @@ def is_private_host(host: str) -> bool:
     return not address.is_global
 
 
-def default_name(url: str, taken: set[str]) -> str:
+def default_name(url: str, prefix: str, taken: set[str]) -> str:
     """From the host's registered name (example_times for www.example-times.com) and the outlet's
-    path (kyivpost for http://127.0.0.1:8765/kyivpost/), unique among taken."""
+    path prefix (kyivpost for http://127.0.0.1:8765/kyivpost/), unique among taken."""
     parts = urlsplit(url)
     host = parts.hostname or "source"
     labels = host.split(".")
@@ -71,7 +71,7 @@ def default_name(url: str, taken: set[str]) -> str:
     else:
         labels = [label for label in labels if label not in ("www", "m", "amp")]
         host_part = labels[-2] if len(labels) >= 2 else labels[0]
-    path_part = "_".join(s for s in parts.path.split("/")[:-1] if s)
+    path_part = "_".join(s for s in prefix.split("/") if s)
     name = "_".join(p for p in (host_part, path_part) if p) or "local_" + host
     name = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
     if not name or not name[0].isalpha():

@@ -7,6 +7,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from wirehouse.sources import RequestSettings
+
 MAX_BYTES = 16 * 1024 * 1024
 
 
@@ -37,12 +39,21 @@ class _NoHTTPErrors(urllib.request.HTTPErrorProcessor):
 
 class Fetcher:
     def __init__(self, user_agent: str, timeout: float = 10.0, workers: int = 8,
-                 headers: tuple[tuple[str, str], ...] = ()):
+                 headers: tuple[tuple[str, str], ...] = (), proxy: str | None = None):
         self.headers = {"User-Agent": user_agent, "Accept-Encoding": "identity", **dict(headers)}
         self.timeout = timeout
         self.workers = workers
-        self.opener = urllib.request.build_opener(_NoHTTPErrors)
+        handlers = [_NoHTTPErrors()] + ([urllib.request.ProxyHandler({"http": proxy, "https": proxy})] if proxy else [])
+        self.opener = urllib.request.build_opener(*handlers)
         self.cache: dict[str, Fetched] = {}
+
+    @classmethod
+    def for_source(cls, settings: RequestSettings, user_agent: str) -> "Fetcher":
+        """With the source's `requests:` settings, as its crawl sends them."""
+        headers = list(settings.headers)
+        if settings.cookies:
+            headers.append(("Cookie", "; ".join(f"{k}={v}" for k, v in settings.cookies)))
+        return cls(settings.user_agent or user_agent, headers=tuple(headers), proxy=settings.proxy)
 
     def get(self, url: str) -> Fetched:
         if url not in self.cache:
