@@ -91,6 +91,16 @@ def test_add_appends_a_validated_entry_with_a_unique_name(capsys, tmp_path, repl
     assert f"added source 'kyivpost_2' to {path}" in err
 
 
+def test_add_keeps_what_follows_the_sources_list(capsys, tmp_path, replay_server):
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n  - {name: a, title: A, rank: 1, domains: [x.org], feeds: ['http://x.org/f'],"
+                    " article_urls: [a]}\nreplay:\n  logical_date: '2022-11-12T00:00:00+00:00'\n")
+    status, _, _ = add(capsys, replay_server.base_url + "/express/", "--file", str(path))
+    assert status == 0
+    parsed = read_sources_file(path)
+    assert [s.name for s in parsed.sources] == ["a", "express"] and parsed.replay_logical_date is not None
+
+
 def test_add_takes_the_sources_file_from_the_environment(capsys, tmp_path, replay_server, monkeypatch):
     path = tmp_path / "mine.yaml"
     monkeypatch.setenv("WIREHOUSE_SOURCES", str(path))

@@ -69,8 +69,8 @@ def _guard(found, fetcher, articles, others, rows, n):
     """Section-page links the patterns would take for articles, sampled: non-articles among them
     make the patterns narrower."""
     inferred = patterns.infer(articles, others, found.scope.base, found.scope.prefix)
-    known = set(articles) | set(others)
-    extra = [link for link in found.links if link not in known
+    known = {normalize(u) for u in (*articles, *others)}
+    extra = [link for link in found.links if normalize(link) not in known
              and any(re.search(p.regex, link) for p in inferred)][: max(3, n // 3)]
     if not extra:
         return inferred, rows
