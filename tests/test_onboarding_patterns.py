@@ -70,6 +70,12 @@ def test_shapes_give_one_pattern_each_most_common_first():
     assert len(found) == 2 and "post" in found[0]
 
 
+def test_the_host_may_come_with_or_without_www():
+    found = [p.regex for p in infer(["https://example.org/post/1"], [], "https://example.org", "/")]
+    assert re.search(found[0], "https://www.example.org/post/2") and re.search(found[0], "http://example.org/post/3")
+    assert not re.search(found[0], "https://other.org/post/2")
+
+
 def test_follow_regexes_take_a_section_with_or_without_its_slash():
     (regex,) = follow_regexes([BASE + "/news/world/"], BASE)
     assert re.search(regex, BASE + "/news/world") and re.search(regex, BASE + "/news/world/")

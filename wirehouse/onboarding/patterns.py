@@ -149,7 +149,10 @@ def _position(values: list[str], literal: bool, dated: bool) -> str:
 
 
 def host_regex(netloc: str) -> str:
-    return r"(?:www\.)?" + re.escape(netloc.removeprefix("www.")) if netloc.startswith("www.") else re.escape(netloc)
+    """The host with or without www. (a site serves its pages under one, its feeds may name the other)."""
+    if not re.search(r"[a-z]", netloc.split(":")[0], re.IGNORECASE):
+        return re.escape(netloc)  # an IP address
+    return r"(?:www\.)?" + re.escape(netloc.removeprefix("www."))
 
 
 def build(members: list[Parsed], head: str, literal: frozenset[int] = frozenset()) -> str:
