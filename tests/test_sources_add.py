@@ -16,11 +16,18 @@ import yaml
 from tests.outlet_site import ARTICLES, Outlet
 from tests.test_source_requests import crawl
 from wirehouse.cli import main
-from wirehouse.replay import load_gold, load_skipped
+from wirehouse.replay import ReplayServer, load_gold, load_skipped
 from wirehouse.sources import read_sources_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OUTLETS = ("kyivpost", "express", "businessinsider", "newsmax", "huffpost", "aggregator")
+
+
+@pytest.fixture(scope="module")
+def replay():
+    """A replay of its own: the session's replay server counts what the spider tests request."""
+    with ReplayServer(port=0) as server:
+        yield server
 
 
 def add(capsys, *args) -> tuple[int, str, str]:
@@ -76,12 +83,12 @@ def test_an_outlet_without_feeds_or_sitemaps_is_read_from_its_pages(capsys, tmp_
     assert not source.is_article_url(outlet.url + "/author/max-muster")  # sampled: not an article
 
 
-def test_add_appends_a_validated_entry_with_a_unique_name(capsys, tmp_path, replay_server, monkeypatch):
-    monkeypatch.setenv("WIREHOUSE_REPLAY_URL", replay_server.base_url)
+def test_add_appends_a_validated_entry_with_a_unique_name(capsys, tmp_path, replay, monkeypatch):
+    monkeypatch.setenv("WIREHOUSE_REPLAY_URL", replay.base_url)
     path = tmp_path / "sources.yaml"
     shutil.copy(PROJECT_ROOT / "seeds" / "replay.yaml", path)
     before = path.read_text()
-    status, out, err = add(capsys, replay_server.base_url + "/kyivpost/", "--file", str(path))
+    status, out, err = add(capsys, replay.base_url + "/kyivpost/", "--file", str(path))
     assert status == 0 and out == ""
     assert path.read_text().startswith(before.rstrip("\n"))
     sources = read_sources_file(path).sources
@@ -91,32 +98,32 @@ def test_add_appends_a_validated_entry_with_a_unique_name(capsys, tmp_path, repl
     assert f"added source 'kyivpost_2' to {path}" in err
 
 
-def test_add_keeps_what_follows_the_sources_list(capsys, tmp_path, replay_server):
+def test_add_keeps_what_follows_the_sources_list(capsys, tmp_path, replay):
     path = tmp_path / "sources.yaml"
     path.write_text("sources:\n  - {name: a, title: A, rank: 1, domains: [x.org], feeds: ['http://x.org/f'],"
                     " article_urls: [a]}\nreplay:\n  logical_date: '2022-11-12T00:00:00+00:00'\n")
-    status, _, _ = add(capsys, replay_server.base_url + "/express/", "--file", str(path))
+    status, _, _ = add(capsys, replay.base_url + "/express/", "--file", str(path))
     assert status == 0
     parsed = read_sources_file(path)
     assert [s.name for s in parsed.sources] == ["a", "express"] and parsed.replay_logical_date is not None
 
 
-def test_add_takes_the_sources_file_from_the_environment(capsys, tmp_path, replay_server, monkeypatch):
+def test_add_takes_the_sources_file_from_the_environment(capsys, tmp_path, replay, monkeypatch):
     path = tmp_path / "mine.yaml"
     monkeypatch.setenv("WIREHOUSE_SOURCES", str(path))
-    status, _, _ = add(capsys, replay_server.base_url + "/huffpost/", "--name", "huff")
+    status, _, _ = add(capsys, replay.base_url + "/huffpost/", "--name", "huff")
     assert status == 0
     assert [s.name for s in read_sources_file(path).sources] == ["huff"]
 
 
 @pytest.mark.parametrize("outlet", OUTLETS)
-def test_each_replay_outlet_readded_matches_its_gold_pages(capsys, tmp_path, replay_server, outlet):
+def test_each_replay_outlet_readded_matches_its_gold_pages(capsys, tmp_path, replay, outlet):
     started = time.monotonic()
-    status, out, _ = add(capsys, f"{replay_server.base_url}/{outlet}/", "--dry-run", "--file", str(tmp_path / "n.yaml"))
+    status, out, _ = add(capsys, f"{replay.base_url}/{outlet}/", "--dry-run", "--file", str(tmp_path / "n.yaml"))
     assert status == 0 and time.monotonic() - started < 20
     (tmp_path / "x.yaml").write_text(out)
     (source,) = read_sources_file(tmp_path / "x.yaml").sources
-    base = replay_server.base_url
+    base = replay.base_url
     for page in load_gold(base):
         if page["source"] == outlet:
             assert source.is_article_url(page["url"]), page["url"]
@@ -155,9 +162,9 @@ def test_a_site_without_articles_is_a_clear_error(capsys, tmp_path):
     assert "offers nothing that looks like articles" in err.strip().splitlines()[-1]
 
 
-def test_check_passes_the_replay_and_fails_a_broken_source(capsys, tmp_path, replay_server, monkeypatch,
+def test_check_passes_the_replay_and_fails_a_broken_source(capsys, tmp_path, replay, monkeypatch,
                                                             unused_port):
-    monkeypatch.setenv("WIREHOUSE_REPLAY_URL", replay_server.base_url)
+    monkeypatch.setenv("WIREHOUSE_REPLAY_URL", replay.base_url)
     assert main(["sources", "check", "--file", str(PROJECT_ROOT / "seeds" / "replay.yaml")]) == 0
     out = capsys.readouterr().out
     assert len(re.findall(r"^\w+\s+ok\s", out, re.M)) == 6
@@ -174,8 +181,8 @@ def test_check_passes_the_replay_and_fails_a_broken_source(capsys, tmp_path, rep
     assert re.search(r"^express\s+BROKEN.*none of its \d+ URLs matches article_urls", out, re.M)
 
 
-def test_check_of_named_sources_only(capsys, replay_server, monkeypatch):
-    monkeypatch.setenv("WIREHOUSE_REPLAY_URL", replay_server.base_url)
+def test_check_of_named_sources_only(capsys, replay, monkeypatch):
+    monkeypatch.setenv("WIREHOUSE_REPLAY_URL", replay.base_url)
     assert main(["sources", "check", "newsmax", "--file", str(PROJECT_ROOT / "seeds" / "replay.yaml")]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and lines[1].startswith("newsmax")
