@@ -25,7 +25,7 @@ def crawl_settings(source: Source, user_agent: str) -> Settings:
     crawl.setmodule(default_settings, priority="project")
     politeness = source.politeness
     crawl.setdict({
-        "USER_AGENT": user_agent,
+        "USER_AGENT": source.requests.user_agent or user_agent,
         "ROBOTSTXT_OBEY": politeness.obey_robots,
         "DOWNLOAD_DELAY": politeness.download_delay,
         "AUTOTHROTTLE_START_DELAY": politeness.download_delay,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from email.utils import parsedate_to_datetime
+import json
 
 from lxml import etree
 
@@ -63,8 +64,30 @@ def _child_text(element: etree._Element, *names: str) -> str | None:
     return None
 
 
+def parse_json_feed(body: bytes) -> list[Listing]:
+    """JSON Feed 1.x items: url (else external_url), date_published (else date_modified)."""
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise NotAListing(f"not JSON: {exc}") from exc
+    items = document.get("items") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        raise NotAListing("not a JSON Feed: no items list")
+    listings = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        link = item.get("url") or item.get("external_url")
+        if isinstance(link, str) and link.strip():
+            when = item.get("date_published") or item.get("date_modified")
+            listings.append(Listing(link.strip(), parse_date(when if isinstance(when, str) else None)))
+    return listings
+
+
 def parse_feed(body: bytes) -> list[Listing]:
-    """RSS 2.0 items or Atom entries, with pubDate / published / updated."""
+    """RSS 2.0 items, Atom entries (pubDate / published / updated) or a JSON Feed's items."""
+    if body.lstrip()[:1] == b"{":
+        return parse_json_feed(body)
     root = _root(body)
     listings = []
     for element in root.iter():

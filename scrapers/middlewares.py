@@ -1,4 +1,5 @@
-"""Downloader middlewares: private-address (SSRF) guard, guarded redirects, Retry-After.
+"""Downloader middlewares: private-address (SSRF) guard, guarded redirects, Retry-After,
+the source's own request settings and robots.txt Crawl-delay.
 
 Each one turns what it refuses into IgnoreRequest with a message that the spider's
 errback maps to a reason in ops.rejects (see scrapers.spiders.news.failure_reason).
@@ -7,8 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 
 from scrapy import Request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -141,3 +144,61 @@ class RetryAfterMiddleware:
             self.stats.inc_value("wirehouse/retry_after_waits")
             await sleep(min(delay, self.cap))
         return response
+
+
+class SourceRequestsMiddleware:
+    """The source's `requests:` settings on every request: extra headers, cookies and a proxy.
+    Its user_agent is the crawl's USER_AGENT (scrapers.crawl), so robots.txt is read for it too."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        settings = self.crawler.spider.source.requests
+        for name, value in settings.headers:
+            request.headers.setdefault(name, value)
+        if settings.cookies and isinstance(request.cookies, dict):
+            request.cookies = {**dict(settings.cookies), **request.cookies}
+        if settings.proxy:
+            request.meta.setdefault("proxy", settings.proxy)
+
+
+class CrawlDelayMiddleware:
+    """Spaces requests to one host by robots.txt's Crawl-delay (capped at CRAWL_DELAY_MAX).
+    Scrapy's RobotsTxtMiddleware reads robots.txt but applies only Allow/Disallow."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.cap = crawler.settings.getfloat("CRAWL_DELAY_MAX")
+        self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT")
+        self.next_at: dict[str, float] = {}  # host -> monotonic time of its next allowed request
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def robots(self):
+        for middleware in self.crawler.engine.downloader.middleware.middlewares:
+            if isinstance(middleware, RobotsTxtMiddleware):
+                return middleware
+        return None
+
+    async def process_request(self, request: Request) -> None:
+        robots = self.robots()
+        if robots is None or request.meta.get("dont_obey_robotstxt"):
+            return
+        parser = await robots.robot_parser(request)
+        delay = parser.crawl_delay(self.user_agent) if parser is not None else None
+        if not delay:
+            return
+        host = urlparse_cached(request).netloc
+        now = time.monotonic()
+        at = max(now, self.next_at.get(host, now))
+        self.next_at[host] = at + min(delay, self.cap)
+        if at > now:
+            self.crawler.stats.inc_value("wirehouse/crawl_delay_waits")
+            await sleep(at - now)

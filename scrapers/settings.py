@@ -19,9 +19,12 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_AFTER_MAX = 60.0  # seconds: the longest Retry-After a 429 or 503 response is waited for
+CRAWL_DELAY_MAX = 60.0  # seconds: the longest robots.txt Crawl-delay obeyed
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.PrivateAddressGuard": 90,  # before robots.txt is fetched for the host
+    "scrapers.middlewares.SourceRequestsMiddleware": 95,  # robots.txt is fetched with them too
+    "scrapers.middlewares.CrawlDelayMiddleware": 110,  # after RobotsTxtMiddleware (100) has read robots.txt
     "scrapers.middlewares.RetryAfterMiddleware": 560,  # sees a response before RetryMiddleware (550)
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "scrapers.middlewares.GuardedMetaRefreshMiddleware": 580,

@@ -9,7 +9,9 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from wirehouse.sources import SourcesError
+from wirehouse.config import settings
+from wirehouse.onboarding import OnboardingError
+from wirehouse.sources import NAME_RE, SourcesError
 
 
 def cmd_run(args) -> int:
@@ -75,6 +77,54 @@ def cmd_replay(args) -> int:
     return main(["--host", args.host, "--port", str(args.port)])
 
 
+def cmd_sources_add(args) -> int:
+    from wirehouse.onboarding.add import propose
+    from wirehouse.onboarding.entry import append, existing, single_file
+    from wirehouse.onboarding.preview import table
+
+    path = Path(args.file) if args.file else settings().sources_file
+    try:
+        taken, rank = existing(path)
+    except SourcesError:
+        if not args.dry_run:
+            raise
+        taken, rank = set(), 10  # a dry run writes a file of its own
+    if args.name and (not NAME_RE.match(args.name) or args.name in taken):
+        raise SourcesError(f"--name {args.name!r} must match {NAME_RE.pattern} and not be taken in {path}")
+    print(f"reading {args.url} …", file=sys.stderr)
+    from wirehouse.onboarding.fetch import Fetcher
+
+    proposal = propose(args.url, Fetcher(settings().user_agent), args.name, taken, rank, args.sample)
+    entry, found = proposal.entry, proposal.discovery
+    print(f"feeds: {len(entry.feeds)}  sitemaps: {len(entry.sitemaps)}  section pages: {len(found.sections)}"
+          f"  listed URLs: {len(found.listed)}  robots.txt Crawl-delay: {found.robots.crawl_delay or 'none'}"
+          f"  language: {entry.language or '?'}", file=sys.stderr)
+    print(table(proposal.rows), file=sys.stderr)
+    print(f"one {entry.cadence} interval would fetch about {proposal.interval_fetches} URLs"
+          f" ({proposal.interval_articles} articles the listings date in their latest"
+          f" {'hour' if entry.cadence == 'hourly' else 'day'}, plus feeds, sitemaps and section pages)",
+          file=sys.stderr)
+    if args.dry_run:
+        sys.stdout.write(single_file(entry))
+        return 0
+    append(path, entry)
+    print(f"added source {entry.name!r} to {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_sources_check(args) -> int:
+    from wirehouse.onboarding.check import check_source, table
+    from wirehouse.sources import load_sources, source_by_name
+
+    sources = load_sources(Path(args.file) if args.file else settings().sources_file)
+    chosen = [source_by_name(sources, name) for name in args.names] if args.names else sources
+    from wirehouse.onboarding.fetch import Fetcher
+
+    verdicts = [check_source(source, Fetcher.for_source(source.requests, settings().user_agent)) for source in chosen]
+    print(table(verdicts))
+    return 0 if all(v.ok for v in verdicts) else 1
+
+
 def cmd_stats(args) -> int:
     from wirehouse.stats import print_stats
 
@@ -138,6 +188,28 @@ def _aware(value: str) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, not {text!r}")
+    return int(text)
+
+
+def _sources_parser(commands) -> None:
+    sources = commands.add_parser("sources", help="add a source from its home page; check the configured ones")
+    actions = sources.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="discover an outlet's feeds, sitemaps and article URLs; add it")
+    add.add_argument("url", help="the outlet's home (or section) page")
+    add.add_argument("--name", help="the source's name (default: from the host and path)")
+    add.add_argument("--file", help="sources file (default: $WIREHOUSE_SOURCES or seeds/sources.yaml)")
+    add.add_argument("--dry-run", action="store_true", help="print a sources file with just this source on stdout")
+    add.add_argument("--sample", type=_positive, default=10, metavar="N", help="articles to fetch and extract (10)")
+    add.set_defaults(func=cmd_sources_add)
+    check = actions.add_parser("check", help="live check of feeds, sitemaps, article URLs and extraction")
+    check.add_argument("names", nargs="*", metavar="NAME")
+    check.add_argument("--file", help="sources file (default: $WIREHOUSE_SOURCES or seeds/sources.yaml)")
+    check.set_defaults(func=cmd_sources_check)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wirehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -165,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     replay.add_argument("--port", type=int, default=8765)
     replay.set_defaults(func=cmd_replay)
 
+    _sources_parser(commands)
+
     commands.add_parser("stats", help="warehouse counts and per-run accounting").set_defaults(func=cmd_stats)
 
     prune = commands.add_parser(
@@ -184,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
-    except SourcesError as exc:
+    except (SourcesError, OnboardingError) as exc:
         print(f"wirehouse: {exc}", file=sys.stderr)
         return 2
 

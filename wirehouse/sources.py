@@ -29,6 +29,16 @@ class Politeness:
 
 
 @dataclass(frozen=True)
+class RequestSettings:
+    """What every request of a source carries besides the defaults: extra headers, its own
+    User-Agent, a proxy, cookies (a consent wall's). Secrets come only from ${ENV_VAR}s."""
+    headers: tuple[tuple[str, str], ...] = ()
+    user_agent: str | None = None
+    proxy: str | None = None
+    cookies: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     title: str
@@ -46,6 +56,7 @@ class Source:
     grace_minutes: int = 0  # also fetch what feeds and sitemaps date this long before the interval
     # Fetching from private, loopback or link-local addresses: False, True, or only these host names.
     allow_private_addresses: bool | tuple[str, ...] = False
+    requests: RequestSettings = field(default_factory=RequestSettings)
 
     def is_article_url(self, url: str) -> bool:
         return any(re.search(p, url) for p in self.article_urls)
@@ -58,13 +69,16 @@ _REQUIRED = {"name", "title", "rank", "domains", "article_urls"}
 _LISTS = {"domains", "feeds", "sitemaps", "start_pages", "follow", "article_urls"}
 _REGEX_LISTS = {"follow", "article_urls"}
 _ALLOWED = _REQUIRED | _LISTS | {"language", "politeness", "cleaning", "cadence", "grace_minutes",
-                                 "allow_private_addresses"}
+                                 "allow_private_addresses", "requests"}
 # Each cadence is ingested by one DAG of dags/news_ingest.py: its dag_id and cron schedule.
 CADENCES = {"hourly": ("news_ingest", "0 * * * *"), "daily": ("news_ingest_daily", "0 0 * * *")}
 _POLITENESS = {"download_delay": (int, float), "concurrency": int, "obey_robots": bool,
                "download_timeout": (int, float), "autothrottle": bool}
 _SWITCHES = {key for key, kind in _POLITENESS.items() if kind is bool}
 _CLEANING = {"drop_lines"}
+_REQUESTS = ("headers", "user_agent", "proxy", "cookies")
+# Headers whose literal values would be credentials in the file: they must come from ${ENV_VAR}.
+_SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie"}
 
 
 def expand_env(text: str) -> str:
@@ -199,6 +213,8 @@ class _Parser:
                 kwargs[key] = self.strings(value, what)
             elif key == "politeness":
                 kwargs[key] = self.politeness(value, what)
+            elif key == "requests":
+                kwargs[key] = self.requests(value, what)
             elif key == "cleaning":
                 kwargs["drop_lines"] = self.cleaning(value, what)
             elif key == "allow_private_addresses":
@@ -233,6 +249,43 @@ class _Parser:
                 raise self.error(value_node, f"{what}.{key}: wrong type {type(value).__name__}")
             values[key] = value
         return Politeness(**values)
+
+    def env_string(self, node: yaml.Node, what: str) -> tuple[str, str]:
+        """(the value as written, the value with ${ENV_VAR}s expanded)."""
+        raw = self.scalar(node, what)
+        if not isinstance(raw, str) or not raw:
+            raise self.error(node, f"{what} must be a non-empty string")
+        try:
+            return raw, expand_env(raw)
+        except KeyError as exc:
+            raise self.error(node, f"{what}: environment variable {exc.args[0]} is not set") from None
+
+    def string_map(self, node: yaml.Node, what: str, secret_keys: set[str]) -> tuple[tuple[str, str], ...]:
+        pairs = []
+        for key, value_node in self.mapping(node, what).items():
+            raw, value = self.env_string(value_node, f"{what}.{key}")
+            if str(key).lower() in secret_keys and not ENV_RE.search(raw):
+                raise self.error(value_node, f"{what}.{key}: a credential must come from the environment,"
+                                             f" e.g. '${{MY_{str(key).upper().replace('-', '_')}}}', not the file")
+            pairs.append((str(key), value))
+        return tuple(pairs)
+
+    def requests(self, node: yaml.Node, what: str) -> RequestSettings:
+        values: dict[str, Any] = {}
+        for key, value_node in self.mapping(node, what).items():
+            if key not in _REQUESTS:
+                raise self.error(value_node, f"{what}: unknown key {key!r} (allowed: {', '.join(_REQUESTS)})")
+            if key in ("headers", "cookies"):
+                values[key] = self.string_map(value_node, f"{what}.{key}",
+                                              _SECRET_HEADERS if key == "headers" else set())
+                continue
+            raw, values[key] = self.env_string(value_node, f"{what}.{key}")
+            if key == "proxy":
+                userinfo = raw.rpartition("@")[0].partition("://")[2] if "@" in raw else ""
+                if userinfo and not ENV_RE.search(userinfo):
+                    raise self.error(value_node, f"{what}.proxy: proxy credentials must come from the environment,"
+                                                 " e.g. 'http://${PROXY_USER}:${PROXY_PASSWORD}@proxy:3128'")
+        return RequestSettings(**values)
 
     def cleaning(self, node: yaml.Node, what: str) -> tuple[str, ...]:
         fields = self.mapping(node, what)

@@ -1,0 +1,92 @@
+"""Article URL pattern inference (wirehouse/onboarding/patterns.py): pure code."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from wirehouse.onboarding.patterns import follow_regexes, infer
+
+BASE = "https://www.example.org"
+
+
+def regexes(articles, others=(), prefix="/"):
+    return [p.regex for p in infer([BASE + a for a in articles], [BASE + o for o in others], BASE, prefix)]
+
+
+def matches(found, path):
+    return any(re.search(r, BASE + path) for r in found)
+
+
+@pytest.mark.parametrize("articles, unseen, not_articles", [
+    # date paths
+    (["/2024/05/01/one-story/", "/2024/05/02/another-story/"], ["/2025/12/31/next-year/"], ["/2024/05/01/", "/about/"]),
+    # numeric ids
+    (["/post/4691", "/post/4702"], ["/post/123456"], ["/post/", "/about-us"]),
+    # slugs with a shared tail: a month, a hex id
+    (["/ukraine-retakes-kherson-2022-11", "/tiny-home-2022-10"], ["/new-story-2025-1"], ["/about", "/news/"]),
+    (["/entry/a-b_uk_636b6a9ee4b05c7ab21f4d08", "/entry/c-d_uk_633d8a1be4b0d1f8a2c4e915"],
+     ["/entry/e_uk_000000000000000000000abc"], ["/entry/about", "/about-us"]),
+    # query-string ids and .html endings
+    (["/news/story.php?id=12", "/news/story.php?id=13"], ["/news/story.php?id=999&ref=x"], ["/news/list.php?page=2"]),
+    (["/a/one-story.html", "/b/other-story.html"], ["/c/third.html"], ["/a/", "/a/one-story"]),
+    # sections with ids
+    (["/news/world/1695873/kherson", "/life-style/health/1684420/vegan"], ["/news/uk/1/royal-family"],
+     ["/info/contact", "/news/world/"]),
+])
+def test_patterns_match_articles_and_new_ones_of_the_same_scheme(articles, unseen, not_articles):
+    found = regexes(articles, not_articles)
+    assert all(matches(found, a) for a in articles + unseen), found
+    assert not any(matches(found, o) for o in not_articles), found
+
+
+def test_years_months_and_ids_are_never_kept_literal():
+    found = regexes(["/2022/11/11/id/1095516/", "/2022/11/10/id/1095376/"])
+    assert found == [r"^https?://(?:www\.)?example\.org/\d{4}/\d{1,2}/\d{1,2}/id/\d+/(?:[?#]|$)"]
+
+
+def test_tag_and_author_pages_of_the_same_shape_narrow_the_section_segment():
+    articles = ["/world/first-story", "/world/second-story", "/sport/third-story"]
+    found = regexes(articles, ["/tag/elections", "/author/max-muster"])
+    assert found == [r"^https?://(?:www\.)?example\.org/(?:sport|world)/[a-z0-9\-]+(?:[?#]|$)"]
+
+
+def test_a_non_article_differing_only_by_its_id_stays_matched():
+    # A gallery at /post/4702 among articles /post/N: no pattern can tell; the clean stage rejects it.
+    found = regexes(["/post/4691", "/post/4623"], ["/post/4702"])
+    assert found == [r"^https?://(?:www\.)?example\.org/post/\d+(?:[?#]|$)"]
+
+
+def test_path_prefix_host_and_amp_variants():
+    base = "http://127.0.0.1:8765"
+    found = [p.regex for p in infer([f"{base}/kyivpost/post/1", f"{base}/kyivpost/post/2/amp"], [], base,
+                                    "/kyivpost/")]
+    assert found == [r"^https?://127\.0\.0\.1:8765/kyivpost/post/\d+(?:/amp)?/?(?:[?#]|$)"]
+    assert not re.search(found[0], f"{base}/express/post/1")
+
+
+def test_shapes_give_one_pattern_each_most_common_first():
+    found = regexes(["/post/1", "/post/2", "/post/3", "/2024/01/02/slug"])
+    assert len(found) == 2 and "post" in found[0]
+
+
+def test_the_host_may_come_with_or_without_www():
+    found = [p.regex for p in infer(["https://example.org/post/1"], [], "https://example.org", "/")]
+    assert re.search(found[0], "https://www.example.org/post/2") and re.search(found[0], "http://example.org/post/3")
+    assert not re.search(found[0], "https://other.org/post/2")
+
+
+def test_follow_regexes_take_a_section_with_or_without_its_slash():
+    (regex,) = follow_regexes([BASE + "/news/world/"], BASE)
+    assert re.search(regex, BASE + "/news/world") and re.search(regex, BASE + "/news/world/")
+    assert not re.search(regex, BASE + "/news/world/123")
+
+
+def test_json_feed_items_are_listings_for_the_spider_too():
+    from scrapers.discovery import parse_feed
+
+    body = (b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "url": "https://e.org/a",'
+            b' "date_published": "2024-05-01T08:00:00Z"}, {"id": "2", "external_url": "https://e.org/b"}, 3]}')
+    listings = parse_feed(body)
+    assert [item.url for item in listings] == ["https://e.org/a", "https://e.org/b"]
+    assert listings[0].date.isoformat() == "2024-05-01T08:00:00+00:00" and listings[1].date is None

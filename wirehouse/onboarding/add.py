@@ -1,0 +1,132 @@
+"""`wirehouse sources add URL`: from an outlet's home page to a working source entry."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from scrapers.discovery import Listing
+from wirehouse.onboarding import OnboardingError, patterns
+from wirehouse.onboarding.discover import Discovery, discover
+from wirehouse.onboarding.entry import Entry, default_name, is_private_host
+from wirehouse.onboarding.fetch import Fetcher
+from wirehouse.onboarding.preview import Sampled, sample
+from wirehouse.urls import normalize
+
+# Slug-like last segments (two or more words, or a long number) make a page link an article candidate
+# when an outlet has neither feed nor sitemap.
+_ARTICLE_LIKE = re.compile(r"(?:[a-z0-9]+[-_])+[a-z0-9]+|\d{4,}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    entry: Entry
+    discovery: Discovery
+    rows: tuple[Sampled, ...]
+    interval_fetches: int
+    interval_articles: int
+
+
+def _round_robin(groups: list[list[str]], n: int) -> list[str]:
+    picked: list[str] = []
+    for i in range(max((len(g) for g in groups), default=0)):
+        picked += [g[i] for g in groups if i < len(g)]
+    return picked[:n]
+
+
+def _candidates(found: Discovery) -> list[str]:
+    """Feed and sitemap URLs (else slug-like page links), one spelling per page."""
+    if found.listed:
+        urls = [item.url for item in found.listed]
+    else:
+        home, sections = found.start_url.rstrip("/"), {s.url for s in found.sections}
+        urls = [link for link in found.links if link.rstrip("/") != home and link not in sections
+                and _ARTICLE_LIKE.search(urlsplit(link).path.rstrip("/").rsplit("/", 1)[-1])]
+    return list({normalize(u): u for u in reversed(urls)}.values())[::-1]
+
+
+def _judge(found: Discovery, fetcher: Fetcher, n: int) -> tuple[list[str], list[str], tuple[Sampled, ...]]:
+    """(article URLs, other URLs, sampled rows): every shape of candidate URL is sampled; a shape
+    whose sampled pages are all non-articles is dropped, as is every sampled non-article."""
+    prefix = found.scope.prefix
+    groups = sorted(patterns.group(_candidates(found), prefix).values(), key=len, reverse=True)
+    rows = sample(_round_robin([[p.url for p in g] for g in groups], n), fetcher)
+    verdict = {row.url: row.is_article for row in rows}
+    articles, others = [], []
+    for members in groups:
+        urls = [p.url for p in members]
+        if not any(verdict.get(u) for u in urls):
+            others += urls
+            continue
+        articles += [u for u in urls if verdict.get(u, True)]
+        others += [u for u in urls if not verdict.get(u, True)]
+    return articles, others, rows
+
+
+def _guard(found, fetcher, articles, others, rows, n):
+    """Section-page links the patterns would take for articles, sampled: non-articles among them
+    make the patterns narrower."""
+    inferred = patterns.infer(articles, others, found.scope.base, found.scope.prefix)
+    known = {normalize(u) for u in (*articles, *others)}
+    extra = [link for link in found.links if normalize(link) not in known
+             and any(re.search(p.regex, link) for p in inferred)][: max(3, n // 3)]
+    if not extra:
+        return inferred, rows
+    checked = sample(extra, fetcher)
+    articles = articles + [r.url for r in checked if r.is_article]
+    others = others + [r.url for r in checked if not r.is_article]
+    return patterns.infer(articles, others, found.scope.base, found.scope.prefix), rows + checked
+
+
+def _cadence(listed: tuple[Listing, ...], regexes) -> tuple[str, int]:
+    """hourly when the listings date 24 or more articles in their latest day; and how many articles
+    one interval of that cadence holds there."""
+    dates = sorted((i.date for i in listed if i.date and any(re.search(r, i.url) for r in regexes)), reverse=True)
+    if not dates:
+        return "hourly", 0
+    day = sum(1 for d in dates if d > dates[0] - timedelta(days=1))
+    if day >= 24:
+        return "hourly", sum(1 for d in dates if d > dates[0] - timedelta(hours=1))
+    return "daily", day
+
+
+def _follow(found: Discovery, regexes) -> tuple[str, ...]:
+    """The navigation's section pages that link to articles."""
+    useful = [s.url for s in found.sections if any(re.search(r, link) for r in regexes for link in s.links)]
+    return patterns.follow_regexes(useful, found.scope.base)
+
+
+def propose(url: str, fetcher: Fetcher, name: str | None, taken: set[str], rank: int, n: int) -> Proposal:
+    found = discover(url, fetcher)
+    articles, others, rows = _judge(found, fetcher, n)
+    if not articles:
+        raise OnboardingError(f"{url} offers nothing that looks like articles: "
+                              f"{len(found.feeds)} feed(s), {len(found.sitemaps)} sitemap(s), "
+                              f"{len(rows)} sampled page(s), none an article")
+    # Links of other shapes are the site's other pages; links of an article's shape stay unknown
+    # until _guard samples them.
+    shapes = {patterns.shape_of(patterns.parse(a, found.scope.prefix)) for a in articles}
+    others += [link for link in found.links if link not in articles
+               and patterns.shape_of(patterns.parse(link, found.scope.prefix)) not in shapes]
+    others += [s.url for s in found.sections]
+    inferred, rows = _guard(found, fetcher, articles, others, rows, n)
+    regexes = tuple(p.regex for p in inferred)
+    cadence, per_interval = _cadence(found.listed, regexes)
+    host = found.scope.host
+    private = is_private_host(host)
+    delay = found.robots.crawl_delay or (0.0 if private else 1.0)
+    languages = Counter(r.language for r in rows if r.is_article and r.language)
+    entry = Entry(
+        name=name or default_name(url, found.scope.prefix, taken), title=found.home.title or host, rank=rank,
+        language=found.home.language or (languages.most_common(1)[0][0] if languages else None),
+        domains=tuple(dict.fromkeys([host, *(urlsplit(a).hostname for a in articles)])),
+        feeds=found.feeds, sitemaps=found.sitemaps, start_pages=(url,),
+        follow=_follow(found, regexes),
+        article_urls=regexes, cadence=cadence, allow_private_addresses=private,
+        download_delay=delay, concurrency=1 if found.robots.crawl_delay else (4 if private else 2),
+        comment=f"added by `wirehouse sources add {url}` on {date.today().isoformat()}: "
+                f"{sum(r.is_article for r in rows)} of {len(rows)} sampled pages are articles")
+    fetches = len(found.feeds) + len(found.sitemaps) + 1 + len(found.sections) + per_interval
+    return Proposal(entry, found, rows, fetches, per_interval)
