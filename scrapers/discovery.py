@@ -1,10 +1,10 @@
 """Reading feeds and sitemaps: which URLs they list, and the date each one tells."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from email.utils import parsedate_to_datetime
-import json
 
 from lxml import etree
 
