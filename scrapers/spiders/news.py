@@ -34,9 +34,7 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = list(source.domains)
         self.dated: dict[str, bool] = {}  # article URL -> listed inside the window
         self.sections_scheduled = False
-        # Domains are checked by on_domains: LinkExtractor's allow_domains compares host:port, so it
-        # would drop every link of a site on a non-default port.
-        self.links = LinkExtractor(unique=True)
+        self.links = LinkExtractor(allow_domains=list(source.domains), unique=True)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -125,8 +123,6 @@ class NewsSpider(scrapy.Spider):
         depth = response.meta.get("depth", 0)
         for link in self.links.extract_links(response):
             url = link.url
-            if not self.on_domains(url):
-                continue
             if self.source.is_article_url(url):
                 if self.dated.get(url) is False:
                     continue  # a feed or sitemap dated it outside the window
