@@ -37,3 +37,19 @@ PROFILES: tuple[P, ...] = (
     P("diario_sol", "Diario del Sol", "es", "fundus:es", 7, ("date",), feeds=("rss",), sitemap="urlset"),
     P("asahi_nami", "Nami Shimbun", "ja", "fundus:ja", 7, ("id",), sitemap="index", sitemap_in_robots_only=True),
 )
+
+
+def describe(profile: P) -> dict[str, str]:
+    """One line of the outlets table: URL schemes, listings, traps."""
+    schemes = "+".join(profile.schemes) + (f", AMP {profile.amp}" if profile.amp else "")
+    listings = [f"{'+'.join(profile.feeds)} feed{'' if profile.feeds_linked else ' (common path only)'}"] \
+        if profile.feeds else []
+    if profile.sitemap != "none":
+        where = " in robots.txt only" if profile.sitemap_in_robots_only else ""
+        listings.append({"urlset": "sitemap", "index": "sitemap index", "news": "news sitemap + index"}[profile.sitemap]
+                        + where)
+    listings.append(f"sections ({profile.paging} paging)")
+    traps = ",".join(profile.traps) + (" (media in listings)" if profile.media_in_listings else "")
+    if profile.crawl_delay is not None:
+        traps += f"; Crawl-delay {profile.crawl_delay:g}"
+    return {"schemes": schemes, "listings": "; ".join(listings), "traps": traps}
