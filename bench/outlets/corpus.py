@@ -37,7 +37,8 @@ def wcxb_pages() -> tuple[SourcePage, ...]:
             continue
         html = _decode(gzip.decompress((folder / "html" / f"{label_file.stem}.html.gz").read_bytes()))
         if html:
-            pages.append(SourcePage("wcxb", label_file.stem, label["url"], truth["title"], "en", html))
+            pages.append(SourcePage("wcxb", label_file.stem, label["url"], truth["title"], "en", html,
+                                    truth["main_content"]))
     return tuple(pages)
 
 
@@ -51,7 +52,8 @@ def fundus_pages() -> tuple[SourcePage, ...]:
             continue
         html = _decode(gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes()))
         if html:
-            pages.append(SourcePage("fundus", page_id, label["url"], label["title"], label["language"], html))
+            pages.append(SourcePage("fundus", page_id, label["url"], label["title"], label["language"], html,
+                                    label["text"]))
     return tuple(pages)
 
 

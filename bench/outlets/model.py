@@ -34,6 +34,7 @@ class SourcePage:
     title: str
     language: str
     html: str
+    text: str  # the labelled body text (what trap pages quote)
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ class OutletServer:
         self.outlets = build_outlets(self.seed, bases, self.profiles)
         for httpd, outlet in zip(self._servers, self.outlets):
             httpd.routes = {page.path: page for page in outlet.pages}
-            threading.Thread(target=httpd.serve_forever, name=f"outlet-{outlet.name}", daemon=True).start()
+            threading.Thread(target=httpd.serve_forever, args=(0.05,), name=f"outlet-{outlet.name}", daemon=True).start()
         return self
 
     def stop(self) -> None:

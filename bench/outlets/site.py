@@ -82,20 +82,36 @@ def _article(site: _Site, article) -> None:
             internal_links=links))
 
 
+def _quotes(site: _Site, trap: Trap, count: int, words: int) -> list[str]:
+    """count snippets of words words, each from another article: trap pages carry article-like
+    text, so that only the entry's URL rules (not a too-short page) keep them out."""
+    articles = site.plan.articles
+    start = zlib.crc32(trap.url.encode())
+    snippets = []
+    for n in range(count):
+        text = articles[(start + n) % len(articles)].source.text.split()
+        offset = (start // 7 + 13 * n) % max(1, len(text) - words)
+        snippets.append(" ".join(text[offset:offset + words]))
+    return snippets
+
+
 def _trap(site: _Site, trap: Trap) -> None:
+    e = templates.e
     teasers = [(a.url, a.title) for a in site.plan.articles[:: max(1, len(site.plan.articles) // 5)]]
     if trap.kind == "video":
-        main = (f"<h1>{templates.e(trap.title)}</h1><video controls src=\"/media/{zlib.crc32(trap.url.encode()) % 997}.mp4\">"
-                f"</video><p>Watch: {templates.e(trap.title)}.</p><h2>More videos</h2>" + templates.teaser_list(teasers))
+        transcript = "".join(f"<p>{e(q)}</p>" for q in _quotes(site, trap, 3, 70))
+        main = (f"<h1>{e(trap.title)}</h1><video controls src=\"/media/{zlib.crc32(trap.url.encode()) % 997}.mp4\">"
+                f"</video><h2>Transcript</h2>{transcript}<h2>More videos</h2>" + templates.teaser_list(teasers))
     elif trap.kind == "gallery":
-        figures = "".join(f'<figure><img src="/img/{n}.jpg" alt=""><figcaption>Photo {n + 1} of 6</figcaption></figure>'
-                          for n in range(6))
-        main = f"<h1>{templates.e(trap.title)}</h1>{figures}"
-    elif trap.kind == "author":
-        main = (f"<h1>{templates.e(trap.title)}</h1><p>Reporter. Writes about politics and the economy.</p>"
-                + templates.teaser_list(teasers))
-    else:  # tag and search: lists of teasers
-        main = f"<h1>{templates.e(trap.title)}</h1>" + templates.teaser_list(teasers)
+        figures = "".join(f'<figure><img src="/img/{n}.jpg" alt=""><figcaption>{e(q)}</figcaption></figure>'
+                          for n, q in enumerate(_quotes(site, trap, 6, 35)))
+        main = f"<h1>{e(trap.title)}</h1>{figures}"
+    else:  # tag, author and search pages: teasers with a summary each
+        items = "".join(f'<article><h3><a href="{e(a.url)}">{e(a.title)}</a></h3><p>{e(q)}</p></article>'
+                        for (a, q) in zip(site.plan.articles[::2], _quotes(site, trap, 6, 35)))
+        bio = "<p>Reporter. Writes about politics, the economy and the places in between.</p>" \
+            if trap.kind == "author" else ""
+        main = f"<h1>{e(trap.title)}</h1>{bio}{items}"
     site.html(trap.url, trap.title, main, og_type="video.other" if trap.kind == "video" else "website")
 
 
