@@ -48,7 +48,7 @@ def fundus_pages() -> tuple[SourcePage, ...]:
     labels = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
     for page_id, label in sorted(labels.items()):
-        if len((label.get("text") or "").split()) < MIN_WORDS and label["language"] not in ("ja", "zh", "ko"):
+        if len((label.get("text") or "").split()) < MIN_WORDS:
             continue
         html = _decode(gzip.decompress((folder / "html" / f"{page_id}.html.gz").read_bytes()))
         if html:

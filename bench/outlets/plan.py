@@ -17,7 +17,7 @@ UNDATED_EVERY = 8  # one article in eight has no date in any listing
 TRAPS_PER_KIND = 3
 SECTIONS = {
     "en": ("world", "business", "culture"), "de": ("politik", "wirtschaft", "kultur"),
-    "es": ("mundo", "economia", "cultura"), "ja": ("national", "keizai", "bunka"),
+    "es": ("mundo", "economia", "cultura"), "tr": ("gundem", "ekonomi", "kultur"),
 }
 WORDS = ("election", "markets", "climate", "football", "health", "science", "energy", "housing", "transport")
 PEOPLE = ("anna-keller", "james-okafor", "maria-lopez", "tom-becker", "yuki-sato", "lena-wolf")
