@@ -14,7 +14,8 @@ from bench.catchup import environment
 from bench.outlets import PROFILES, build_outlets
 from bench.outlets.plan import SECTIONS, WINDOW_END, WINDOW_START
 from bench.outlets.server import OutletServer
-from bench.sources_eval import NOT_AVAILABLE, AddResult, evaluate, given_entry
+from bench import sources_eval
+from bench.sources_eval import NOT_AVAILABLE, AddResult, evaluate, given_entry, run_add
 from scrapers.discovery import parse_feed, parse_sitemap
 from wirehouse.config import PROJECT_ROOT
 
@@ -94,6 +95,36 @@ def test_harness_fails_clearly_without_sources_add():
         assert NOT_AVAILABLE in done.stderr
     else:
         pytest.skip("wirehouse sources add exists on this branch")
+
+
+STUB = """import sys
+from pathlib import Path
+args = sys.argv[1:]
+assert args[:2] == ["sources", "add"] and args[3:] == ["--name", args[4], "--dry-run"], args
+print("preview: 1 feed, 1 sitemap", file=sys.stderr)
+entry = Path(sys.argv[0]).parent / (args[4] + ".yaml")
+if not entry.exists():
+    sys.exit("no entry for " + args[2])
+print(entry.read_text().replace("daily_ledger", args[4]))
+"""
+
+
+def test_run_add_takes_the_entry_from_stdout_and_times_it(server, tmp_path, monkeypatch):
+    """The interface the harness expects, with a stub in place of the command (it echoes a fixture)."""
+    stub_dir = tmp_path / "stub"
+    stub_dir.mkdir()
+    (stub_dir / "stub.py").write_text(STUB)
+    (stub_dir / "daily_ledger.yaml").write_text((ENTRIES / "daily_ledger.yaml").read_text())
+    (stub_dir / "metro_wire.yaml").write_text("sources: []\n")
+    monkeypatch.setattr(sources_eval, "WIREHOUSE", [sys.executable, str(stub_dir / "stub.py")])
+    outlet = server.outlet("daily_ledger")
+    with environment(OUTLET_URL=outlet.base_url, OUTLET_HOST="127.0.0.1"):
+        made = run_add(outlet, tmp_path)
+        invalid = run_add(server.outlet("metro_wire"), tmp_path)
+        failed = run_add(server.outlet("valley_times"), tmp_path)
+    assert made.error is None and made.entry_file.exists() and 0 < made.seconds < 20
+    assert invalid.entry_file is None and "empty" in invalid.error
+    assert failed.entry_file is None and failed.error.startswith("exit status 1: no entry for http")
 
 
 def _evaluate(outlet, entry: AddResult, pg_server: str):
