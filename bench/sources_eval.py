@@ -61,8 +61,12 @@ class OutletResult:
     ingest_error: str | None = None
 
 
+# The checkout whose `wirehouse sources add` is scored: `python -m` imports from the working directory.
+CHECKOUT = PROJECT_ROOT
+
+
 def sources_add_available() -> bool:
-    done = subprocess.run([*WIREHOUSE, "sources", "add", "--help"], cwd=PROJECT_ROOT, capture_output=True)
+    done = subprocess.run([*WIREHOUSE, "sources", "add", "--help"], cwd=CHECKOUT, capture_output=True)
     return done.returncode == 0
 
 
@@ -81,7 +85,7 @@ def run_add(outlet: Outlet, workdir: Path) -> AddResult:
     command = [*WIREHOUSE, "sources", "add", outlet.home, "--name", outlet.name, "--dry-run"]
     started = time.monotonic()
     try:
-        done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=ADD_TIMEOUT)
+        done = subprocess.run(command, cwd=CHECKOUT, capture_output=True, text=True, timeout=ADD_TIMEOUT)
     except subprocess.TimeoutExpired:
         return AddResult(None, ADD_TIMEOUT, f"no answer in {ADD_TIMEOUT} s")
     seconds = time.monotonic() - started
@@ -197,7 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--port", type=int, default=80, help="80: a loopback address per outlet; 0: ports on 127.0.0.1")
     parser.add_argument("--entries", type=Path, help="hand-written entries DIR/<outlet>.yaml instead of sources add")
+    parser.add_argument("--checkout", type=Path, default=PROJECT_ROOT,
+                        help="score the `sources add` of another checkout (e.g. a git archive of a branch)")
     args = parser.parse_args(argv)
+    global CHECKOUT
+    CHECKOUT = args.checkout.resolve()
     if args.entries is None and not sources_add_available():
         print(NOT_AVAILABLE, file=sys.stderr)
         return 2
