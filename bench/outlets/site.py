@@ -26,7 +26,8 @@ class _Site:
         self.profile, self.base, self.plan = profile, base, plan
         self.pages: dict[str, Page] = {}
         self.non_articles: list[str] = []
-        self.feed_links = tuple((FEED_TYPES[k], base + FEED_PATHS[k][0]) for k in profile.feeds
+        # <link type> is the bare media type, as sites write it (no charset parameter)
+        self.feed_links = tuple((FEED_TYPES[k].split(";")[0], base + FEED_PATHS[k][0]) for k in profile.feeds
                                 if profile.feeds_linked)
         self.nav = [(base + section_path(s, 1, profile.paging), s.title()) for s in plan.sections]
 
