@@ -162,7 +162,10 @@ def print_table(results: list[OutletResult]) -> None:
         problem = r.add.error or r.ingest_error
         if problem:
             print(f"{r.outlet.name}: {problem}")
-        elif r.score.non_articles:
+            continue
+        if r.score.missing:
+            print(f"{r.outlet.name}: not found: {', '.join(r.score.missing[:5])}")
+        if r.score.non_articles:
             print(f"{r.outlet.name}: stored as articles: {', '.join(r.score.non_articles[:5])}")
 
 

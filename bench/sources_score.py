@@ -19,6 +19,7 @@ class Score:
     fetched: int  # of those, fetched as an article page with status 200 (stored or not)
     stored: int  # distinct URLs stored as articles
     non_articles: tuple[str, ...]  # stored URLs that are not articles: gold non-articles and unknown URLs
+    missing: tuple[str, ...] = ()  # gold articles not found
 
     @property
     def found_share(self) -> float:
@@ -42,4 +43,5 @@ def score(gold: Gold, stored: Stored) -> Score:
         fetched=sum(seen(a, stored.fetched_articles) for a in gold.articles),
         stored=len(stored.article_urls),
         non_articles=tuple(sorted(u for u in stored.article_urls if u not in articles_any)),
+        missing=tuple(a for a in gold.articles if not seen(a, stored.article_urls)),
     )
