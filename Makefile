@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 PORT ?= 8080
 HOST ?= 127.0.0.1
 
-.PHONY: run demo test browser airflow eval eval-dedup eval-stories bench bench-dedup env clean-env
+.PHONY: run demo test browser airflow eval eval-dedup eval-stories eval-sources bench bench-dedup env clean-env
 
 $(BIN)/.synced: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ eval-dedup: env  ## duplicate detection and stories on a labelled set, then stor
 
 eval-stories: env  ## story assignment on ECB+ beside a TF-IDF average-linkage baseline (--offline: no database)
 	$(BIN)/python -m bench.stories_eval
+
+eval-sources: env  ## `wirehouse sources add` on 21 local outlets: valid entries, articles found by a 60-day catch-up, traps stored, time
+	$(BIN)/python -m bench.sources_eval $(EVAL_SOURCES_FLAGS)
 
 SIZES ?= 1000 10000
 BENCH_FLAGS ?=

@@ -653,6 +653,38 @@ def build_site(base_url: str) -> dict[str, tuple[str, bytes]]:
 # --------------------------------------------------------------------------- server
 
 
+class RoutesHandler(BaseHTTPRequestHandler):
+    """Serves what route() finds for the request, as (content type, body), or 404; GET and HEAD."""
+    protocol_version = "HTTP/1.1"
+    quiet = True
+
+    def route(self) -> tuple[str, bytes] | None:
+        raise NotImplementedError
+
+    def _respond(self, with_body: bool) -> None:
+        route = self.route()
+        if route is None:
+            content_type, body, status = TEXT, b"404 Not Found\n", 404
+        else:
+            (content_type, body), status = route, 200
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._respond(True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._respond(False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
 class ReplayServer:
     """The replay on a ThreadingHTTPServer in a daemon thread; port 0 picks a free port.
 
@@ -674,34 +706,14 @@ class ReplayServer:
     def start(self) -> "ReplayServer":
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+        class Handler(RoutesHandler):
             server_version = "wirehouse-replay/1.0"
+            quiet = self.quiet
 
-            def _respond(self, with_body: bool) -> None:
+            def route(self) -> tuple[str, bytes] | None:
                 with server._lock:
                     server.requests.append(self.path)
-                route = server.routes.get(urlsplit(self.path).path)
-                if route is None:
-                    content_type, body, status = TEXT, b"404 Not Found\n", 404
-                else:
-                    (content_type, body), status = route, 200
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if with_body:
-                    self.wfile.write(body)
-
-            def do_GET(self) -> None:  # noqa: N802
-                self._respond(True)
-
-            def do_HEAD(self) -> None:  # noqa: N802
-                self._respond(False)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                if not server.quiet:
-                    super().log_message(format, *args)
+                return server.routes.get(urlsplit(self.path).path)
 
         self._httpd = ThreadingHTTPServer((self.host, self.port), Handler)
         self._httpd.daemon_threads = True
