@@ -88,13 +88,16 @@ def test_listing_dates_need_a_catch_up_over_the_window(server):
     assert len(parse_feed(routes["/services/rss/latest.xml"])) < len(outlet.gold.articles), "the feed alone is not enough"
 
 
-def test_harness_fails_clearly_without_sources_add():
-    done = subprocess.run([sys.executable, "-m", "bench.sources_eval"], cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, timeout=60)
-    if done.returncode == 2:
-        assert NOT_AVAILABLE in done.stderr
-    else:
-        pytest.skip("wirehouse sources add exists on this branch")
+def test_harness_fails_clearly_without_sources_add(tmp_path):
+    """Scoring a checkout whose `wirehouse` has no `sources add` (as before it existed) says so and stops."""
+    (tmp_path / "wirehouse").mkdir()
+    (tmp_path / "wirehouse" / "__init__.py").write_text("")
+    (tmp_path / "wirehouse" / "cli.py").write_text(
+        "import argparse\nparser = argparse.ArgumentParser(prog='wirehouse')\n"
+        "parser.add_subparsers(required=True).add_parser('run')\nparser.parse_args()\n")
+    done = subprocess.run([sys.executable, "-m", "bench.sources_eval", "--checkout", str(tmp_path)],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and NOT_AVAILABLE in done.stderr, done.stderr[-2000:]
 
 
 STUB = """import sys

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+from courlan.filters import is_navigation_page, type_filter
+
 from scrapers.discovery import Listing
 from wirehouse.onboarding import OnboardingError, patterns
 from wirehouse.onboarding.discover import Discovery, discover
@@ -47,14 +49,26 @@ def _candidates(found: Discovery) -> list[str]:
     return list({normalize(u): u for u in reversed(urls)}.values())[::-1]
 
 
+def _structural(url: str) -> bool:
+    """A site's structure by its URL (courlan: galleries, tag, author, category, archive and paging
+    pages): never an article, however much text it carries. Read on the path: courlan takes `?p=N`
+    for paging, which WordPress uses for article ids."""
+    path_only = urlsplit(url)._replace(query="", fragment="").geturl()
+    return not type_filter(path_only) or is_navigation_page(path_only)
+
+
 def _judge(found: Discovery, fetcher: Fetcher, n: int) -> tuple[list[str], list[str], tuple[Sampled, ...]]:
     """(article URLs, other URLs, sampled rows): every shape of candidate URL is sampled; a shape
-    whose sampled pages are all non-articles is dropped, as is every sampled non-article."""
+    whose sampled pages are all non-articles is dropped, as is every sampled non-article. Structure
+    pages are others without being sampled."""
     prefix = found.scope.prefix
-    groups = sorted(patterns.group(_candidates(found), prefix).values(), key=len, reverse=True)
+    candidates = _candidates(found)
+    structural = [u for u in candidates if _structural(u)]
+    candidates = [u for u in candidates if not _structural(u)]
+    groups = sorted(patterns.group(candidates, prefix).values(), key=len, reverse=True)
     rows = sample(_round_robin([[p.url for p in g] for g in groups], n), fetcher)
     verdict = {row.url: row.is_article for row in rows}
-    articles, others = [], []
+    articles, others = [], structural
     for members in groups:
         urls = [p.url for p in members]
         if not any(verdict.get(u) for u in urls):
@@ -71,9 +85,11 @@ def _guard(found, fetcher, articles, others, rows, n):
     inferred = patterns.infer(articles, others, found.scope.base, found.scope.prefix)
     known = {normalize(u) for u in (*articles, *others)}
     extra = [link for link in found.links if normalize(link) not in known
-             and any(re.search(p.regex, link) for p in inferred)][: max(3, n // 3)]
+             and any(re.search(p.regex, link) for p in inferred)]
+    others = others + [link for link in extra if _structural(link)]
+    extra = [link for link in extra if not _structural(link)][: max(3, n // 3)]
     if not extra:
-        return inferred, rows
+        return patterns.infer(articles, others, found.scope.base, found.scope.prefix), rows
     checked = sample(extra, fetcher)
     articles = articles + [r.url for r in checked if r.is_article]
     others = others + [r.url for r in checked if not r.is_article]
