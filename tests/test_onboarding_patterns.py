@@ -76,10 +76,13 @@ def test_the_host_may_come_with_or_without_www():
     assert not re.search(found[0], "https://other.org/post/2")
 
 
-def test_follow_regexes_take_a_section_with_or_without_its_slash():
+def test_follow_regexes_take_a_section_with_or_without_its_slash_and_its_next_pages():
     (regex,) = follow_regexes([BASE + "/news/world/"], BASE)
     assert re.search(regex, BASE + "/news/world") and re.search(regex, BASE + "/news/world/")
-    assert not re.search(regex, BASE + "/news/world/123")
+    for page in ("/news/world/page/2/", "/news/world/?page=2", "/news/world?seite=3"):
+        assert re.search(regex, BASE + page), page
+    for other in ("/news/world/123", "/news/world/page/two", "/news/world/?q=x", "/news/worldwide"):
+        assert not re.search(regex, BASE + other), other
 
 
 def test_json_feed_items_are_listings_for_the_spider_too():

@@ -78,7 +78,7 @@ def test_an_outlet_without_feeds_or_sitemaps_is_read_from_its_pages(capsys, tmp_
     (tmp_path / "x.yaml").write_text(out)
     (source,) = read_sources_file(tmp_path / "x.yaml").sources
     assert source.feeds == source.sitemaps == ()
-    assert source.start_pages == (outlet.url + "/",)
+    assert source.start_pages[0] == outlet.url + "/"
     assert all(source.is_article_url(outlet.url + p) for p in ARTICLES)
     assert not source.is_article_url(outlet.url + "/author/max-muster")  # sampled: not an article
 

@@ -108,10 +108,9 @@ def _cadence(listed: tuple[Listing, ...], regexes) -> tuple[str, int]:
     return "daily", day
 
 
-def _follow(found: Discovery, regexes) -> tuple[str, ...]:
+def _sections(found: Discovery, regexes) -> list[str]:
     """The navigation's section pages that link to articles."""
-    useful = [s.url for s in found.sections if any(re.search(r, link) for r in regexes for link in s.links)]
-    return patterns.follow_regexes(useful, found.scope.base)
+    return [s.url for s in found.sections if any(re.search(r, link) for r in regexes for link in s.links)]
 
 
 def propose(url: str, fetcher: Fetcher, name: str | None, taken: set[str], rank: int, n: int) -> Proposal:
@@ -129,6 +128,7 @@ def propose(url: str, fetcher: Fetcher, name: str | None, taken: set[str], rank:
     others += [s.url for s in found.sections]
     inferred, rows = _guard(found, fetcher, articles, others, rows, n)
     regexes = tuple(p.regex for p in inferred)
+    sections = _sections(found, regexes)
     cadence, per_interval = _cadence(found.listed, regexes)
     host = found.scope.host
     private = is_private_host(host)
@@ -138,8 +138,9 @@ def propose(url: str, fetcher: Fetcher, name: str | None, taken: set[str], rank:
         name=name or default_name(url, found.scope.prefix, taken), title=found.home.title or host, rank=rank,
         language=found.home.language or (languages.most_common(1)[0][0] if languages else None),
         domains=tuple(dict.fromkeys([host, *(urlsplit(a).hostname for a in articles)])),
-        feeds=found.feeds, sitemaps=found.sitemaps, start_pages=(url,),
-        follow=_follow(found, regexes),
+        # the sections are start pages too, so that their next pages are followed (one level deep)
+        feeds=found.feeds, sitemaps=found.sitemaps, start_pages=(url, *sections),
+        follow=patterns.follow_regexes(sections, found.scope.base),
         article_urls=regexes, cadence=cadence, allow_private_addresses=private,
         download_delay=delay, concurrency=1 if found.robots.crawl_delay else (4 if private else 2),
         comment=f"added by `wirehouse sources add {url}` on {date.today().isoformat()}: "

@@ -14,7 +14,7 @@ from scrapers.discovery import Listing, NotAListing, parse_feed, parse_sitemap
 from wirehouse.onboarding import OnboardingError
 from wirehouse.onboarding.fetch import Fetched, Fetcher
 
-FEED_PATHS = ("feed", "rss.xml", "feed.xml", "atom.xml", "index.xml", "rss", "feed.json")
+FEED_PATHS = ("feed", "feed/", "rss.xml", "feed.xml", "atom.xml", "index.xml", "rss", "feed.json")
 SITEMAP_PATHS = ("sitemap.xml", "sitemap_index.xml", "news-sitemap.xml")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
 MAX_SECTIONS = 6

@@ -188,11 +188,16 @@ def infer(articles, others, base: str, prefix: str) -> tuple[Pattern, ...]:
     return tuple(patterns)
 
 
+# The next pages of a section, as sites number them: /world/page/2/, /world/?page=2, /welt?seite=2
+PAGINATION = r"(?:(?:page|seite|pagina)/\d+/?)?(?:\?(?:page|p|pg|seite|pagina)=\d+)?"
+
+
 def follow_regexes(sections, base: str) -> tuple[str, ...]:
-    """Section pages to follow from the start pages: each one exactly, with or without its final slash."""
+    """Section pages to follow from the start pages: each one, with or without its final slash,
+    and its numbered next pages."""
     head = "^https?://" + host_regex(urlsplit(base).netloc)
     regexes = []
     for url in dict.fromkeys(sections):
         path = urlsplit(url).path.rstrip("/")
-        regexes.append(f"{head}{re.escape(path)}/?$")
+        regexes.append(f"{head}{re.escape(path)}/?{PAGINATION}$")
     return tuple(regexes)
