@@ -14,6 +14,7 @@ exactly what a real prune would free.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +25,7 @@ from wirehouse.config import Settings
 from wirehouse.queries import queries
 
 Q = queries("retention")
+_DELETE_FROM = re.compile(r"delete from (\S+)")  # each trim is one `delete from TABLE ...`
 
 
 class RetentionError(ValueError):
@@ -103,14 +105,10 @@ def prune(conn: psycopg.Connection, now: datetime, config: Settings, dry_run: bo
                 Q.delete_staged, {"until": partitions[-1].ended}).rowcount))
             for p in partitions:
                 conn.execute(sql.SQL("drop table raw.{}").format(sql.Identifier(p.name)))
-        for table, query, cutoff in (
-                ("dedup.anchors", Q.delete_anchors, anchor_cutoff),
-                ("dedup.copy_anchors", Q.delete_copy_anchors, anchor_cutoff),
-                ("ops.page_outcomes", Q.delete_outcomes, ops_cutoff),
-                ("ops.rejects", Q.delete_rejects, ops_cutoff),
-                ("dedup.fingerprinted_runs", Q.delete_fingerprinted_runs, ops_cutoff),
-                ("ops.runs", Q.delete_runs, ops_cutoff)):
-            trimmed.append(Trimmed(table, conn.execute(query, {"cutoff": cutoff}).rowcount))
+        cutoffs = {"anchor_cutoff": anchor_cutoff, "ops_cutoff": ops_cutoff}
+        for query in (Q.delete_anchors, Q.delete_copy_anchors, Q.delete_outcomes, Q.delete_rejects,
+                      Q.delete_fingerprinted_runs, Q.delete_runs):
+            trimmed.append(Trimmed(_DELETE_FROM.match(query).group(1), conn.execute(query, cutoffs).rowcount))
         report = PruneReport(now, raw_cutoff, anchor_cutoff, ops_cutoff, partitions, tuple(trimmed), dry_run)
         if dry_run:
             raise psycopg.Rollback(tx)  # leaves the transaction block, undoing everything
