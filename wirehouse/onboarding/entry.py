@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from scrapers.middlewares import is_public
 from wirehouse.sources import NAME_RE, SourcesError, read_sources_file
 
 
@@ -51,13 +52,15 @@ class Entry:
 
 
 def is_private_host(host: str) -> bool:
+    """Whether the crawl's private-address guard would refuse this host (an address literal judged by
+    the guard's own rule), so the entry must allow it."""
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return not address.is_global
+    return not is_public(address)
 
 
 def default_name(url: str, prefix: str, taken: set[str]) -> str:

@@ -7,9 +7,10 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from scrapers.settings import DOWNLOAD_MAXSIZE
 from wirehouse.sources import RequestSettings
 
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = DOWNLOAD_MAXSIZE  # what the crawl itself accepts
 
 
 @dataclass(frozen=True)
