@@ -150,6 +150,18 @@ def cmd_prune(args) -> int:
     return 0
 
 
+def cmd_reclean(args) -> int:
+    from wirehouse.reclean import run_reclean
+
+    try:
+        report = run_reclean(datetime.now(timezone.utc), args.since, args.source, args.dry_run)
+    except ValueError as exc:
+        print(f"wirehouse reclean: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(report.lines()))
+    return 0
+
+
 def cmd_psql(args) -> int:
     from wirehouse.db import database_url
 
@@ -246,6 +258,13 @@ def main(argv: list[str] | None = None) -> int:
     prune.add_argument("--dry-run", action="store_true", help="report what would be freed, change nothing")
     prune.add_argument("--now", type=_aware, help="prune as of this time (ISO 8601; default: the clock)")
     prune.set_defaults(func=cmd_prune)
+
+    reclean = commands.add_parser(
+        "reclean", help="re-extract stored pages with the current extractor; update articles in place")
+    reclean.add_argument("--since", type=_aware, help="only pages fetched at or after this date (ISO 8601)")
+    reclean.add_argument("--source", help="only this source's articles")
+    reclean.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
+    reclean.set_defaults(func=cmd_reclean)
 
     psql = commands.add_parser("psql", help="open psql on the warehouse")
     psql.add_argument("psql_args", nargs=argparse.REMAINDER)
