@@ -16,10 +16,23 @@ from wirehouse.sources import NAME_RE, SourcesError
 
 def cmd_run(args) -> int:
     from wirehouse.ingest import run_ingest
+    from wirehouse.runs import WindowError, catch_up_window
 
-    if args.sources:
-        os.environ["WIREHOUSE_SOURCES"] = args.sources
-    summaries = run_ingest(args.logical_date)
+    only = None
+    if args.sources and (os.path.isfile(args.sources) or args.sources.endswith((".yaml", ".yml"))):
+        args.sources_file = args.sources_file or args.sources
+    elif args.sources:
+        only = [name.strip() for name in args.sources.split(",") if name.strip()]
+    if args.sources_file:
+        os.environ["WIREHOUSE_SOURCES"] = args.sources_file
+    window = None
+    if args.start or args.end:
+        try:
+            window = catch_up_window(args.start, args.end, datetime.now(timezone.utc))
+        except WindowError as exc:
+            print(f"wirehouse run: {exc}", file=sys.stderr)
+            return 2
+    summaries = run_ingest(args.logical_date, window=window, only=only)
     for summary in summaries:
         print(f"wirehouse run {summary.dag_run_id}")
         for line in summary.lines():
@@ -227,9 +240,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="one full ingest over the sources file, through the DAG")
-    run.add_argument("--sources", help="sources file (default: $WIREHOUSE_SOURCES or seeds/sources.yaml)")
+    run.add_argument("--sources", help="only these sources, comma-separated (a file name here is read as"
+                                       " --sources-file, as before)")
+    run.add_argument("--sources-file", help="sources file (default: $WIREHOUSE_SOURCES or seeds/sources.yaml)")
     run.add_argument("--logical-date", type=datetime.fromisoformat,
                      help="ingest the hour before this time (default: now, or the replay's date)")
+    run.add_argument("--from", dest="start", type=_aware,
+                     help="catch up: one run over [FROM, TO) instead of one interval (ISO date, UTC)")
+    run.add_argument("--to", dest="end", type=_aware, help="end of the catch-up window (default: now)")
     run.set_defaults(func=cmd_run)
 
     commands.add_parser("migrate", help="apply pending SQL migrations").set_defaults(func=cmd_migrate)

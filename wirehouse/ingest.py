@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 import time
 import urllib.request
@@ -14,7 +15,8 @@ from wirehouse.config import settings
 from wirehouse.db import connect
 from wirehouse.migrate import migrate
 from wirehouse.report import RunSummary, run_summary
-from wirehouse.sources import CADENCES, expand_env, read_sources_file
+from wirehouse.runs import Interval
+from wirehouse.sources import CADENCES, SourcesError, expand_env, read_sources_file
 
 
 
@@ -34,11 +36,22 @@ def replay_server_if_needed(replay_url: str):
         yield
 
 
-def run_ingest(logical_date: datetime | None = None, log_dir: Path | None = None) -> list[RunSummary]:
-    """Run each cadence's DAG that has sources once, for the interval before logical_date."""
+def run_ingest(logical_date: datetime | None = None, log_dir: Path | None = None, window: Interval | None = None,
+               only: list[str] | None = None) -> list[RunSummary]:
+    """Run each cadence's DAG that has sources once, for the interval before logical_date, or as a
+    catch-up over `window`; only the sources named in `only`, if given."""
     config = settings()
     sources_file = read_sources_file(config.sources_file)
+    known = {source.name for source in sources_file.sources}
+    if only and set(only) - known:
+        raise SourcesError(f"unknown source(s): {', '.join(sorted(set(only) - known))}"
+                           f" (the sources file {config.sources_file} has {', '.join(sorted(known))})")
+    if window is not None:
+        logical_date = datetime.now(timezone.utc)  # the run's time: a catch-up's window ends at or before it
     logical_date = logical_date or sources_file.replay_logical_date or datetime.now(timezone.utc)
+    conf = {"sources": only or []}
+    if window is not None:
+        conf.update({"from": window.start.isoformat(), "to": window.end.isoformat()})
     log_dir = log_dir or config.state_dir / "logs"
     log_file = log_dir / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
 
@@ -52,11 +65,11 @@ def run_ingest(logical_date: datetime | None = None, log_dir: Path | None = None
 
     replay = (contextlib.nullcontext() if sources_file.replay_logical_date is None
               else replay_server_if_needed(expand_env("${WIREHOUSE_REPLAY_URL}")))
-    cadences = sorted({source.cadence for source in sources_file.sources})
+    cadences = sorted({source.cadence for source in sources_file.sources if not only or source.name in only})
     with replay, open(log_file, "wb") as log:
         for cadence in cadences:
-            airflow(["dags", "test", CADENCES[cadence][0], logical_date.isoformat()], env,
-                    stdout=log, stderr=subprocess.STDOUT)
+            airflow(["dags", "test", CADENCES[cadence][0], logical_date.isoformat(), "--conf", json.dumps(conf)],
+                    env, stdout=log, stderr=subprocess.STDOUT)
 
     summaries = []
     with connect() as conn:
