@@ -14,8 +14,12 @@ from wirehouse.onboarding import OnboardingError
 from wirehouse.sources import NAME_RE, SourcesError
 
 
+OFFLINE_HINT = ("Is this machine offline? The offline replay works without network:"
+                " WIREHOUSE_SOURCES=seeds/replay.yaml make run")
+
+
 def cmd_run(args) -> int:
-    from wirehouse.ingest import run_ingest
+    from wirehouse.ingest import Offline, run_ingest
     from wirehouse.runs import WindowError, catch_up_window
 
     only = None
@@ -32,7 +36,11 @@ def cmd_run(args) -> int:
         except WindowError as exc:
             print(f"wirehouse run: {exc}", file=sys.stderr)
             return 2
-    summaries = run_ingest(args.logical_date, window=window, only=only)
+    try:
+        summaries = run_ingest(args.logical_date, window=window, only=only)
+    except Offline as exc:
+        print(f"wirehouse run: no source can be reached, nothing was run:\n{exc}\n{OFFLINE_HINT}", file=sys.stderr)
+        return 1
     for summary in summaries:
         print(f"wirehouse run {summary.dag_run_id}")
         for line in summary.lines():
@@ -41,8 +49,7 @@ def cmd_run(args) -> int:
     print("Query the warehouse: .venv/bin/wirehouse psql   (e.g. select title, source from warehouse.articles;)")
     failed = [s for summary in summaries for s in summary.failed]
     if failed and len(failed) == sum(len(summary.sources) for summary in summaries):
-        print("No source could be fetched: is this machine offline? The offline replay works without network:"
-              " WIREHOUSE_SOURCES=seeds/replay.yaml make run", file=sys.stderr)
+        print(f"No source could be fetched. {OFFLINE_HINT}", file=sys.stderr)
     return 1 if failed or not any(summary.sources for summary in summaries) else 0
 
 
