@@ -8,9 +8,9 @@ hourly for the sources with `cadence: hourly` (the default) in `WIREHOUSE_SOURCE
 
 | task | what it does | safe to rerun? |
 |---|---|---|
-| `prepare` | migrates the warehouse, validates the sources file, lists this cadence's sources | yes |
-| `per_source.fetch` | Scrapy crawl of one source (feeds, sitemaps, sections) into `raw.pages` | yes: a new fetch replaces the old one for this interval |
-| `per_source.clean` | trafilatura extraction of that fetch into `stage.articles` | yes |
+| `prepare` | migrates the warehouse, validates the sources file, cuts this cadence's sources into `WIREHOUSE_SHARDS` shards | yes |
+| `per_shard.fetch` | one Scrapy crawl of the shard's sources (feeds, sitemaps, sections) into `raw.pages`, a fetch run per source; a source that yields nothing is recorded as failed, the others go on | yes: a new fetch replaces the old one for this interval |
+| `per_shard.clean` | trafilatura extraction of those fetches into `stage.articles`, one pool of extraction processes for the shard | yes |
 | `fingerprint` | exact hashes and sampled shingles (the near-duplicate fingerprint) of the interval's articles into `stage.fingerprints` | yes |
 | `load` | decides each article's fate (`dedup/`: new, copy, version, unchanged) and applies the decisions to `warehouse.*` in one transaction; emits the warehouse assets | yes: pages already decided are skipped |
 | `report` | one summary line per source; fails the run if a source failed | yes |
@@ -80,30 +80,31 @@ def ingest_dag(cadence: str, dag_id: str, cron: str):
         },
     )
     def news_ingest():
-        @task(doc_md="Migrate the warehouse and list this cadence's sources (or those named in the run's conf).")
-        def prepare(**context) -> list[str]:
+        @task(doc_md="Migrate the warehouse and cut this cadence's sources (or those named in the run's conf)"
+                     " into shards.")
+        def prepare(**context) -> list[list[str]]:
             from wirehouse.pipeline import prepare as run
 
             print(f"ingesting {_interval(context)}")  # a catch-up window that cannot be ingested fails here
             return run(cadence, only=context["params"].get("sources") or None)
 
-        @task_group(group_id="per_source")
-        def per_source(source: str):
-            @task(doc_md="Crawl one source for the interval; every response goes to raw.pages.",
-                  max_active_tis_per_dagrun=4)
-            def fetch(source: str, **context) -> str:
-                from wirehouse.pipeline import fetch as run
+        @task_group(group_id="per_shard")
+        def per_shard(shard: list[str]):
+            @task(doc_md="Crawl the shard's sources for the interval in one process; every response goes to"
+                         " raw.pages.", max_active_tis_per_dagrun=4)
+            def fetch(shard: list[str], **context) -> list[str]:
+                from wirehouse.pipeline import fetch_shard
 
-                run(source, _interval(context), **_ids(context))
-                return source
+                fetch_shard(shard, _interval(context), **_ids(context))
+                return shard
 
-            @task(doc_md="Extract articles from the source's fetch into stage.articles.")
-            def clean(source: str, **context) -> dict:
-                from wirehouse.pipeline import clean as run
+            @task(doc_md="Extract articles from the shard's fetches into stage.articles.")
+            def clean(shard: list[str], **context) -> dict:
+                from wirehouse.pipeline import clean_shard
 
-                return run(source, _interval(context), **_ids(context))
+                return clean_shard(shard, _interval(context), **_ids(context))
 
-            clean(fetch(source))
+            clean(fetch(shard))
 
         @task(trigger_rule=TriggerRule.ALL_DONE, doc_md="Fingerprint the interval's articles for deduplication.")
         def fingerprint(**context) -> dict:
@@ -133,8 +134,8 @@ def ingest_dag(cadence: str, dag_id: str, cron: str):
                 print(line)
             raise_for_failures(summary)
 
-        sources = prepare()
-        cleaned = per_source.expand(source=sources)
+        shards = prepare()
+        cleaned = per_shard.expand(shard=shards)
         cleaned >> fingerprint() >> load() >> report()
 
     return news_ingest()

@@ -1,5 +1,5 @@
-"""Downloader middlewares: private-address (SSRF) guard, guarded redirects, Retry-After,
-the source's own request settings and robots.txt Crawl-delay.
+"""Downloader middlewares: private-address (SSRF) guard, guarded redirects, Retry-After and
+robots.txt Crawl-delay (a source's own request settings: scrapers/per_source.py).
 
 Each one turns what it refuses into IgnoreRequest with a message that the spider's
 errback maps to a reason in ops.rejects (see scrapers.spiders.news.failure_reason).
@@ -61,13 +61,14 @@ class PrivateAddressGuard:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def allowed(self, host: str) -> bool:
-        allow = self.crawler.spider.source.allow_private_addresses
+    def allowed(self, request: Request, host: str) -> bool:
+        source = self.crawler.spider.source_of(request)
+        allow = source.allow_private_addresses if source else False
         return allow is True or (isinstance(allow, tuple) and host in allow)
 
     async def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""
-        if self.allowed(host):
+        if self.allowed(request, host):
             return
         if host not in self.resolved and host not in self.unresolved:
             try:
@@ -82,7 +83,7 @@ class PrivateAddressGuard:
 
     def process_response(self, request: Request, response: Response) -> Response:
         host = urlparse_cached(request).hostname or ""
-        if response.ip_address is not None and not self.allowed(host) and not is_public(response.ip_address):
+        if response.ip_address is not None and not self.allowed(request, host) and not is_public(response.ip_address):
             self.refuse(request, host, response.ip_address)
         return response
 
@@ -107,7 +108,8 @@ class _GuardedRedirects:
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if result.url in chain:
             raise IgnoreRequest(f"{REDIRECT_LOOP}: {' -> '.join([*chain, result.url])}")
-        if not self.crawler.spider.on_domains(result.url):
+        spider = self.crawler.spider
+        if not spider.on_domains(result.url, spider.source_of(request)):
             raise IgnoreRequest(f"{REDIRECT_OFFSITE}: {request.url} -> {result.url}")
         result.dont_filter = True  # a redirect target seen before is fetched again, not dropped
         return result
@@ -152,27 +154,6 @@ class RetryAfterMiddleware:
         return response
 
 
-class SourceRequestsMiddleware:
-    """The source's `requests:` settings on every request: extra headers, cookies and a proxy.
-    Its user_agent is the crawl's USER_AGENT (scrapers.crawl), so robots.txt is read for it too."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def process_request(self, request: Request) -> None:
-        settings = self.crawler.spider.source.requests
-        for name, value in settings.headers:
-            request.headers.setdefault(name, value)
-        if settings.cookies and isinstance(request.cookies, dict):
-            request.cookies = {**dict(settings.cookies), **request.cookies}
-        if settings.proxy:
-            request.meta.setdefault("proxy", settings.proxy)
-
-
 class CrawlDelayMiddleware:
     """Spaces requests to one host by robots.txt's Crawl-delay (capped at CRAWL_DELAY_MAX).
     Scrapy's RobotsTxtMiddleware reads robots.txt but applies only Allow/Disallow."""
@@ -180,7 +161,8 @@ class CrawlDelayMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
         self.cap = crawler.settings.getfloat("CRAWL_DELAY_MAX")
-        self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT")
+        self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT")
+        self.default_user_agent = crawler.settings.get("USER_AGENT")
         self.next_at: dict[str, float] = {}  # host -> monotonic time of its next allowed request
 
     @classmethod
@@ -198,7 +180,8 @@ class CrawlDelayMiddleware:
         if robots is None or request.meta.get("dont_obey_robotstxt"):
             return
         parser = await robots.robot_parser(request)
-        delay = parser.crawl_delay(self.user_agent) if parser is not None else None
+        agent = self.user_agent or request.headers.get("User-Agent", b"").decode("latin-1") or self.default_user_agent
+        delay = parser.crawl_delay(agent) if parser is not None else None
         if not delay:
             return
         host = urlparse_cached(request).netloc

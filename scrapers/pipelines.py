@@ -16,14 +16,14 @@ class RawPagesPipeline:
         self.batch_size = batch_size
         self.pages: list[tuple] = []
         self.conn = None
-        self.run_id = None
+        self.run_ids: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler, crawler.settings.getint("RAW_PAGES_BATCH_SIZE", 200))
 
     def open_spider(self):
-        self.run_id = self.crawler.spider.run_id
+        self.run_ids = self.crawler.spider.run_ids
         self.conn = connect(autocommit=True)
 
     def close_spider(self):
@@ -37,11 +37,12 @@ class RawPagesPipeline:
             self.conn.execute(
                 "insert into ops.rejects (run_id, source, url, stage, reason, detail, raw)"
                 " values (%s, %s, %s, 'fetch', %s, %s, %s)",
-                (self.run_id, item["source"], item["url"], item["reason"], item["detail"], item.get("raw")),
+                (self.run_ids[item["source"]], item["source"], item["url"], item["reason"], item["detail"],
+                 item.get("raw")),
             )
             return item
         self.pages.append((
-            self.run_id, item["source"], item["kind"], item["url"], item["final_url"],
+            self.run_ids[item["source"]], item["source"], item["kind"], item["url"], item["final_url"],
             item["status"], Jsonb(item["headers"]), item["body"], item["fetched_at"],
         ))
         if len(self.pages) >= self.batch_size:

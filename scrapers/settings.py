@@ -10,7 +10,7 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
-CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS = 16  # per crawl; scrapers.crawl raises it with the number of sources crawled together
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 
 RETRY_ENABLED = True
@@ -25,7 +25,8 @@ CRAWL_DELAY_MAX = 60.0  # seconds: the longest robots.txt Crawl-delay obeyed
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.PrivateAddressGuard": 90,  # before robots.txt is fetched for the host
-    "scrapers.middlewares.SourceRequestsMiddleware": 95,  # robots.txt is fetched with them too
+    "scrapers.per_source.SourceRequestsMiddleware": 95,  # robots.txt is fetched with them too
+    "scrapers.per_source.SourceSlotMiddleware": 96,  # robots.txt requests take their source's slot too
     "scrapers.middlewares.CrawlDelayMiddleware": 110,  # after RobotsTxtMiddleware (100) has read robots.txt
     "scrapers.middlewares.RetryAfterMiddleware": 560,  # sees a response before RetryMiddleware (550)
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
@@ -46,3 +47,7 @@ LOG_LEVEL = "INFO"
 # A host name that does not resolve is not retried (see PrivateAddressGuard): on a machine without
 # network, retries would only delay the reason by minutes.
 RETRY_EXCEPTIONS = [e for e in _scrapy_defaults.RETRY_EXCEPTIONS if e != "scrapy.exceptions.CannotResolveHostError"]
+
+# A crawl runs many sources; each keeps its own slots, duplicate filter and AutoThrottle floor.
+REQUEST_FINGERPRINTER_CLASS = "scrapers.per_source.SourceFingerprinter"
+EXTENSIONS = {"scrapy.extensions.throttle.AutoThrottle": None, "scrapers.per_source.SourceAutoThrottle": 0}

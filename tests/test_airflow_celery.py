@@ -48,6 +48,7 @@ def test_celery_workers_share_the_mapped_fetches(pg_server, replay_server, tmp_p
             "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
             "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
             "AIRFLOW__CORE__HOSTNAME_CALLABLE": "tests.worker_hostname.hostname",
+            "WIREHOUSE_SHARDS": "6",  # a shard per outlet: six mapped fetches for two workers to share
         })
         commands = {
             "api-server": ["api-server", "--port", str(port)],
@@ -66,7 +67,7 @@ def test_celery_workers_share_the_mapped_fetches(pg_server, replay_server, tmp_p
             run = client.post(f"/api/v2/dags/{DAG}/dagRuns", {"logical_date": "2022-11-12T00:00:00Z"})
             states = client.wait_for_runs(DAG, {run["dag_run_id"]}, 900)
             assert states == {run["dag_run_id"]: "success"}
-            fetches = [t for t in client.task_instances(DAG, run["dag_run_id"]) if t["task_id"] == "per_source.fetch"]
+            fetches = [t for t in client.task_instances(DAG, run["dag_run_id"]) if t["task_id"] == "per_shard.fetch"]
 
         assert len(fetches) == 6 and all(t["state"] == "success" for t in fetches)
         assert {t["hostname"] for t in fetches} == set(WORKERS), "mapped fetches ran on both workers"

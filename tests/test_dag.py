@@ -20,9 +20,9 @@ def test_dagbag_has_no_import_errors_and_the_designed_order():
     assert {"news_ingest", "news_ingest_daily"} <= set(bag.dags)
     dag = bag.dags["news_ingest"]
     order = {
-        "prepare": {"per_source.fetch"},
-        "per_source.fetch": {"per_source.clean"},
-        "per_source.clean": {"fingerprint"},
+        "prepare": {"per_shard.fetch"},
+        "per_shard.fetch": {"per_shard.clean"},
+        "per_shard.clean": {"fingerprint"},
         "fingerprint": {"load"},
         "load": {"report"},
         "report": set(),
@@ -51,7 +51,7 @@ def test_prepare_lists_the_cadence_sources_or_those_named_in_the_conf(warehouse_
     from wirehouse.pipeline import prepare
 
     assert prepare("hourly") == []  # the replay's outlets all run daily
-    assert len(prepare("daily")) == 6
-    assert prepare("daily", only=["newsmax", "kyivpost"]) == ["kyivpost", "newsmax"]
+    assert prepare("daily") == [["aggregator", "express", "kyivpost"], ["businessinsider", "huffpost", "newsmax"]]
+    assert prepare("daily", only=["newsmax", "kyivpost"]) == [["kyivpost"], ["newsmax"]]
     with pytest.raises(ValueError, match="unknown source.*nosuch"):
         prepare("daily", only=["nosuch"])

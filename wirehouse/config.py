@@ -19,6 +19,7 @@ class Settings:
     lookback_days: int
     raw_retention_days: int  # raw.pages kept this long (whole monthly partitions), stage.* with them
     ops_retention_days: int  # ops.runs, page_outcomes and rejects kept this long
+    shards: int  # a DAG run cuts its sources into this many shards: one crawl and one clean task each
 
     @property
     def embedded_dir(self) -> Path:
@@ -42,15 +43,20 @@ def settings() -> Settings:
         lookback_days=_days("WIREHOUSE_DEDUP_LOOKBACK_DAYS", 365),
         raw_retention_days=_days("WIREHOUSE_RAW_RETENTION_DAYS", 90),
         ops_retention_days=_days("WIREHOUSE_OPS_RETENTION_DAYS", 365),
+        shards=_whole("WIREHOUSE_SHARDS", 2, "shards"),
     )
 
 
 def _days(name: str, default: int) -> int:
+    return _whole(name, default, "days")
+
+
+def _whole(name: str, default: int, unit: str) -> int:
     value = os.environ.get(name) or str(default)
     try:
-        days = int(value)
+        number = int(value)
     except ValueError:
-        days = 0
-    if days < 1:
-        raise ValueError(f"{name}={value!r}: a whole number of days, at least 1")
-    return days
+        number = 0
+    if number < 1:
+        raise ValueError(f"{name}={value!r}: a whole number of {unit}, at least 1")
+    return number

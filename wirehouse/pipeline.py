@@ -4,7 +4,7 @@ it. Tasks pass nothing but small summaries; data moves through PostgreSQL (raw.p
 """
 from __future__ import annotations
 
-import itertools
+import json
 import logging
 import os
 import signal
@@ -23,10 +23,12 @@ from wirehouse.db import connect, database_url
 from wirehouse.fingerprinting import fingerprint_stage
 from wirehouse.loading import load_interval
 from wirehouse.migrate import migrate
-from wirehouse.runs import Interval, current_fetch_runs, recorded_run
+from wirehouse.queries import queries
+from wirehouse.runs import Interval, current_fetch_runs, finish_run, recorded_run, start_run
 from wirehouse.sources import Source, load_sources, source_by_name
 
 log = logging.getLogger(__name__)
+Q = queries("stages")
 FETCH_TIMEOUT_SECONDS = int(os.environ.get("WIREHOUSE_FETCH_TIMEOUT", "3300"))
 CLEAN_LOCK_KEY = 0x7768636C  # "whcl", with the source's hash: one clean of a source at a time
 
@@ -35,8 +37,9 @@ class FetchFailed(RuntimeError):
     """No page of the source could be fetched; the message says why."""
 
 
-def prepare(cadence: str, only: list[str] | None = None) -> list[str]:
-    """Migrate the warehouse and name the sources of this cadence to ingest (validates the sources file)."""
+def prepare(cadence: str, only: list[str] | None = None) -> list[list[str]]:
+    """Migrate the warehouse and cut the sources of this cadence to ingest into WIREHOUSE_SHARDS
+    shards (validates the sources file)."""
     sources = load_sources(settings().sources_file)
     if only:
         unknown = set(only) - {s.name for s in sources}
@@ -44,54 +47,89 @@ def prepare(cadence: str, only: list[str] | None = None) -> list[str]:
             raise ValueError(f"unknown source(s) in the run's conf: {', '.join(sorted(unknown))}")
     with connect(autocommit=True) as conn:
         migrate(conn)
-    return [s.name for s in sources if s.cadence == cadence and (not only or s.name in only)]
+    return shards([s.name for s in sources if s.cadence == cadence and (not only or s.name in only)],
+                  settings().shards)
 
 
-def _source(name: str) -> Source:
-    return source_by_name(load_sources(settings().sources_file), name)
+def shards(names: list[str], count: int) -> list[list[str]]:
+    """The sources cut into at most `count` shards of near-equal size, by name."""
+    ordered = sorted(names)
+    return [ordered[i::count] for i in range(min(count, len(ordered)))]
+
+
+def fetch_shard(names: list[str], interval: Interval, dag_id: str | None = None,
+                dag_run_id: str | None = None) -> dict[str, dict]:
+    """Crawl the sources in one process, each into a fetch run of its own (ops.runs); the counters
+    of each. A source of which no page could be fetched ends its run failed with the reasons
+    (FetchFailed's message) while the others go on; a crawl that fails as a whole raises."""
+    started = time.monotonic()
+    env = {**os.environ, "WIREHOUSE_DATABASE_URL": database_url(), "PYTHONPATH": str(PROJECT_ROOT)}
+    with connect(autocommit=True) as conn:
+        runs = {name: start_run(conn, "fetch", interval, name, dag_id, dag_run_id) for name in names}
+        try:
+            returncode = _run_logged([sys.executable, "-m", "scrapers.crawl", "--runs-from-stdin",
+                                      "--start", interval.start.isoformat(), "--end", interval.end.isoformat()],
+                                     env, stdin=json.dumps(runs))
+            if returncode is None:
+                raise FetchFailed(f"{', '.join(names)}: the crawl took longer than {FETCH_TIMEOUT_SECONDS} s")
+            if returncode != 0:
+                raise FetchFailed(f"{', '.join(names)}: the crawler exited with status {returncode}")
+        except BaseException as exc:
+            for run_id in runs.values():
+                finish_run(conn, run_id, "failed", {}, f"{type(exc).__name__}: {exc}")
+            raise
+        counters = _fetch_counters(conn, runs, round(time.monotonic() - started, 1))
+        for name, run_id in runs.items():
+            error = counters[name].pop("error", None)
+            finish_run(conn, run_id, "failed" if error else "success", counters[name], error)
+            log.info("fetch %s %s: %s%s", name, interval, counters[name], f" FAILED: {error}" if error else "")
+    return counters
+
+
+def _fetch_counters(conn: psycopg.Connection, runs: dict[str, int], seconds: float) -> dict[str, dict]:
+    """Per source: pages by kind, fetch failures, and the error when no page could be fetched."""
+    source_of = {run_id: name for name, run_id in runs.items()}
+    counters: dict[str, dict] = {name: {} for name in runs}
+    for run_id, kind, n in conn.execute(Q.pages_by_kind, {"runs": list(source_of)}):
+        counters[source_of[run_id]][f"pages_{kind}"] = n
+    failures: dict[str, list[tuple[str, int, str]]] = {name: [] for name in runs}
+    for run_id, reason, n, url in conn.execute(Q.fetch_failures, {"runs": list(source_of)}):
+        failures[source_of[run_id]].append((reason, n, url))
+    for name, c in counters.items():
+        c["pages"] = sum(v for k, v in c.items() if k.startswith("pages_"))
+        c["fetch_failures"] = sum(n for _, n, _ in failures[name])
+        c["seconds"] = seconds
+        if c["pages"] == 0 and failures[name]:
+            detail = "; ".join(f"{reason} ({n}×, e.g. {url})" for reason, n, url in failures[name][:3])
+            c["error"] = f"FetchFailed: {name}: no page could be fetched: {detail}"
+    return counters
 
 
 def fetch(source_name: str, interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
-    started = time.monotonic()
-    env = {**os.environ, "WIREHOUSE_DATABASE_URL": database_url(), "PYTHONPATH": str(PROJECT_ROOT)}
-    with connect(autocommit=True) as conn, recorded_run(conn, "fetch", interval, source_name, dag_id, dag_run_id) as run:
-        command = [sys.executable, "-m", "scrapers.crawl", "--source", source_name,
-                   "--start", interval.start.isoformat(), "--end", interval.end.isoformat(),
-                   "--run-id", str(run.run_id)]
-        returncode = _run_logged(command, env)
-        if returncode is None:
-            raise FetchFailed(f"{source_name}: the crawl took longer than {FETCH_TIMEOUT_SECONDS} s")
-        for kind, n in conn.execute(
-            "select kind, count(*) from raw.pages where run_id = %s group by kind", (run.run_id,)
-        ):
-            run.count(f"pages_{kind}", n)
-        failures = conn.execute(
-            "select reason, count(*), min(url) from ops.rejects where run_id = %s group by reason order by 2 desc",
-            (run.run_id,),
-        ).fetchall()
-        run.count("pages", sum(v for k, v in run.counters.items() if k.startswith("pages_")))
-        run.count("fetch_failures", sum(n for _, n, _ in failures))
-        run.counters["seconds"] = round(time.monotonic() - started, 1)
-        if returncode != 0:
-            raise FetchFailed(f"{source_name}: the crawler exited with status {returncode}")
-        if run.counters["pages"] == 0 and failures:
-            detail = "; ".join(f"{reason} ({n}×, e.g. {url})" for reason, n, url in failures[:3])
-            raise FetchFailed(f"{source_name}: no page could be fetched: {detail}")
-        log.info("fetch %s %s: %s", source_name, interval, run.counters)
-        return run.counters
+    """fetch_shard of one source; raises FetchFailed when no page of it could be fetched."""
+    counters = fetch_shard([source_name], interval, dag_id, dag_run_id)[source_name]
+    with connect() as conn:
+        error, = conn.execute(Q.last_fetch_error, {"source": source_name, "start": interval.start,
+                                                   "end": interval.end}).fetchone()
+    if error:
+        raise FetchFailed(error.removeprefix("FetchFailed: "))
+    return counters
 
 
-def _run_logged(command: list[str], env: dict[str, str]) -> int | None:
-    """Run the crawl, passing its output line by line to our log; None if it ran out of time.
+def _run_logged(command: list[str], env: dict[str, str], stdin: str = "") -> int | None:
+    """Run the crawl with `stdin` as its input, passing its output line by line to our log; None if
+    it ran out of time.
 
     The output is piped rather than inherited: under Celery a task's own stdout may be closed,
     and Airflow would show a child's stderr lines as errors.
     """
-    process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
+    process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, errors="replace")
     timer = threading.Timer(FETCH_TIMEOUT_SECONDS, process.kill)
     timer.start()
     try:
+        process.stdin.write(stdin)  # read whole by the crawl before it logs much: no deadlock
+        process.stdin.close()
         for line in process.stdout:
             log.info("%s", line.rstrip())
         process.wait()
@@ -100,45 +138,55 @@ def _run_logged(command: list[str], env: dict[str, str]) -> int | None:
     return None if process.returncode == -signal.SIGKILL else process.returncode
 
 
+def clean_shard(names: list[str], interval: Interval, dag_id: str | None = None,
+                dag_run_id: str | None = None) -> dict[str, dict]:
+    """Extract every not-yet-decided page of each source's current fetch into stage.articles, with
+    one pool of extraction processes for all of them (its models loaded once). A source whose
+    fetch failed has nothing to clean and is skipped; the counters of each source cleaned."""
+    sources = {s.name: s for s in load_sources(settings().sources_file) if s.name in names}
+    with connect(autocommit=True) as conn:
+        fetch_runs = {name: run for name, run in current_fetch_runs(conn, interval).items() if name in names}
+        pending, = conn.execute(Q.pages_to_clean_count, {"runs": list(fetch_runs.values())}).fetchone()
+        # worker processes only for enough pages to keep them busy: a small shard is extracted here
+        with extraction_pool(clean_workers() if pending >= CLEAN_BATCH else 1) as pool:
+            return {name: _clean_source(conn, sources[name], fetch_runs[name], interval, pool, dag_id, dag_run_id)
+                    for name in sorted(fetch_runs)}
+
+
 def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
-    """Extract every not-yet-decided page of the source's current fetch into stage.articles."""
+    """clean_shard of one source; raises when the source has no successful fetch for the interval."""
+    counters = clean_shard([source_name], interval, dag_id, dag_run_id)
+    if source_name not in counters:
+        source_by_name(load_sources(settings().sources_file), source_name)  # an unknown name says so
+        raise RuntimeError(f"{source_name}: no successful fetch for {interval}; run fetch first")
+    return counters[source_name]
+
+
+def _clean_source(conn: psycopg.Connection, source: Source, fetch_run: int, interval: Interval, pool,
+                  dag_id: str | None, dag_run_id: str | None) -> dict:
     started = time.monotonic()
-    source = _source(source_name)
     rules = cleaning_rules(source)
-    with connect(autocommit=True) as conn, recorded_run(conn, "clean", interval, source_name, dag_id, dag_run_id) as run:
-        fetch_run = current_fetch_runs(conn, interval).get(source_name)
-        if fetch_run is None:
-            raise RuntimeError(f"{source_name}: no successful fetch for {interval}; run fetch first")
+    with recorded_run(conn, "clean", interval, source.name, dag_id, dag_run_id) as run:
         with connect() as work, work.transaction():
             # two runs of one interval (a backfill racing the schedule) may clean the same fetch:
             # one at a time, the second sees the first's decisions and skips those pages
-            work.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (CLEAN_LOCK_KEY, source_name))
+            work.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (CLEAN_LOCK_KEY, source.name))
             pages = work.cursor(name="pages_to_clean")
-            pages.execute(
-                "select p.page_id, p.kind, p.url, p.final_url, p.status, p.headers, p.body, p.fetched_at"
-                " from raw.pages p where p.run_id = %s"
-                " and not exists (select 1 from ops.page_outcomes o where o.page_id = p.page_id)"
-                " order by p.page_id",
-                (fetch_run,),
-            )
+            pages.execute(Q.pages_to_clean, {"run": fetch_run})
             writer = work.cursor()
             batches = iter(lambda: [RawPage(*row) for row in pages.fetchmany(CLEAN_BATCH)], [])
-            first = next(batches, [])
-            # extraction in worker processes, one batch ahead of the writes; a source that fits
-            # in one batch is not worth starting them
-            with extraction_pool(clean_workers() if len(first) == CLEAN_BATCH else 1) as pool:
-                pending = None
-                for batch in itertools.chain([first] if first else [], batches):
-                    ahead = batch, [pool.submit(extract_raw, raw.body, raw.final_url, rules, raw.headers.get("content-type"))
-                                    if raw.extractable else None for raw in batch]
-                    if pending:
-                        for raw, extracted in zip(*pending):
-                            run.count(_clean_page(writer, fetch_run, source, rules, raw, extracted=extracted))
-                    pending = ahead
-                for raw, extracted in zip(*pending or ((), ())):
-                    run.count(_clean_page(writer, fetch_run, source, rules, raw, extracted=extracted))
+            pending = None  # extraction runs one batch ahead of the writes
+            for batch in batches:
+                ahead = batch, [pool.submit(extract_raw, raw.body, raw.final_url, rules, raw.headers.get("content-type"))
+                                if raw.extractable else None for raw in batch]
+                if pending:
+                    for raw, extracted in zip(*pending):
+                        run.count(_clean_page(writer, fetch_run, source, rules, raw, extracted=extracted))
+                pending = ahead
+            for raw, extracted in zip(*pending or ((), ())):
+                run.count(_clean_page(writer, fetch_run, source, rules, raw, extracted=extracted))
         run.counters["seconds"] = round(time.monotonic() - started, 1)
-        log.info("clean %s %s: %s", source_name, interval, run.counters)
+        log.info("clean %s %s: %s", source.name, interval, run.counters)
         return run.counters
 
 

@@ -110,7 +110,7 @@ def current_fetch_runs(conn: psycopg.Connection, interval: Interval) -> dict[str
     return dict(rows)
 
 
-STAGE_TASKS = {"per_source.fetch": "fetch", "per_source.clean": "clean", "fingerprint": "fingerprint", "load": "load"}
+STAGE_TASKS = {"per_shard.fetch": "fetch", "per_shard.clean": "clean", "fingerprint": "fingerprint", "load": "load"}
 
 
 def record_task_failure(context) -> None:
@@ -121,22 +121,28 @@ def record_task_failure(context) -> None:
     task = STAGE_TASKS.get(ti.task_id)
     if task is None:
         return
-    source = None
+    sources: list[str | None] = [None]
     if ti.map_index is not None and ti.map_index >= 0:
-        sources = ti.xcom_pull(task_ids="prepare") or []
-        source = sources[ti.map_index] if ti.map_index < len(sources) else None
+        shards = ti.xcom_pull(task_ids="prepare") or []
+        sources = list(shards[ti.map_index]) if ti.map_index < len(shards) else [None]
     error = f"airflow: {context.get('exception') or 'task failed'}"
     interval = interval_from_context(context)
     with connect(autocommit=True) as conn:
-        updated = conn.execute(
-            "update ops.runs set status = 'failed', finished_at = clock_timestamp(), error = coalesce(error, %s)"
-            " where dag_run_id = %s and task = %s and source is not distinct from %s and status = 'running'",
-            (error, context["run_id"], task, source)).rowcount
-        # The task's own code records its exceptions; only a failure it never saw needs a row here.
-        recorded = updated or conn.execute(
-            "select 1 from ops.runs where dag_run_id = %s and task = %s and source is not distinct from %s"
-            " and status = 'failed' and started_at >= coalesce(%s, '-infinity')",
-            (context["run_id"], task, source, getattr(ti, "start_date", None))).fetchone()
-        if not recorded:
-            run_id = start_run(conn, task, interval, source, context["dag"].dag_id, context["run_id"])
-            finish_run(conn, run_id, "failed", {}, error)
+        for source in sources:
+            _record_failure(conn, context, task, source, interval, error)
+
+
+def _record_failure(conn, context, task: str, source: str | None, interval: Interval, error: str) -> None:
+    ti = context["ti"]
+    updated = conn.execute(
+        "update ops.runs set status = 'failed', finished_at = clock_timestamp(), error = coalesce(error, %s)"
+        " where dag_run_id = %s and task = %s and source is not distinct from %s and status = 'running'",
+        (error, context["run_id"], task, source)).rowcount
+    # The task's own code records its exceptions; only a failure it never saw needs a row here.
+    recorded = updated or conn.execute(
+        "select 1 from ops.runs where dag_run_id = %s and task = %s and source is not distinct from %s"
+        " and status = 'failed' and started_at >= coalesce(%s, '-infinity')",
+        (context["run_id"], task, source, getattr(ti, "start_date", None))).fetchone()
+    if not recorded:
+        run_id = start_run(conn, task, interval, source, context["dag"].dag_id, context["run_id"])
+        finish_run(conn, run_id, "failed", {}, error)

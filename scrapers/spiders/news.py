@@ -5,7 +5,7 @@ applies), then, once those are done, the source's section pages (undated links).
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlparse
 
@@ -23,18 +23,28 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompres
 
 
 class NewsSpider(scrapy.Spider):
+    """Crawls one or many sources in one crawl: every request carries its source (meta `source`),
+    and each source keeps its own politeness (scrapers.middlewares.SourceSlotMiddleware), robots.txt,
+    request settings and fetch run."""
     name = "news"
 
-    def __init__(self, source: Source, window_start: datetime, window_end: datetime, run_id: int, **kwargs: Any):
-        super().__init__(name=f"news:{source.name}", **kwargs)
-        self.source = source
+    def __init__(self, window_start: datetime, window_end: datetime, sources: list[Source] | None = None,
+                 run_ids: dict[str, int] | None = None, source: Source | None = None, run_id: int | None = None,
+                 **kwargs: Any):
+        if source is not None:  # one source, as a crawl of its own
+            sources, run_ids = [source], {source.name: run_id}
+        super().__init__(name="news:" + ",".join(s.name for s in sources[:3]) + ("…" if len(sources) > 3 else ""),
+                         **kwargs)
+        self.sources = {s.name: s for s in sources}
+        self.run_ids = dict(run_ids or {})
         self.window_start = window_start
         self.window_end = window_end
-        self.run_id = run_id
-        self.allowed_domains = list(source.domains)
+        self.allowed_domains = sorted({d for s in sources for d in s.domains})
+        self.by_host = {d: s for s in reversed(sources) for d in s.domains}  # a shared domain: the first source
         self.dated: dict[str, bool] = {}  # article URL -> listed inside the window
-        self.sections_scheduled = False
-        self.links = LinkExtractor(allow_domains=list(source.domains), unique=True)
+        self.listings_pending: dict[str, int] = {s.name: 0 for s in sources}  # feeds and sitemaps not answered yet
+        self.sections_scheduled: set[str] = set()
+        self.links = {s.name: LinkExtractor(allow_domains=list(s.domains), unique=True) for s in sources}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -43,34 +53,69 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     async def start(self):
-        for url in self.source.feeds:
-            yield self.request(url, self.parse_feed)
-        for url in self.source.sitemaps:
-            yield self.request(url, self.parse_sitemap)
-        if not (self.source.feeds or self.source.sitemaps):
-            for request in self.section_requests():
-                yield request
+        for source in self.sources.values():
+            for url in source.feeds:
+                yield self.listing_request(source, url, self.parse_feed)
+            for url in source.sitemaps:
+                yield self.listing_request(source, url, self.parse_sitemap)
+            if not (source.feeds or source.sitemaps):
+                for request in self.section_requests(source):
+                    yield request
 
     def on_idle(self) -> None:
-        if self.sections_scheduled or not self.source.start_pages:
+        waiting = [s for s in self.sources.values() if s.name not in self.sections_scheduled and s.start_pages]
+        if not waiting:
             return
-        for request in self.section_requests():
-            self.crawler.engine.crawl(request)
+        for source in waiting:
+            for request in self.section_requests(source):
+                self.crawler.engine.crawl(request)
         raise DontCloseSpider
 
-    def section_requests(self):
-        self.sections_scheduled = True
-        return [self.request(url, self.parse_section, depth=0) for url in self.source.start_pages]
+    def section_requests(self, source: Source) -> list[scrapy.Request]:
+        """A source's section pages, once its feeds and sitemaps are done (they date links; sections do not)."""
+        self.sections_scheduled.add(source.name)
+        return [self.request(source, url, self.parse_section, depth=0) for url in source.start_pages]
 
-    def request(self, url: str, callback, **meta: Any) -> scrapy.Request:
+    def listing_request(self, source: Source, url: str, callback) -> scrapy.Request:
+        self.listings_pending[source.name] += 1
+        return self.request(source, url, callback, listing=True)
+
+    def listing_done(self, request_or_response):
+        """Called once per feed or sitemap answered: the source's sections follow its last one."""
+        if not request_or_response.meta.get("listing"):
+            return
+        source = self.source_of(request_or_response)
+        self.listings_pending[source.name] -= 1
+        if self.listings_pending[source.name] == 0 and source.name not in self.sections_scheduled:
+            yield from self.section_requests(source)
+
+    def request(self, source: Source, url: str, callback, **meta: Any) -> scrapy.Request:
+        meta["source"] = source.name
+        if not source.politeness.obey_robots:
+            meta["dont_obey_robotstxt"] = True
+        if not source.politeness.autothrottle:
+            meta["autothrottle_dont_adjust_delay"] = True
+        meta["download_timeout"] = source.politeness.download_timeout
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
 
-    def on_domains(self, url: str) -> bool:
-        host = urlparse(url).hostname or ""
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+    def source_of(self, request_or_response) -> Source | None:
+        """The source a request belongs to; requests Scrapy makes itself (robots.txt) by their host."""
+        name = request_or_response.meta.get("source")
+        if name is not None:
+            return self.sources[name]
+        host = urlparse(request_or_response.url).hostname or ""
+        return next((self.by_host[d] for d in _parents(host) if d in self.by_host), None)
 
-    def in_window(self, when: datetime) -> bool:
-        return self.window_start <= when < self.window_end
+    def on_domains(self, url: str, source: Source) -> bool:
+        host = urlparse(url).hostname or ""
+        return any(host == d or host.endswith("." + d) for d in source.domains)
+
+    def window_start_of(self, source: Source) -> datetime:
+        """The run's window opens grace_minutes earlier for a source that lists articles late."""
+        return self.window_start - timedelta(minutes=source.grace_minutes)
+
+    def in_window(self, when: datetime, source: Source) -> bool:
+        return self.window_start_of(source) <= when < self.window_end
 
     # -- callbacks -----------------------------------------------------------------
 
@@ -78,6 +123,10 @@ class NewsSpider(scrapy.Spider):
     # one state per URL.
 
     def parse_feed(self, response):
+        yield from self.read_feed(response)
+        yield from self.listing_done(response)
+
+    def read_feed(self, response):
         if response.status != 200:
             yield self.page(response, "feed")
             return
@@ -87,9 +136,14 @@ class NewsSpider(scrapy.Spider):
             yield self.unreadable(response, "unreadable feed", str(exc))
             return
         yield self.page(response, "feed")
-        yield from self.article_requests(listings)
+        yield from self.article_requests(self.source_of(response), listings)
 
     def parse_sitemap(self, response):
+        yield from self.read_sitemap(response)
+        yield from self.listing_done(response)
+
+    def read_sitemap(self, response):
+        source = self.source_of(response)
         if response.status != 200:
             yield self.page(response, "sitemap")
             return
@@ -109,46 +163,47 @@ class NewsSpider(scrapy.Spider):
         if kind == "index":
             for listing in listings:
                 # A child sitemap unchanged since before the window cannot list anything in it.
-                if listing.date is None or listing.date >= self.window_start:
-                    yield self.request(listing.url, self.parse_sitemap)
+                if listing.date is None or listing.date >= self.window_start_of(source):
+                    yield self.listing_request(source, listing.url, self.parse_sitemap)
                 else:
                     self.crawler.stats.inc_value("wirehouse/sitemaps_skipped_unchanged")
         else:
-            yield from self.article_requests(listings)
+            yield from self.article_requests(source, listings)
 
     def parse_section(self, response):
         yield self.page(response, "section")
         if response.status != 200 or not isinstance(response, scrapy.http.TextResponse):
             return
+        source = self.source_of(response)
         depth = response.meta.get("depth", 0)
-        for link in self.links.extract_links(response):
+        for link in self.links[source.name].extract_links(response):
             url = link.url
-            if self.source.is_article_url(url):
+            if source.is_article_url(url):
                 if self.dated.get(url) is False:
                     continue  # a feed or sitemap dated it outside the window
-                yield self.request(url, self.parse_article)
-            elif depth == 0 and self.source.should_follow(url):
-                yield self.request(url, self.parse_section, depth=1)
+                yield self.request(source, url, self.parse_article)
+            elif depth == 0 and source.should_follow(url):
+                yield self.request(source, url, self.parse_section, depth=1)
 
     def parse_article(self, response):
         yield self.page(response, "article")
 
-    def article_requests(self, listings: list[Listing]):
+    def article_requests(self, source: Source, listings: list[Listing]):
         stats = self.crawler.stats
         for listing in listings:
-            if not self.source.is_article_url(listing.url):
+            if not source.is_article_url(listing.url):
                 stats.inc_value("wirehouse/skipped_not_article_url")
                 continue
-            if not self.on_domains(listing.url):
+            if not self.on_domains(listing.url, source):
                 stats.inc_value("wirehouse/skipped_offsite")  # Scrapy's offsite filter would drop it unseen
                 continue
             if listing.date is not None:
-                inside = self.in_window(listing.date)
+                inside = self.in_window(listing.date, source)
                 self.dated[listing.url] = self.dated.get(listing.url, False) or inside
                 if not inside:
                     stats.inc_value("wirehouse/skipped_outside_window")
                     continue
-            yield self.request(listing.url, self.parse_article)
+            yield self.request(source, listing.url, self.parse_article)
 
     # -- items ---------------------------------------------------------------------
 
@@ -160,7 +215,7 @@ class NewsSpider(scrapy.Spider):
     def page(self, response, kind: str) -> dict:
         return {
             "type": "page",
-            "source": self.source.name,
+            "source": self.source_of(response).name,
             "kind": kind,
             "url": self.requested_url(response),
             "final_url": response.url,
@@ -173,12 +228,12 @@ class NewsSpider(scrapy.Spider):
             "fetched_at": datetime.now(timezone.utc),
         }
 
-    def failure(self, url: str, reason: str, detail: str, raw: bytes | None = None) -> dict:
-        return {"type": "failure", "source": self.source.name, "url": url, "reason": reason, "detail": detail,
-                "raw": raw}
+    def failure(self, request_or_response, reason: str, detail: str, raw: bytes | None = None) -> dict:
+        return {"type": "failure", "source": self.source_of(request_or_response).name,
+                "url": self.requested_url(request_or_response), "reason": reason, "detail": detail, "raw": raw}
 
     def unreadable(self, response, reason: str, detail: str) -> dict:
-        return self.failure(self.requested_url(response), reason, detail, raw=response.body)
+        return self.failure(response, reason, detail, raw=response.body)
 
     def on_error(self, failure):
         error, request = failure.value, failure.request
@@ -188,7 +243,8 @@ class NewsSpider(scrapy.Spider):
         tries = request.meta.get("retry_times", 0) + 1
         detail = f"{tries} tries; last: {error or repr(error)}" if tries > 1 else str(error) or repr(error)
         # A redirect's failure belongs to the URL the spider asked for, as a stored page would.
-        yield self.failure(self.requested_url(request), reason, detail)
+        yield self.failure(request, reason, detail)
+        yield from self.listing_done(request)
 
 
 _REASONS = {  # Scrapy's download errors, and Twisted's where Scrapy passes them through
@@ -217,6 +273,12 @@ _MESSAGES = (  # what IgnoreRequest and failed downloads say, by the words of th
     ("ConnectionDone", "connection closed"),
     ("max redirections reached", "too many redirects"),
 )
+
+
+def _parents(host: str) -> list[str]:
+    """host and the domains above it: news.example.co.uk, example.co.uk, co.uk, uk."""
+    parts = host.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts))]
 
 
 def failure_reason(error: BaseException) -> str:
