@@ -18,6 +18,7 @@ import psycopg
 
 from wirehouse.cleaning import (CLEAN_BATCH, RawPage, clean_workers, cleaning_rules, extract_raw, extraction_pool,
                                 stage_article, storable)
+from extract import extractor_version
 from wirehouse.config import PROJECT_ROOT, settings
 from wirehouse.db import connect, database_url
 from wirehouse.fingerprinting import fingerprint_stage
@@ -177,7 +178,10 @@ def _clean_source(conn: psycopg.Connection, source: Source, fetch_run: int, inte
             batches = iter(lambda: [RawPage(*row) for row in pages.fetchmany(CLEAN_BATCH)], [])
             pending = None  # extraction runs one batch ahead of the writes
             for batch in batches:
-                ahead = batch, [pool.submit(extract_raw, raw.body, raw.final_url, rules, raw.headers.get("content-type"))
+                reused = _reuse_extractions(writer, batch, extractor_version(rules))
+                run.count("reused", len(reused))
+                ahead = batch, [REUSED if raw.page_id in reused else
+                                pool.submit(extract_raw, raw.body, raw.final_url, rules, raw.headers.get("content-type"))
                                 if raw.extractable else None for raw in batch]
                 if pending:
                     for raw, extracted in zip(*pending):
@@ -188,6 +192,19 @@ def _clean_source(conn: psycopg.Connection, source: Source, fetch_run: int, inte
         run.counters["seconds"] = round(time.monotonic() - started, 1)
         log.info("clean %s %s: %s", source.name, interval, run.counters)
         return run.counters
+
+
+REUSED = object()  # the page's extraction was staged by _reuse_extractions
+
+
+def _reuse_extractions(cur, batch: list[RawPage], version: str) -> set[int]:
+    """Stage a copy of the previous extraction of each article page whose URL was fetched before with
+    the same bytes and extracted by the same extractor version: a refetch of an unchanged page, as in
+    every interval that finds nothing new, is not extracted again. The ids of those pages."""
+    pages = [raw.page_id for raw in batch if raw.extractable]
+    if not pages:
+        return set()
+    return {page_id for (page_id,) in cur.execute(Q.reuse_extractions, {"pages": pages, "version": version})}
 
 
 def _clean_page(cur, run_id, source, rules, raw: RawPage, extracted: Future | None = None) -> str:
@@ -219,6 +236,8 @@ def _clean_page(cur, run_id, source, rules, raw: RawPage, extracted: Future | No
         return reject("not HTML", f"content-type: {content_type}")
     if not body:
         return reject("empty body")
+    if extracted is REUSED:
+        return "extracted"
     page = extracted.result() if extracted is not None else extract_raw(body, final_url, rules, content_type)
     if isinstance(page, str):
         return reject("extraction failed", page)

@@ -26,3 +26,24 @@ select p.page_id, p.kind, p.url, p.final_url, p.status, p.headers, p.body, p.fet
 from raw.pages p where p.run_id = %(run)s
 and not exists (select 1 from ops.page_outcomes o where o.page_id = p.page_id)
 order by p.page_id
+
+-- name: reuse_extractions
+-- Stage, for each of these article pages, a copy of the extraction of the latest earlier fetch of its
+-- URL with the same final URL and the very same bytes, made by the same extractor version (which
+-- includes the source's rules); returns the pages staged so. The fingerprint task fingerprints them.
+insert into stage.articles (page_id, run_id, source, url, final_url, fetched_at, canonical_url, title, authors,
+    published_at, modified_at, language, description, text, word_count, provenance, credited_url, extractor_version)
+select p.page_id, p.run_id, p.source, p.url, p.final_url, p.fetched_at, s.canonical_url, s.title, s.authors,
+       s.published_at, s.modified_at, s.language, s.description, s.text, s.word_count, s.provenance, s.credited_url,
+       s.extractor_version
+from raw.pages p
+cross join lateral (
+    select o.page_id, o.fetched_at from raw.pages o
+    where o.url = p.url and o.page_id < p.page_id and o.source = p.source and o.final_url = p.final_url
+      and o.body = p.body
+      and exists (select 1 from stage.articles x where x.page_id = o.page_id and x.extractor_version = %(version)s)
+    order by o.page_id desc limit 1) o
+join stage.articles s on s.page_id = o.page_id
+where p.page_id = any(%(pages)s)
+on conflict (page_id) do nothing
+returning page_id
