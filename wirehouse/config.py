@@ -19,6 +19,7 @@ class Settings:
     lookback_days: int
     raw_retention_days: int  # raw.pages kept this long (whole monthly partitions), stage.* with them
     ops_retention_days: int  # ops.runs, page_outcomes and rejects kept this long
+    health_history_days: int  # a source's "usual", for `wirehouse health`: the median of this many days before
 
     @property
     def embedded_dir(self) -> Path:
@@ -42,6 +43,7 @@ def settings() -> Settings:
         lookback_days=_days("WIREHOUSE_DEDUP_LOOKBACK_DAYS", 365),
         raw_retention_days=_days("WIREHOUSE_RAW_RETENTION_DAYS", 90),
         ops_retention_days=_days("WIREHOUSE_OPS_RETENTION_DAYS", 365),
+        health_history_days=_days("WIREHOUSE_HEALTH_HISTORY_DAYS", 14),
     )
 
 
