@@ -24,6 +24,8 @@ CRAWL_DELAY_MAX = 60.0  # seconds: the longest robots.txt Crawl-delay obeyed
 DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.PrivateAddressGuard": 90,  # before robots.txt is fetched for the host
     "scrapers.middlewares.SourceRequestsMiddleware": 95,  # robots.txt is fetched with them too
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.middlewares.RobotsTxtMiddleware": 100,  # Scrapy's, each waiting request given the parser
     "scrapers.middlewares.CrawlDelayMiddleware": 110,  # after RobotsTxtMiddleware (100) has read robots.txt
     "scrapers.middlewares.RetryAfterMiddleware": 560,  # sees a response before RetryMiddleware (550)
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,

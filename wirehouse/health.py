@@ -174,9 +174,9 @@ def _quality_findings(t: SourceDay, h: Sequence[SourceDay]) -> Iterator[tuple[st
         usual = _usual(getattr(d, name) for d in h)
         rise = share - usual
         if rise >= QUALITY_WARN_RISE:
-            detail = f" (median {t.median_words:g} words, usually {t.usual_words:g})" if name == "share_short" else ""
+            words = f"; median {t.median_words:g} words, usual {t.usual_words:g}" if name == "share_short" else ""
             yield (ALERT if rise >= QUALITY_ALERT_RISE else WARN), (
-                f"{says.format(share=_pct(share))} (usually {_pct(usual)}){detail}")
+                f"{says.format(share=_pct(share))} (usually {_pct(usual)}{words})")
 
 
 def assess(source: str, day: date, today: SourceDay | None, history: Sequence[SourceDay]) -> SourceHealth:

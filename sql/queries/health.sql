@@ -16,13 +16,13 @@ with bounds as (
     select source, day, bool_or(status = 'success') as fetched,
            bool_or(status = 'failed') and not bool_or(status = 'success') as failed,
            (array_agg(error order by run_id desc) filter (where status = 'failed'))[1] as error,
-           sum(articles) as articles
+           sum(articles)::bigint as articles
     from fetch_runs group by source, day, interval_start, interval_end
 ), runs as (
     select source, day, count(*) as intervals,
            count(*) filter (where failed) as failed_intervals,
            count(*) filter (where fetched and articles = 0) as empty_intervals,
-           coalesce(sum(articles) filter (where fetched), 0) as articles,
+           coalesce(sum(articles) filter (where fetched), 0)::bigint as articles,
            (array_agg(error) filter (where failed))[1] as error
     from intervals group by source, day
 ), pages as (
