@@ -153,7 +153,8 @@ def test_robots_txt_shutting_a_source_out_and_a_source_gone_silent_fail_the_dag(
 
 def test_the_same_numbers_are_ok_where_they_are_usual_and_not_where_they_are_new():
     def day(n: int, **signals) -> SourceDay:
-        values = {"intervals": 24, "failed_intervals": 0, "empty_intervals": 0, "articles": 50, "error": None,
+        values = {"intervals": 24, "failed_intervals": 0, "empty_intervals": 0, "listing_failed_intervals": 0,
+                  "articles": 50, "error": None,
                   "pages": 100, "article_errors": 0, "listing_errors": 0, "listing_example": None, "forbidden": 0,
                   "forbidden_example": None, "unreadable": 0, "unreadable_example": None, "failures": 0,
                   "failure_example": None, "pages_cleaned": 50, "share_not_article": 0.0, "share_no_date": 0.0,
@@ -170,5 +171,10 @@ def test_the_same_numbers_are_ok_where_they_are_usual_and_not_where_they_are_new
     quiet = assess("site", JUDGED, day(0, articles=5, empty_intervals=20), [day(n) for n in range(1, 8)])
     assert quiet.verdict == "warn" and quiet.reasons == (
         "only 5 articles (usually 50 a day)", "20 of 24 intervals gave no article (usually 0%)")
+    blip = {"listing_errors": 1, "listing_example": "feed https://site.example/rss answered HTTP 503"}
+    assert assess("site", JUDGED, day(0, listing_failed_intervals=1, **blip), [day(n) for n in range(1, 8)]) \
+        .verdict == "warn", "one hourly interval of 24 with a failing feed is a blip"
+    assert assess("site", JUDGED, day(0, listing_failed_intervals=12, **blip), [day(n) for n in range(1, 8)]) \
+        .verdict == ALERT
     assert assess("site", JUDGED, None, [day(n) for n in range(1, 8)]).reasons == (
         "not fetched (usually 24 intervals a day)",)

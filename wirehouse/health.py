@@ -6,14 +6,16 @@ same signal over the WIREHOUSE_HEALTH_HISTORY_DAYS (14) days before, counting on
 Each finding has a verdict; the source's verdict is its worst:
 
 - needs attention: a fetch interval failed on every try; robots.txt refuses more requests than
-  usual and at least ROBOTS_SHARE of the day's; a feed, sitemap or section page fails (HTTP error
-  or unreadable) more often than usual; FAILURE_ALERT_SHARE of the requests failed (and at least
-  twice the usual share); no article at all where the source usually has some; an
-  extraction-quality share (pages with no article text, articles without a date or an author,
-  texts under a quarter of the source's usual length) QUALITY_ALERT_RISE above its usual.
-- warn: the same signals past the lower thresholds (FAILURE_WARN_SHARE, QUALITY_WARN_RISE, robots.txt
-  refusing more than usual), FEWER_ARTICLES of the usual articles, a share of intervals without an
-  article EMPTY_INTERVALS_RISE above the usual, or no fetch that day where there usually is one.
+  usual and at least ROBOTS_SHARE of the day's; feeds, sitemaps or section pages fail (HTTP error
+  or unreadable) more often than usual, in at least half the day's intervals; FAILURE_ALERT_SHARE
+  of the requests failed (and at least twice the usual share); no article at all where the source
+  usually has some; an extraction-quality share (pages with no article text, articles without a
+  date or an author, texts under a quarter of the source's usual length) QUALITY_ALERT_RISE above
+  its usual.
+- warn: the same signals past lower thresholds (robots.txt refusing more than usual, listings
+  failing in fewer than half the intervals, FAILURE_WARN_SHARE, QUALITY_WARN_RISE); fewer than
+  FEWER_ARTICLES of the usual articles; a share of intervals without an article EMPTY_INTERVALS_RISE
+  above the usual; no fetch that day where there usually is one.
 - ok: none of these. Relative signals need history: a new source is judged on failures alone.
 """
 from __future__ import annotations
@@ -61,6 +63,7 @@ class SourceDay:
     intervals: int  # fetch intervals whose first run started that day
     failed_intervals: int  # ... whose every run failed
     empty_intervals: int  # ... fetched, with no staged article
+    listing_failed_intervals: int  # ... in which a feed, sitemap or section page failed
     articles: int  # staged articles of the fetched intervals
     error: str | None  # the latest error of a failed interval
     pages: int
@@ -139,8 +142,8 @@ def _fetch_findings(t: SourceDay, h: Sequence[SourceDay]) -> Iterator[tuple[str,
         yield verdict, (f"robots.txt forbids {t.forbidden} of {t.requests} requests (usually {usual_forbidden:g}),"
                         f" e.g. {t.forbidden_example}")
     usual_listing = _usual(d.listing_failures for d in h)
-    if t.listing_failures > usual_listing:
-        yield ALERT, (f"{t.listing_failures} feed, sitemap or section fetches failed (usually {usual_listing:g}):"
+    if t.listing_failures > usual_listing:  # in half the intervals or more: not a passing blip
+        yield (ALERT if 2 * t.listing_failed_intervals >= t.intervals else WARN), (f"{t.listing_failures} feed, sitemap or section fetches failed (usually {usual_listing:g}):"
                       f" {t.listing_example or t.unreadable_example}")
     share, usual_share = t.failure_share, _usual(d.failure_share for d in h)
     if share >= FAILURE_WARN_SHARE and share > 2 * usual_share:
