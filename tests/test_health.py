@@ -99,7 +99,7 @@ def test_a_changed_template_and_a_broken_feed_are_flagged_and_nothing_else(wareh
                             r" \(usually 0%; median 10\d words, usual \d{3}(\.\d)?\)", r) for r in reasons), reasons
     verdict, reasons = found["huffpost"]
     assert verdict == ALERT
-    assert reasons == (f"1 feed, sitemap or section fetches failed (usually 0): feed {replay.base_url}"
+    assert reasons == (f"failing feeds, sitemaps or section pages: 1 (usually 0), e.g. feed {replay.base_url}"
                        "/huffpost/feed.xml answered HTTP 404",)
     # aggregator's articles never name an author: that is its usual, not a finding
     with psycopg.connect(warehouse_db) as conn:

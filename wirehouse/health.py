@@ -143,8 +143,9 @@ def _fetch_findings(t: SourceDay, h: Sequence[SourceDay]) -> Iterator[tuple[str,
                         f" e.g. {t.forbidden_example}")
     usual_listing = _usual(d.listing_failures for d in h)
     if t.listing_failures > usual_listing:  # in half the intervals or more: not a passing blip
-        yield (ALERT if 2 * t.listing_failed_intervals >= t.intervals else WARN), (f"{t.listing_failures} feed, sitemap or section fetches failed (usually {usual_listing:g}):"
-                      f" {t.listing_example or t.unreadable_example}")
+        yield (ALERT if 2 * t.listing_failed_intervals >= t.intervals else WARN), (
+            f"failing feeds, sitemaps or section pages: {t.listing_failures} (usually {usual_listing:g}),"
+            f" e.g. {t.listing_example or t.unreadable_example}")
     share, usual_share = t.failure_share, _usual(d.failure_share for d in h)
     if share >= FAILURE_WARN_SHARE and share > 2 * usual_share:
         example = f", e.g. {t.failure_example}" if t.failure_example else ""
