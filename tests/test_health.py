@@ -114,6 +114,8 @@ def test_a_changed_template_and_a_broken_feed_are_flagged_and_nothing_else(wareh
     assert "no author on 100% of articles (usually 0%)" in out, out
     assert main(["health", "--day", JUDGED.isoformat(), "--source", "newsmax", "--source", "kyivpost"]) == 0
     assert "express" not in capsys.readouterr().out
+    assert main(["health"]) == 1, "by default yesterday, as the DAG judges it"
+    assert f"{JUDGED.isoformat()}  huffpost  " in capsys.readouterr().out
 
 
 def test_robots_txt_shutting_a_source_out_and_a_source_gone_silent_fail_the_dag(warehouse_db, replay, tmp_path):

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from wirehouse.config import settings
@@ -157,7 +157,7 @@ def cmd_health(args) -> int:
 
     config = settings()
     names = args.source or [s.name for s in load_sources(config.sources_file)]
-    day = args.day or datetime.now(timezone.utc).date()
+    day = args.day or datetime.now(timezone.utc).date() - timedelta(days=1)
     with connect() as conn:
         judged = source_health(conn, day, config.health_history_days, names, args.days)
     print(table(judged, config.health_history_days))
@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
 
     health = commands.add_parser(
         "health", help="each source's verdict (ok, warn, needs attention) and why; exit 1 when one needs attention")
-    health.add_argument("--day", type=date.fromisoformat, help="the UTC day to judge (default: today so far)")
+    health.add_argument("--day", type=date.fromisoformat, help="the UTC day to judge (default: yesterday, as the DAG)")
     health.add_argument("--days", type=_positive, default=1, metavar="N", help="judge the N days ending --day (1)")
     health.add_argument("--source", action="append", metavar="NAME",
                         help="judge this source (repeatable; default: every source of the sources file)")

@@ -187,8 +187,12 @@ def assess(source: str, day: date, today: SourceDay | None, history: Sequence[So
     """The verdict on one source's day, from that day's signals and the days before (those with data)."""
     if today is None or today.intervals == 0:
         usual = _usual(d.intervals for d in history)
-        findings = [(WARN, f"not fetched (usually {usual:g} intervals a day)")] if usual else \
-            [(WARN, "no data: not fetched that day nor in the days before")] if not history else []
+        if usual:
+            findings = [(WARN, f"not fetched (usually {usual:g} intervals a day)")]
+        elif not history:
+            findings = [(WARN, "no data: not fetched that day nor in the days before")]
+        else:
+            findings = []
     else:
         findings = [*_fetch_findings(today, history), *_volume_findings(today, history),
                     *_quality_findings(today, history)]
