@@ -19,7 +19,7 @@ article pages across many outlets, and the run measures:
 - load: rows/s of the load task against a plain COPY of the same rows into a table with
   warehouse.articles' columns and no index;
 - clean, on a sample of the site's pages in one process: pages/s per core of the
-  pipeline's extraction (pipeline._extract → extract.extract_article) against plain
+  pipeline's extraction (cleaning.extract_raw → extract.extract_article) against plain
   trafilatura.extract, and the clean stage's extraction pool on 1 worker against all cores.
 Databases are fresh per measured run, on WIREHOUSE_DATABASE_URL's server, else the
 embedded one, and dropped afterwards.
@@ -231,16 +231,16 @@ def _plain(body: bytes, url: str) -> None:
 
 def clean_sample(pages: list[tuple[bytes, str]]) -> dict:
     from extract import CleaningRules
-    from wirehouse.pipeline import WARM_UP_CALLS, _extract, _extraction_pool
+    from wirehouse.cleaning import WARM_UP_CALLS, extract_raw, extraction_pool
 
     rules = CleaningRules(language="en")
     for body, url in pages[:3]:  # one-off costs (imports, regex compilation) paid by neither side
-        _extract(body, url, rules, "text/html; charset=utf-8")
+        extract_raw(body, url, rules, "text/html; charset=utf-8")
         _plain(body, url)
     # page by page, the side going first alternating: the first to meet a page pays one-off costs
     # (dateparser compiles a locale's patterns on first sight) that the other then gets for free
     cpu = {"ours": 0.0, "plain": 0.0}
-    sides = [("ours", lambda b, u: _extract(b, u, rules, "text/html; charset=utf-8")), ("plain", _plain)]
+    sides = [("ours", lambda b, u: extract_raw(b, u, rules, "text/html; charset=utf-8")), ("plain", _plain)]
     for i, (body, url) in enumerate(pages):
         for side, call in (sides if i % 2 == 0 else sides[::-1]):
             started = time.process_time()
@@ -248,12 +248,12 @@ def clean_sample(pages: list[tuple[bytes, str]]) -> dict:
             cpu[side] += time.process_time() - started
     walls = {}
     for workers in sorted({1, os.cpu_count() or 1}):
-        with _extraction_pool(workers) as pool:
+        with extraction_pool(workers) as pool:
             warm_up = pages[:WARM_UP_CALLS + 2 * workers]
-            for future in [pool.submit(_extract, body, url, rules, "text/html") for body, url in warm_up]:
+            for future in [pool.submit(extract_raw, body, url, rules, "text/html") for body, url in warm_up]:
                 future.result()  # the workers are forked and warm before the clock starts
             started = time.perf_counter()
-            for future in [pool.submit(_extract, body, url, rules, "text/html") for body, url in pages]:
+            for future in [pool.submit(extract_raw, body, url, rules, "text/html") for body, url in pages]:
                 future.result()
             walls[workers] = time.perf_counter() - started
     return {"pages": len(pages), "cpu": cpu, "walls": walls}

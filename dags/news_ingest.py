@@ -15,7 +15,10 @@ hourly for the sources with `cadence: hourly` (the default) in `WIREHOUSE_SOURCE
 | `load` | decides each article's fate (`dedup/`: new, copy, version, unchanged) and applies the decisions to `warehouse.*` in one transaction; emits the warehouse assets | yes: pages already decided are skipped |
 | `report` | one summary line per source; fails the run if a source failed | yes |
 
-**Rerun an interval**: clear its run in the grid. **Backfill**: `airflow backfill create
+**Rerun an interval**: clear its run in the grid. **Catch up** on a wide window (a new
+source's archive, a month of missed intervals) in one run: trigger with the params `from`
+(and `to`, default: now), e.g. `{"from": "2026-01-01", "to": "2026-03-01", "sources": ["name"]}`,
+or `wirehouse run --from … --to …`. **Backfill** interval by interval: `airflow backfill create
 --dag-id news_ingest --from-date … --to-date …`; add `--dag-run-conf '{"sources": ["name"]}'`
 to ingest only some sources. Reruns never duplicate rows.
 """
@@ -60,7 +63,12 @@ def ingest_dag(cadence: str, dag_id: str, cron: str):
         max_active_runs=4,
         tags=["wirehouse", "ingest", cadence],
         doc_md=__doc__,
-        params={"sources": Param([], type="array", description="Only these sources (default: all of this cadence)")},
+        params={
+            "sources": Param([], type="array", description="Only these sources (default: all of this cadence)"),
+            "from": Param(None, type=["null", "string"],
+                          description="Catch-up run: ingest [from, to) instead of the data interval (ISO date, UTC)"),
+            "to": Param(None, type=["null", "string"], description="End of the catch-up window (default: now)"),
+        },
         default_args={
             "owner": "wirehouse",
             "retries": RETRIES,
@@ -76,6 +84,7 @@ def ingest_dag(cadence: str, dag_id: str, cron: str):
         def prepare(**context) -> list[str]:
             from wirehouse.pipeline import prepare as run
 
+            print(f"ingesting {_interval(context)}")  # a catch-up window that cannot be ingested fails here
             return run(cadence, only=context["params"].get("sources") or None)
 
         @task_group(group_id="per_source")

@@ -22,6 +22,7 @@ from extract.recovery import recover_dropped_text, split_run_together, without_t
 from extract.streamed import drop_streamed_fallbacks, inline_streamed_content
 from extract.structured import read_json_ld, read_meta
 from extract.titles import pick_title
+from extract.version import extractor_version
 
 __all__ = ["CleaningRules", "ExtractedPage", "extract_article", "MIN_ARTICLE_WORDS"]
 
@@ -65,6 +66,7 @@ class ExtractedPage:
     text: str = ""
     word_count: int = 0
     provenance: dict[str, str] = field(default_factory=dict)
+    extractor_version: str = ""  # extract.version: set on every page that went through extraction
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -179,4 +181,5 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
         text=text,
         word_count=words,
         provenance=provenance,
+        extractor_version=extractor_version(rules),
     )

@@ -23,6 +23,7 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 BLOCKED_PRIVATE = "private address blocked"
 REDIRECT_LOOP = "redirect loop"
 REDIRECT_OFFSITE = "redirect to another host"
+DNS_FAILED = "DNS lookup failed"
 
 
 def is_public(address: Address) -> bool:
@@ -47,11 +48,14 @@ class PrivateAddressGuard:
     came from one anyway (the name may resolve differently when Scrapy connects: DNS rebinding).
 
     A source's `allow_private_addresses` lifts it: `true` for every host, a list for those hosts.
+    A host whose name does not resolve fails every request to it at once, without retries: on a
+    machine without network a crawl then ends in seconds with the reason (the next run tries again).
     """
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.resolved: dict[str, list[Address]] = {}
+        self.unresolved: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -65,11 +69,13 @@ class PrivateAddressGuard:
         host = urlparse_cached(request).hostname or ""
         if self.allowed(host):
             return
-        if host not in self.resolved:
+        if host not in self.resolved and host not in self.unresolved:
             try:
                 self.resolved[host] = await run_in_thread(resolve, host)
-            except (OSError, UnicodeError):
-                return  # the download itself reports the DNS failure
+            except (OSError, UnicodeError) as exc:
+                self.unresolved[host] = str(exc) or type(exc).__name__
+        if host in self.unresolved:
+            raise IgnoreRequest(f"{DNS_FAILED}: {host}: {self.unresolved[host]}")
         private = [a for a in self.resolved[host] if not is_public(a)]
         if private:
             self.refuse(request, host, private[0])

@@ -1,5 +1,7 @@
 """Scrapy settings shared by every source; per-source politeness is layered on top in crawl.py."""
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "wirehouse"
 SPIDER_MODULES = ["scrapers.spiders"]
 
@@ -42,3 +44,7 @@ RAW_PAGES_BATCH_SIZE = 200
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+
+# A host name that does not resolve is not retried (see PrivateAddressGuard): on a machine without
+# network, retries would only delay the reason by minutes.
+RETRY_EXCEPTIONS = [e for e in _scrapy_defaults.RETRY_EXCEPTIONS if e != "scrapy.exceptions.CannotResolveHostError"]

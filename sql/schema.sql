@@ -127,7 +127,8 @@ CREATE TABLE stage.articles (
     text text NOT NULL,
     word_count integer NOT NULL,
     provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
-    credited_url text
+    credited_url text,
+    extractor_version text DEFAULT 'unrecorded'::text NOT NULL
 );
 
 CREATE VIEW ops.extraction_quality AS
@@ -193,6 +194,31 @@ CREATE VIEW ops.extraction_quality AS
         END AS share_short
    FROM per_day;
 
+CREATE TABLE ops.reextractions (
+    reextraction_id bigint NOT NULL,
+    run_id bigint,
+    article_id bigint NOT NULL,
+    version_no integer NOT NULL,
+    page_id bigint NOT NULL,
+    trigger text NOT NULL,
+    old_content_hash text NOT NULL,
+    new_content_hash text NOT NULL,
+    old_extractor_version text NOT NULL,
+    new_extractor_version text NOT NULL,
+    changed text[] NOT NULL,
+    reextracted_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT reextractions_trigger_check CHECK ((trigger = ANY (ARRAY['reclean'::text, 'refetch'::text])))
+);
+
+ALTER TABLE ops.reextractions ALTER COLUMN reextraction_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME ops.reextractions_reextraction_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE ops.rejects (
     reject_id bigint NOT NULL,
     run_id bigint,
@@ -232,7 +258,7 @@ CREATE TABLE ops.runs (
     error text,
     CONSTRAINT runs_check CHECK ((interval_start <= interval_end)),
     CONSTRAINT runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'success'::text, 'failed'::text]))),
-    CONSTRAINT runs_task_check CHECK ((task = ANY (ARRAY['fetch'::text, 'clean'::text, 'fingerprint'::text, 'dedup'::text, 'load'::text])))
+    CONSTRAINT runs_task_check CHECK ((task = ANY (ARRAY['fetch'::text, 'clean'::text, 'fingerprint'::text, 'dedup'::text, 'load'::text, 'reclean'::text])))
 );
 
 CREATE VIEW ops.run_accounting AS
@@ -329,7 +355,8 @@ CREATE TABLE warehouse.article_versions (
     content_hash text NOT NULL,
     title text,
     text text NOT NULL,
-    page_id bigint
+    page_id bigint,
+    extractor_version text DEFAULT 'unrecorded'::text NOT NULL
 );
 
 CREATE TABLE warehouse.articles (
@@ -351,7 +378,8 @@ CREATE TABLE warehouse.articles (
     story_id bigint,
     provenance jsonb DEFAULT '{}'::jsonb NOT NULL,
     search_config regconfig DEFAULT 'simple'::regconfig NOT NULL,
-    search tsvector GENERATED ALWAYS AS (((setweight(to_tsvector(search_config, COALESCE(title, ''::text)), 'A'::"char") || setweight(to_tsvector(search_config, COALESCE(description, ''::text)), 'B'::"char")) || setweight(to_tsvector(search_config, text), 'C'::"char"))) STORED
+    search tsvector GENERATED ALWAYS AS (((setweight(to_tsvector(search_config, COALESCE(title, ''::text)), 'A'::"char") || setweight(to_tsvector(search_config, COALESCE(description, ''::text)), 'B'::"char")) || setweight(to_tsvector(search_config, text), 'C'::"char"))) STORED,
+    extractor_version text DEFAULT 'unrecorded'::text NOT NULL
 );
 
 ALTER TABLE warehouse.articles ALTER COLUMN article_id ADD GENERATED ALWAYS AS IDENTITY (
@@ -411,6 +439,9 @@ ALTER TABLE ONLY dedup.source_lines
 ALTER TABLE ONLY ops.page_outcomes
     ADD CONSTRAINT page_outcomes_pkey PRIMARY KEY (page_id);
 
+ALTER TABLE ONLY ops.reextractions
+    ADD CONSTRAINT reextractions_pkey PRIMARY KEY (reextraction_id);
+
 ALTER TABLE ONLY ops.rejects
     ADD CONSTRAINT rejects_pkey PRIMARY KEY (reject_id);
 
@@ -463,6 +494,8 @@ CREATE INDEX signatures_first_seen_idx ON dedup.signatures USING btree (first_se
 CREATE INDEX signatures_story_terms_idx ON dedup.signatures USING gin (story_terms);
 
 CREATE INDEX page_outcomes_run_idx ON ops.page_outcomes USING btree (run_id);
+
+CREATE INDEX reextractions_article_idx ON ops.reextractions USING btree (article_id);
 
 CREATE UNIQUE INDEX rejects_page_stage_idx ON ops.rejects USING btree (page_id, stage) WHERE (page_id IS NOT NULL);
 

@@ -14,12 +14,33 @@ from wirehouse.onboarding import OnboardingError
 from wirehouse.sources import NAME_RE, SourcesError
 
 
-def cmd_run(args) -> int:
-    from wirehouse.ingest import run_ingest
+OFFLINE_HINT = ("Is this machine offline? The offline replay works without network:"
+                " WIREHOUSE_SOURCES=seeds/replay.yaml make run")
 
-    if args.sources:
-        os.environ["WIREHOUSE_SOURCES"] = args.sources
-    summaries = run_ingest(args.logical_date)
+
+def cmd_run(args) -> int:
+    from wirehouse.ingest import Offline, run_ingest
+    from wirehouse.runs import WindowError, catch_up_window
+
+    only = None
+    if args.sources and (os.path.isfile(args.sources) or args.sources.endswith((".yaml", ".yml"))):
+        args.sources_file = args.sources_file or args.sources
+    elif args.sources:
+        only = [name.strip() for name in args.sources.split(",") if name.strip()]
+    if args.sources_file:
+        os.environ["WIREHOUSE_SOURCES"] = args.sources_file
+    window = None
+    if args.start or args.end:
+        try:
+            window = catch_up_window(args.start, args.end, datetime.now(timezone.utc))
+        except WindowError as exc:
+            print(f"wirehouse run: {exc}", file=sys.stderr)
+            return 2
+    try:
+        summaries = run_ingest(args.logical_date, window=window, only=only)
+    except Offline as exc:
+        print(f"wirehouse run: no source can be reached, nothing was run:\n{exc}\n{OFFLINE_HINT}", file=sys.stderr)
+        return 1
     for summary in summaries:
         print(f"wirehouse run {summary.dag_run_id}")
         for line in summary.lines():
@@ -28,8 +49,7 @@ def cmd_run(args) -> int:
     print("Query the warehouse: .venv/bin/wirehouse psql   (e.g. select title, source from warehouse.articles;)")
     failed = [s for summary in summaries for s in summary.failed]
     if failed and len(failed) == sum(len(summary.sources) for summary in summaries):
-        print("No source could be fetched: is this machine offline? The offline replay works without network:"
-              " WIREHOUSE_SOURCES=seeds/replay.yaml make run", file=sys.stderr)
+        print(f"No source could be fetched. {OFFLINE_HINT}", file=sys.stderr)
     return 1 if failed or not any(summary.sources for summary in summaries) else 0
 
 
@@ -150,6 +170,18 @@ def cmd_prune(args) -> int:
     return 0
 
 
+def cmd_reclean(args) -> int:
+    from wirehouse.reclean import run_reclean
+
+    try:
+        report = run_reclean(datetime.now(timezone.utc), args.since, args.source, args.dry_run)
+    except ValueError as exc:
+        print(f"wirehouse reclean: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(report.lines()))
+    return 0
+
+
 def cmd_health(args) -> int:
     from wirehouse.db import connect
     from wirehouse.health import source_health, table
@@ -229,9 +261,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="one full ingest over the sources file, through the DAG")
-    run.add_argument("--sources", help="sources file (default: $WIREHOUSE_SOURCES or seeds/sources.yaml)")
+    run.add_argument("--sources", help="only these sources, comma-separated (a file name here is read as"
+                                       " --sources-file, as before)")
+    run.add_argument("--sources-file", help="sources file (default: $WIREHOUSE_SOURCES or seeds/sources.yaml)")
     run.add_argument("--logical-date", type=datetime.fromisoformat,
                      help="ingest the hour before this time (default: now, or the replay's date)")
+    run.add_argument("--from", dest="start", type=_aware,
+                     help="catch up: one run over [FROM, TO) instead of one interval (ISO date, UTC)")
+    run.add_argument("--to", dest="end", type=_aware, help="end of the catch-up window (default: now)")
     run.set_defaults(func=cmd_run)
 
     commands.add_parser("migrate", help="apply pending SQL migrations").set_defaults(func=cmd_migrate)
@@ -260,6 +297,13 @@ def main(argv: list[str] | None = None) -> int:
     prune.add_argument("--dry-run", action="store_true", help="report what would be freed, change nothing")
     prune.add_argument("--now", type=_aware, help="prune as of this time (ISO 8601; default: the clock)")
     prune.set_defaults(func=cmd_prune)
+
+    reclean = commands.add_parser(
+        "reclean", help="re-extract stored pages with the current extractor; update articles in place")
+    reclean.add_argument("--since", type=_aware, help="only pages fetched at or after this date (ISO 8601)")
+    reclean.add_argument("--source", help="only this source's articles")
+    reclean.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
+    reclean.set_defaults(func=cmd_reclean)
 
     health = commands.add_parser(
         "health", help="each source's verdict (ok, warn, needs attention) and why; exit 1 when one needs attention")

@@ -5,68 +5,30 @@ it. Tasks pass nothing but small summaries; data moves through PostgreSQL (raw.p
 from __future__ import annotations
 
 import itertools
-import json
 import logging
-import multiprocessing
 import os
-import re
 import signal
 import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime
+from concurrent.futures import Future
 
 import psycopg
 
-from extract import CleaningRules, extract_article
-from wirehouse.fingerprinting import fingerprint_stage
-from wirehouse.loading import load_interval
+from wirehouse.cleaning import (CLEAN_BATCH, RawPage, clean_workers, cleaning_rules, extract_raw, extraction_pool,
+                                stage_article, storable)
 from wirehouse.config import PROJECT_ROOT, settings
 from wirehouse.db import connect, database_url
+from wirehouse.fingerprinting import fingerprint_stage
+from wirehouse.loading import load_interval
 from wirehouse.migrate import migrate
 from wirehouse.runs import Interval, current_fetch_runs, recorded_run
 from wirehouse.sources import Source, load_sources, source_by_name
-from wirehouse.urls import canonical_url, normalize
 
 log = logging.getLogger(__name__)
 FETCH_TIMEOUT_SECONDS = int(os.environ.get("WIREHOUSE_FETCH_TIMEOUT", "3300"))
-CLEAN_BATCH = 100  # pages held in memory at once by clean
 CLEAN_LOCK_KEY = 0x7768636C  # "whcl", with the source's hash: one clean of a source at a time
-
-
-# PostgreSQL text cannot hold NUL, and UTF-8 cannot encode a lone surrogate; both reach an
-# extracted page through escapes such as JSON-LD's "\u0000" or "\ud800".
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def storable(value):
-    """value with NUL removed and lone surrogates replaced by U+FFFD (as undecodable bytes are),
-    inside strings and lists of strings; anything else unchanged."""
-    if isinstance(value, str):
-        return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
-    if isinstance(value, list):
-        return [storable(v) for v in value]
-    return value
-
-
-@dataclass(frozen=True)
-class RawPage:
-    """A fetched page (raw.pages) as clean reads it."""
-    page_id: int
-    kind: str  # article | feed | sitemap | section
-    url: str
-    final_url: str
-    status: int
-    headers: dict
-    body: bytes | None
-    fetched_at: datetime
-
-    @property
-    def extractable(self) -> bool:
-        return self.kind == "article" and self.status == 200 and bool(self.body)
 
 
 class FetchFailed(RuntimeError):
@@ -142,7 +104,7 @@ def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
     """Extract every not-yet-decided page of the source's current fetch into stage.articles."""
     started = time.monotonic()
     source = _source(source_name)
-    rules = CleaningRules(drop_lines=source.drop_lines, language=source.language)
+    rules = cleaning_rules(source)
     with connect(autocommit=True) as conn, recorded_run(conn, "clean", interval, source_name, dag_id, dag_run_id) as run:
         fetch_run = current_fetch_runs(conn, interval).get(source_name)
         if fetch_run is None:
@@ -164,10 +126,10 @@ def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
             first = next(batches, [])
             # extraction in worker processes, one batch ahead of the writes; a source that fits
             # in one batch is not worth starting them
-            with _extraction_pool(clean_workers() if len(first) == CLEAN_BATCH else 1) as pool:
+            with extraction_pool(clean_workers() if len(first) == CLEAN_BATCH else 1) as pool:
                 pending = None
                 for batch in itertools.chain([first] if first else [], batches):
-                    ahead = batch, [pool.submit(_extract, raw.body, raw.final_url, rules, raw.headers.get("content-type"))
+                    ahead = batch, [pool.submit(extract_raw, raw.body, raw.final_url, rules, raw.headers.get("content-type"))
                                     if raw.extractable else None for raw in batch]
                     if pending:
                         for raw, extracted in zip(*pending):
@@ -178,67 +140,6 @@ def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
         run.counters["seconds"] = round(time.monotonic() - started, 1)
         log.info("clean %s %s: %s", source_name, interval, run.counters)
         return run.counters
-
-
-def clean_workers() -> int:
-    """Processes extracting pages in one clean task: WIREHOUSE_CLEAN_WORKERS, else one per core."""
-    return int(os.environ.get("WIREHOUSE_CLEAN_WORKERS") or os.cpu_count() or 1)
-
-
-class _InProcess:
-    """The executor interface, running each call at once in this process."""
-
-    def submit(self, fn, *args) -> Future:
-        future = Future()
-        future.set_result(fn(*args))
-        return future
-
-    def __enter__(self) -> "_InProcess":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pass
-
-
-WARM_UP_CALLS = 20  # extractions a clean task runs itself before it forks its workers
-
-
-class _WarmPool:
-    """Runs the first WARM_UP_CALLS in this process, then forks the workers for the rest.
-
-    Extraction loads language models, stoplists and date locales lazily, ~4 s of CPU over the
-    first pages: loaded once here, the forked workers inherit them instead of loading them each.
-    """
-
-    def __init__(self, workers: int):
-        self.workers, self.calls, self.pool = workers, 0, None
-
-    def submit(self, fn, *args) -> Future:
-        if self.pool is None and self.calls < WARM_UP_CALLS:
-            self.calls += 1
-            return _InProcess().submit(fn, *args)
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-        return self.pool.submit(fn, *args)
-
-    def __enter__(self) -> "_WarmPool":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=exc[0] is not None)
-
-
-def _extraction_pool(workers: int):
-    return _WarmPool(workers) if workers > 1 else _InProcess()
-
-
-def _extract(body, final_url, rules, content_type):
-    """The extracted page, or why extraction failed (runs in a worker process)."""
-    try:
-        return extract_article(bytes(body), final_url, rules, encoding=_charset(content_type or ""))
-    except Exception as exc:  # an extractor bug must become a reject, not a failed run
-        return f"{type(exc).__name__}: {exc}"
 
 
 def _clean_page(cur, run_id, source, rules, raw: RawPage, extracted: Future | None = None) -> str:
@@ -270,44 +171,17 @@ def _clean_page(cur, run_id, source, rules, raw: RawPage, extracted: Future | No
         return reject("not HTML", f"content-type: {content_type}")
     if not body:
         return reject("empty body")
-    page = extracted.result() if extracted is not None else _extract(body, final_url, rules, content_type)
+    page = extracted.result() if extracted is not None else extract_raw(body, final_url, rules, content_type)
     if isinstance(page, str):
         return reject("extraction failed", page)
     if not page.is_article:
         return decide("not_article", storable(page.reason) or "not an article")
     try:
         with cur.connection.transaction():  # a savepoint: one page the database refuses is one reject
-            _stage_article(cur, run_id, source, page_id, url, final_url, raw.fetched_at, page)
+            stage_article(cur, run_id, source.name, page_id, url, final_url, raw.fetched_at, page)
     except (psycopg.DataError, UnicodeEncodeError) as exc:
         return reject("unstorable", f"{type(exc).__name__}: {exc}")
     return "extracted"
-
-
-def _stage_article(cur, run_id, source, page_id, url, final_url, fetched_at, page) -> None:
-    cur.execute(
-        "insert into stage.articles (page_id, run_id, source, url, final_url, fetched_at, canonical_url,"
-        " title, authors, published_at, modified_at, language, description, text, word_count, provenance,"
-        " credited_url) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        " on conflict (page_id) do update set canonical_url = excluded.canonical_url, title = excluded.title,"
-        " authors = excluded.authors, published_at = excluded.published_at, modified_at = excluded.modified_at,"
-        " language = excluded.language, description = excluded.description, text = excluded.text,"
-        " word_count = excluded.word_count, provenance = excluded.provenance, credited_url = excluded.credited_url",
-        (page_id, run_id, source.name, url, final_url, fetched_at,
-         canonical_url(final_url, storable(page.canonical_url)), storable(page.title), storable(page.authors),
-         page.published, page.modified, storable(page.language), storable(page.description),
-         storable(page.text), page.word_count, json.dumps(page.provenance, sort_keys=True),
-         normalize(page.credited_url) if page.credited_url else None),
-    )
-    # the fingerprint of an older extraction of the page: the fingerprint task computes it again
-    cur.execute("delete from stage.fingerprints where page_id = %s", (page_id,))
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip("\"' ")
-    return None
 
 
 def fingerprint(interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:

@@ -6,7 +6,8 @@
   the raw retention before `now`: no load can compare a page with them any more (a backfill of an
   interval still in raw retention looks back at most that far). The signatures, whose hashes find
   exact copies at any age, stay.
-- ops.page_outcomes, ops.rejects and ended ops.runs older than WIREHOUSE_OPS_RETENTION_DAYS (365),
+- ops.page_outcomes, ops.rejects, ops.reextractions and ended ops.runs older than
+  WIREHOUSE_OPS_RETENTION_DAYS (365),
   which must be at least the raw retention: a stored page's accounting needs its run.
 
 Everything happens in one transaction; `dry_run` rolls it back after measuring, so it reports
@@ -107,7 +108,7 @@ def prune(conn: psycopg.Connection, now: datetime, config: Settings, dry_run: bo
                 conn.execute(sql.SQL("drop table raw.{}").format(sql.Identifier(p.name)))
         cutoffs = {"anchor_cutoff": anchor_cutoff, "ops_cutoff": ops_cutoff}
         for query in (Q.delete_anchors, Q.delete_copy_anchors, Q.delete_outcomes, Q.delete_rejects,
-                      Q.delete_fingerprinted_runs, Q.delete_runs):
+                      Q.delete_reextractions, Q.delete_fingerprinted_runs, Q.delete_runs):
             trimmed.append(Trimmed(_DELETE_FROM.match(query).group(1), conn.execute(query, cutoffs).rowcount))
         report = PruneReport(now, raw_cutoff, anchor_cutoff, ops_cutoff, partitions, tuple(trimmed), dry_run)
         if dry_run:

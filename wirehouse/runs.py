@@ -5,7 +5,7 @@ import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import psycopg
 
@@ -19,13 +19,41 @@ class Interval:
         return f"[{self.start.isoformat()}, {self.end.isoformat()})"
 
 
+class WindowError(ValueError):
+    """A catch-up window (the run's `from` and `to` params) that cannot be ingested."""
+
+
 def interval_from_context(context) -> Interval:
-    """The run's data interval; a manual run without one ingests the hour before it was triggered."""
+    """The run's interval: a catch-up run's `from`/`to` params, else its data interval; a manual run
+    without either ingests the hour before it was triggered."""
+    params = context.get("params") or {}
+    if params.get("from") or params.get("to"):
+        return catch_up_window(params.get("from"), params.get("to"), context["dag_run"].run_after)
     start, end = context.get("data_interval_start"), context.get("data_interval_end")
     if start is None or end is None:
         end = context["dag_run"].run_after.replace(minute=0, second=0, microsecond=0)
         start = end - timedelta(hours=1)
     return Interval(start, end)
+
+
+def catch_up_window(start: str | datetime | None, end: str | datetime | None, now: datetime) -> Interval:
+    """[start, end) from ISO dates or times (UTC unless they say otherwise); `end` defaults to `now`
+    and may not lie after it: a window ends where the pipeline can have seen pages."""
+    def parse(value: str | datetime, name: str) -> datetime:
+        try:
+            when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        except ValueError:
+            raise WindowError(f"{name}: {value!r} is not an ISO date or time (e.g. 2026-01-01)") from None
+        return when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+    if not start:
+        raise WindowError("a catch-up run needs `from` (and optionally `to`, default: now)")
+    window = Interval(parse(start, "from"), parse(end, "to") if end else now)
+    if window.start >= window.end:
+        raise WindowError(f"from ({window.start.isoformat()}) must be before to ({window.end.isoformat()})")
+    if window.end > now:
+        raise WindowError(f"to ({window.end.isoformat()}) is after the run's time ({now.isoformat()})")
+    return window
 
 
 @dataclass

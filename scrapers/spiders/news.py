@@ -207,6 +207,7 @@ _REASONS = {  # Scrapy's download errors, and Twisted's where Scrapy passes them
 }
 _MESSAGES = (  # what IgnoreRequest and failed downloads say, by the words of their message
     (middlewares.BLOCKED_PRIVATE, middlewares.BLOCKED_PRIVATE),
+    (middlewares.DNS_FAILED, middlewares.DNS_FAILED),
     (middlewares.REDIRECT_LOOP, middlewares.REDIRECT_LOOP),
     (middlewares.REDIRECT_OFFSITE, middlewares.REDIRECT_OFFSITE),
     ("robots.txt", "forbidden by robots.txt"),

@@ -161,19 +161,20 @@ select nextval(pg_get_serial_sequence('warehouse.articles', 'article_id')) from 
 -- The batch's new articles (load_new), from their staged pages.
 insert into warehouse.articles (article_id, source, canonical_url, title, authors, published_at, modified_at,
     language, description, text, word_count, content_hash, first_seen_at, last_seen_at, provenance,
-    search_config, story_id)
+    search_config, story_id, extractor_version)
 overriding system value
 select n.article_id, s.source, s.canonical_url, s.title, s.authors, s.published_at, s.modified_at, s.language,
        s.description, s.text, s.word_count, f.content_hash, %(seen)s, %(seen)s, s.provenance,
-       coalesce(c.config, 'simple'), n.story_id
+       coalesce(c.config, 'simple'), n.story_id, s.extractor_version
 from load_new n join stage.articles s using (page_id) join stage.fingerprints f using (page_id)
 left join warehouse.language_configs c on c.language = s.language
 order by n.article_id
 
 -- name: insert_first_versions
 -- Version 1 of each new article.
-insert into warehouse.article_versions (article_id, version_no, fetched_at, content_hash, title, text, page_id)
-select n.article_id, 1, s.fetched_at, f.content_hash, s.title, s.text, n.page_id
+insert into warehouse.article_versions (article_id, version_no, fetched_at, content_hash, title, text, page_id,
+    extractor_version)
+select n.article_id, 1, s.fetched_at, f.content_hash, s.title, s.text, n.page_id, s.extractor_version
 from load_new n join stage.articles s using (page_id) join stage.fingerprints f using (page_id)
 
 -- name: insert_signatures
@@ -192,9 +193,10 @@ cross join unnest(f.anchors) as a(anchor) order by 1, 2
 
 -- name: insert_versions
 -- Each changed text of a known article (load_versions, in the batch's order) as its next version.
-insert into warehouse.article_versions (article_id, version_no, fetched_at, content_hash, title, text, page_id)
+insert into warehouse.article_versions (article_id, version_no, fetched_at, content_hash, title, text, page_id,
+    extractor_version)
 select v.article_id, a.version_count + row_number() over (partition by v.article_id order by v.ord),
-       s.fetched_at, f.content_hash, s.title, s.text, v.page_id
+       s.fetched_at, f.content_hash, s.title, s.text, v.page_id, s.extractor_version
 from load_versions v join warehouse.articles a using (article_id)
 join stage.articles s on s.page_id = v.page_id join stage.fingerprints f on f.page_id = v.page_id
 
@@ -202,7 +204,7 @@ join stage.articles s on s.page_id = v.page_id join stage.fingerprints f on f.pa
 -- The article takes the text of its last version in the batch.
 update warehouse.articles a set title = s.title, authors = s.authors, modified_at = s.modified_at,
     description = s.description, text = s.text, word_count = s.word_count, content_hash = f.content_hash,
-    provenance = s.provenance, version_count = a.version_count + v.n
+    provenance = s.provenance, version_count = a.version_count + v.n, extractor_version = s.extractor_version
 from (select distinct on (article_id) article_id, page_id, count(*) over (partition by article_id) as n
       from load_versions order by article_id, ord desc) v
 join stage.articles s on s.page_id = v.page_id join stage.fingerprints f on f.page_id = v.page_id

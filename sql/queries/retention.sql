@@ -34,6 +34,10 @@ delete from ops.page_outcomes where decided_at < %(ops_cutoff)s
 -- Rejects (with their raw bytes) recorded before the cutoff.
 delete from ops.rejects where created_at < %(ops_cutoff)s
 
+-- name: delete_reextractions
+-- The re-extraction audit recorded before the cutoff.
+delete from ops.reextractions where reextracted_at < %(ops_cutoff)s
+
 -- name: delete_fingerprinted_runs
 -- What the fingerprint task recorded of the runs about to be deleted.
 delete from dedup.fingerprinted_runs f using ops.runs r

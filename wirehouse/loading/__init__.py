@@ -13,13 +13,15 @@ from datetime import datetime, timedelta
 import psycopg
 
 from dedup.originals import UNRANKED, order_key
-from dedup.resolve import Resolver
+from dedup.resolve import Resolver, url_forms
 from wirehouse.config import settings
 from wirehouse.fingerprinting import fingerprint_stage, refingerprint_if_stale
 from wirehouse.loading.apply import apply
 from wirehouse.loading.prefetch import prefetch, staged_pages
 from wirehouse.queries import queries
+from wirehouse.reclean import reextract, stale_known_articles
 from wirehouse.runs import Interval
+from wirehouse.sources import load_sources
 
 Q = queries("dedup")
 LOCK_KEY = 0x77686C64  # "whld": loads are serialised so concurrent runs see each other's rows
@@ -66,6 +68,7 @@ def window_start(pages, interval: Interval) -> datetime:
 def load_pages(conn: psycopg.Connection, page_ids: list[int], interval: Interval, ranks: dict[str, int]) -> dict:
     """Decide and write one chunk of pages."""
     pages = staged_pages(conn, page_ids)
+    counters = _reextract_met(conn, pages)
     known = prefetch(conn, pages, window_start(pages, interval), ranks)
     new_ids = [i for (i,) in conn.execute(Q.new_article_ids, {"n": len(pages)})]
     # Deciding allocates millions of small objects while the prefetched records stay alive: frozen,
@@ -76,4 +79,16 @@ def load_pages(conn: psycopg.Connection, page_ids: list[int], interval: Interval
     finally:
         gc.unfreeze()
     apply(conn, resolution, interval.end)
-    return dict(Counter(o.outcome for o in resolution.outcomes))
+    return dict(counters + Counter(o.outcome for o in resolution.outcomes))
+
+
+def _reextract_met(conn: psycopg.Connection, pages) -> Counter[str]:
+    """Re-extract the stored text of each article the pages are known by that another extractor
+    version produced, so a refetch is compared like with like (wirehouse/reclean.py)."""
+    stale = stale_known_articles(conn, {p.page_id: url_forms(p.url, p.final_url, p.canonical_url)[1]
+                                        for p in pages})
+    if not stale:
+        return Counter()
+    sources = {s.name: s for s in load_sources(settings().sources_file)}
+    done = reextract(conn, stale, sources, "refetch")
+    return Counter({"reextracted": done["reextracted"], "reextraction_changed": done["changed"]})
