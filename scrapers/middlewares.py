@@ -11,7 +11,7 @@ import socket
 import time
 
 from scrapy import Request
-from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.downloadermiddlewares import robotstxt
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -154,6 +154,18 @@ class RetryAfterMiddleware:
         return response
 
 
+class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
+    """Scrapy's, with every request that waited for robots.txt judged by it.
+
+    Scrapy 2.19 has each request that arrives while a host's robots.txt downloads await one shared
+    Deferred; under the asyncio reactor each await adds a callback that passes None on, so the
+    second waiter onward got no parser and was fetched whatever robots.txt said."""
+
+    async def robot_parser(self, request: Request):
+        parser = await super().robot_parser(request)
+        return parser if parser is not None else self._parsers.get(urlparse_cached(request).netloc)
+
+
 class CrawlDelayMiddleware:
     """Spaces requests to one host by robots.txt's Crawl-delay (capped at CRAWL_DELAY_MAX).
     Scrapy's RobotsTxtMiddleware reads robots.txt but applies only Allow/Disallow."""
@@ -171,7 +183,7 @@ class CrawlDelayMiddleware:
 
     def robots(self):
         for middleware in self.crawler.engine.downloader.middleware.middlewares:
-            if isinstance(middleware, RobotsTxtMiddleware):
+            if isinstance(middleware, robotstxt.RobotsTxtMiddleware):
                 return middleware
         return None
 

@@ -27,6 +27,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.PrivateAddressGuard": 90,  # before robots.txt is fetched for the host
     "scrapers.per_source.SourceRequestsMiddleware": 95,  # robots.txt is fetched with them too
     "scrapers.per_source.SourceSlotMiddleware": 96,  # robots.txt requests take their source's slot too
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.middlewares.RobotsTxtMiddleware": 100,  # Scrapy's, each waiting request given the parser
     "scrapers.middlewares.CrawlDelayMiddleware": 110,  # after RobotsTxtMiddleware (100) has read robots.txt
     "scrapers.middlewares.RetryAfterMiddleware": 560,  # sees a response before RetryMiddleware (550)
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,

@@ -17,7 +17,7 @@ def test_dagbag_has_no_import_errors_and_the_designed_order():
 
     bag = DagBag(dag_folder=str(DAGS))
     assert bag.import_errors == {}
-    assert {"news_ingest", "news_ingest_daily"} <= set(bag.dags)
+    assert {"news_ingest", "news_ingest_daily", "wirehouse_maintenance", "wirehouse_health"} <= set(bag.dags)
     dag = bag.dags["news_ingest"]
     order = {
         "prepare": {"per_shard.fetch"},
@@ -33,7 +33,8 @@ def test_dagbag_has_no_import_errors_and_the_designed_order():
     assert dag.doc_md and "wirehouse" in dag.tags
 
 
-@pytest.mark.parametrize("dag_file", ["news_ingest.py", "wirehouse_maintenance.py", "wirehouse_reclean.py"])
+@pytest.mark.parametrize("dag_file", ["news_ingest.py", "wirehouse_maintenance.py", "wirehouse_reclean.py",
+                                      "wirehouse_health.py"])
 def test_dag_file_does_no_heavy_work_at_import(dag_file):
     """Parsing a DAG file must not import the database driver, Scrapy or the extractor."""
     code = (

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from wirehouse.config import settings
@@ -182,6 +182,20 @@ def cmd_reclean(args) -> int:
     return 0
 
 
+def cmd_health(args) -> int:
+    from wirehouse.db import connect
+    from wirehouse.health import source_health, table
+    from wirehouse.sources import load_sources
+
+    config = settings()
+    names = args.source or [s.name for s in load_sources(config.sources_file)]
+    day = args.day or datetime.now(timezone.utc).date() - timedelta(days=1)
+    with connect() as conn:
+        judged = source_health(conn, day, config.health_history_days, names, args.days)
+    print(table(judged, config.health_history_days))
+    return 1 if any(h.needs_attention for h in judged) else 0
+
+
 def cmd_psql(args) -> int:
     from wirehouse.db import database_url
 
@@ -290,6 +304,14 @@ def main(argv: list[str] | None = None) -> int:
     reclean.add_argument("--source", help="only this source's articles")
     reclean.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
     reclean.set_defaults(func=cmd_reclean)
+
+    health = commands.add_parser(
+        "health", help="each source's verdict (ok, warn, needs attention) and why; exit 1 when one needs attention")
+    health.add_argument("--day", type=date.fromisoformat, help="the UTC day to judge (default: yesterday, as the DAG)")
+    health.add_argument("--days", type=_positive, default=1, metavar="N", help="judge the N days ending --day (1)")
+    health.add_argument("--source", action="append", metavar="NAME",
+                        help="judge this source (repeatable; default: every source of the sources file)")
+    health.set_defaults(func=cmd_health)
 
     psql = commands.add_parser("psql", help="open psql on the warehouse")
     psql.add_argument("psql_args", nargs=argparse.REMAINDER)

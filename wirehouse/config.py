@@ -20,6 +20,7 @@ class Settings:
     raw_retention_days: int  # raw.pages kept this long (whole monthly partitions), stage.* with them
     ops_retention_days: int  # ops.runs, page_outcomes and rejects kept this long
     shards: int  # a DAG run cuts its sources into this many shards: one crawl and one clean task each
+    health_history_days: int  # a source's "usual", for `wirehouse health`: the median of this many days before
 
     @property
     def embedded_dir(self) -> Path:
@@ -44,6 +45,7 @@ def settings() -> Settings:
         raw_retention_days=_days("WIREHOUSE_RAW_RETENTION_DAYS", 90),
         ops_retention_days=_days("WIREHOUSE_OPS_RETENTION_DAYS", 365),
         shards=_whole("WIREHOUSE_SHARDS", 2, "shards"),
+        health_history_days=_days("WIREHOUSE_HEALTH_HISTORY_DAYS", 14),
     )
 
 
