@@ -18,9 +18,11 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from scrapers import settings as default_settings
+from scrapers.discovery import KnownListing, Listing
 from scrapers.spiders.news import NewsSpider
 from wirehouse.config import settings as wirehouse_settings
 from wirehouse.db import connect
+from wirehouse.queries import queries
 from wirehouse.sources import Source, load_sources
 
 MAX_CONCURRENT_REQUESTS = 256  # a crawl of many sources: each still has its own per-host concurrency
@@ -44,6 +46,15 @@ def crawl_settings(sources: Source | list[Source], user_agent: str) -> Settings:
         "AUTOTHROTTLE_ENABLED": any(p.autothrottle for p in politeness),
     }, priority="cmdline")
     return crawl
+
+
+def known_listings(names: list[str]) -> dict[tuple[str, str], KnownListing]:
+    """The sources' listings read in full before (raw.listings), for conditional requests."""
+    with connect() as conn:
+        return {(source, url): KnownListing(kind, etag, last_modified, tuple(
+                    Listing(u, datetime.fromisoformat(d) if d else None) for u, d in entries))
+                for source, url, kind, etag, last_modified, entries in conn.execute(
+                    queries("stages").known_listings, {"sources": names})}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     sources = [by_name[name] for name in run_ids]
     process = CrawlerProcess(crawl_settings(sources, config.user_agent))
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, sources=sources, run_ids=run_ids, window_start=args.start, window_end=args.end)
+    process.crawl(crawler, sources=sources, run_ids=run_ids, window_start=args.start, window_end=args.end,
+                  known=known_listings(list(run_ids)))
     process.start()
 
     stats = crawler.stats.get_stats()

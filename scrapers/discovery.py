@@ -18,6 +18,21 @@ class Listing:
     date: datetime | None
 
 
+@dataclass(frozen=True)
+class KnownListing:
+    """A listing's last full read (raw.listings): its validators and what it listed."""
+    kind: str  # feed | sitemap | sitemap_index | section
+    etag: str | None
+    last_modified: str | None
+    entries: tuple[Listing, ...]
+
+    def conditional_headers(self) -> dict[str, str]:
+        headers = {"If-None-Match": self.etag} if self.etag else {}
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
 class NotAListing(ValueError):
     """The body is not a feed or sitemap we can read."""
 

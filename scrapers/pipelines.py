@@ -1,10 +1,12 @@
-"""The item pipeline: every response into raw.pages (batched COPY), every failure into ops.rejects."""
+"""The item pipeline: every response into raw.pages (batched COPY), every failure into ops.rejects,
+every listing read in full into raw.listings (for the next crawl's conditional requests)."""
 from __future__ import annotations
 
 import psycopg
 from psycopg.types.json import Jsonb
 
 from wirehouse.db import connect
+from wirehouse.queries import queries
 
 PAGE_COLUMNS = ("run_id", "source", "kind", "url", "final_url", "status", "headers", "body", "fetched_at")
 PAGE_TYPES = ("int8", "text", "text", "text", "text", "int4", "jsonb", "bytea", "timestamptz")
@@ -33,6 +35,11 @@ class RawPagesPipeline:
         self.conn.close()
 
     def process_item(self, item):
+        if item["type"] == "listing":
+            self.conn.execute(queries("stages").remember_listing, {
+                **{k: item[k] for k in ("source", "url", "kind", "etag", "last_modified")},
+                "entries": Jsonb(item["entries"])})
+            return item
         if item["type"] == "failure":
             self.conn.execute(
                 "insert into ops.rejects (run_id, source, url, stage, reason, detail, raw)"

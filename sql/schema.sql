@@ -315,6 +315,17 @@ CREATE TABLE ops.schema_migrations (
     applied_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE raw.listings (
+    source text NOT NULL,
+    url text NOT NULL,
+    kind text NOT NULL,
+    etag text,
+    last_modified text,
+    entries jsonb NOT NULL,
+    fetched_at timestamp with time zone NOT NULL,
+    CONSTRAINT listings_kind_check CHECK ((kind = ANY (ARRAY['feed'::text, 'sitemap'::text, 'sitemap_index'::text, 'section'::text])))
+);
+
 CREATE TABLE stage.fingerprints (
     page_id bigint NOT NULL,
     content_hash text NOT NULL,
@@ -450,6 +461,9 @@ ALTER TABLE ONLY ops.runs
 
 ALTER TABLE ONLY ops.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+ALTER TABLE ONLY raw.listings
+    ADD CONSTRAINT listings_pkey PRIMARY KEY (source, url);
 
 ALTER TABLE ONLY raw.pages
     ADD CONSTRAINT pages_pkey PRIMARY KEY (page_id, fetched_at);

@@ -91,8 +91,11 @@ def _fetch_counters(conn: psycopg.Connection, runs: dict[str, int], seconds: flo
     """Per source: pages by kind, fetch failures, and the error when no page could be fetched."""
     source_of = {run_id: name for name, run_id in runs.items()}
     counters: dict[str, dict] = {name: {} for name in runs}
-    for run_id, kind, n in conn.execute(Q.pages_by_kind, {"runs": list(source_of)}):
+    for run_id, kind, n, not_modified in conn.execute(Q.pages_by_kind, {"runs": list(source_of)}):
         counters[source_of[run_id]][f"pages_{kind}"] = n
+        if not_modified:  # listings asked for only if they changed: one request, nothing parsed
+            c = counters[source_of[run_id]]
+            c["listings_not_modified"] = c.get("listings_not_modified", 0) + not_modified
     failures: dict[str, list[tuple[str, int, str]]] = {name: [] for name in runs}
     for run_id, reason, n, url in conn.execute(Q.fetch_failures, {"runs": list(source_of)}):
         failures[source_of[run_id]].append((reason, n, url))

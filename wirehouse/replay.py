@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import html
 import json
 import os
@@ -667,9 +668,14 @@ class RoutesHandler(BaseHTTPRequestHandler):
             content_type, body, status = TEXT, b"404 Not Found\n", 404
         else:
             (content_type, body), status = route, 200
+        etag = f'"{hashlib.md5(body).hexdigest()}"'  # as static file servers do: a conditional GET may get a 304
+        if status == 200 and self.headers.get("If-None-Match") == etag:
+            status, body = 304, b""
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        if status != 404:
+            self.send_header("ETag", etag)
         self.end_headers()
         if with_body:
             self.wfile.write(body)

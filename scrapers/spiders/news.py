@@ -16,7 +16,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 
 from scrapers import middlewares
-from scrapers.discovery import Listing, NotAListing, parse_feed, parse_sitemap
+from scrapers.discovery import KnownListing, Listing, NotAListing, parse_feed, parse_sitemap
 from wirehouse.sources import Source
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed sitemap
@@ -30,7 +30,7 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(self, window_start: datetime, window_end: datetime, sources: list[Source] | None = None,
                  run_ids: dict[str, int] | None = None, source: Source | None = None, run_id: int | None = None,
-                 **kwargs: Any):
+                 known: dict[tuple[str, str], KnownListing] | None = None, **kwargs: Any):
         if source is not None:  # one source, as a crawl of its own
             sources, run_ids = [source], {source.name: run_id}
         super().__init__(name="news:" + ",".join(s.name for s in sources[:3]) + ("…" if len(sources) > 3 else ""),
@@ -45,6 +45,7 @@ class NewsSpider(scrapy.Spider):
         self.listings_pending: dict[str, int] = {s.name: 0 for s in sources}  # feeds and sitemaps not answered yet
         self.sections_scheduled: set[str] = set()
         self.links = {s.name: LinkExtractor(allow_domains=list(s.domains), unique=True) for s in sources}
+        self.known = dict(known or {})  # (source, listing URL) -> its last full read, for conditional requests
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -74,11 +75,27 @@ class NewsSpider(scrapy.Spider):
     def section_requests(self, source: Source) -> list[scrapy.Request]:
         """A source's section pages, once its feeds and sitemaps are done (they date links; sections do not)."""
         self.sections_scheduled.add(source.name)
-        return [self.request(source, url, self.parse_section, depth=0) for url in source.start_pages]
+        return [self.conditional(self.request(source, url, self.parse_section, depth=0)) for url in source.start_pages]
 
     def listing_request(self, source: Source, url: str, callback) -> scrapy.Request:
         self.listings_pending[source.name] += 1
-        return self.request(source, url, callback, listing=True)
+        return self.conditional(self.request(source, url, callback, listing=True))
+
+    def conditional(self, request: scrapy.Request) -> scrapy.Request:
+        """A listing read in full before is asked for only if it changed since (a 304 otherwise)."""
+        known = self.known.get((request.meta["source"], request.url))
+        for name, value in (known.conditional_headers() if known else {}).items():
+            request.headers[name] = value
+        return request
+
+    def not_modified(self, response) -> KnownListing | None:
+        """The stored read of a listing that answered 304 Not Modified to our conditional request."""
+        if response.status != 304:
+            return None
+        known = self.known.get((response.meta["source"], self.requested_url(response)))
+        if known is not None:
+            self.crawler.stats.inc_value("wirehouse/listings_not_modified")
+        return known
 
     def listing_done(self, request_or_response):
         """Called once per feed or sitemap answered: the source's sections follow its last one."""
@@ -127,6 +144,11 @@ class NewsSpider(scrapy.Spider):
         yield from self.listing_done(response)
 
     def read_feed(self, response):
+        source = self.source_of(response)
+        if known := self.not_modified(response):
+            yield self.page(response, "feed")
+            yield from self.article_requests(source, known.entries)
+            return
         if response.status != 200:
             yield self.page(response, "feed")
             return
@@ -136,7 +158,8 @@ class NewsSpider(scrapy.Spider):
             yield self.unreadable(response, "unreadable feed", str(exc))
             return
         yield self.page(response, "feed")
-        yield from self.article_requests(self.source_of(response), listings)
+        yield from self.remember(response, "feed", listings)
+        yield from self.article_requests(source, listings)
 
     def parse_sitemap(self, response):
         yield from self.read_sitemap(response)
@@ -144,6 +167,10 @@ class NewsSpider(scrapy.Spider):
 
     def read_sitemap(self, response):
         source = self.source_of(response)
+        if known := self.not_modified(response):
+            yield self.page(response, "sitemap")
+            yield from self.sitemap_entries(source, known.kind == "sitemap_index", known.entries)
+            return
         if response.status != 200:
             yield self.page(response, "sitemap")
             return
@@ -160,30 +187,38 @@ class NewsSpider(scrapy.Spider):
             yield self.unreadable(response, "unreadable sitemap", str(exc))
             return
         yield self.page(response, "sitemap")
-        if kind == "index":
-            for listing in listings:
-                # A child sitemap unchanged since before the window cannot list anything in it.
-                if listing.date is None or listing.date >= self.window_start_of(source):
-                    yield self.listing_request(source, listing.url, self.parse_sitemap)
-                else:
-                    self.crawler.stats.inc_value("wirehouse/sitemaps_skipped_unchanged")
-        else:
+        yield from self.remember(response, "sitemap_index" if kind == "index" else "sitemap", listings)
+        yield from self.sitemap_entries(source, kind == "index", listings)
+
+    def sitemap_entries(self, source: Source, index: bool, listings):
+        if not index:
             yield from self.article_requests(source, listings)
+            return
+        for listing in listings:
+            # A child sitemap unchanged since before the window cannot list anything in it.
+            if listing.date is None or listing.date >= self.window_start_of(source):
+                yield self.listing_request(source, listing.url, self.parse_sitemap)
+            else:
+                self.crawler.stats.inc_value("wirehouse/sitemaps_skipped_unchanged")
 
     def parse_section(self, response):
         yield self.page(response, "section")
-        if response.status != 200 or not isinstance(response, scrapy.http.TextResponse):
-            return
         source = self.source_of(response)
+        if known := self.not_modified(response):
+            urls = [listing.url for listing in known.entries]
+        elif response.status != 200 or not isinstance(response, scrapy.http.TextResponse):
+            return
+        else:
+            urls = [link.url for link in self.links[source.name].extract_links(response)]
+            yield from self.remember(response, "section", [Listing(url, None) for url in urls])
         depth = response.meta.get("depth", 0)
-        for link in self.links[source.name].extract_links(response):
-            url = link.url
+        for url in urls:
             if source.is_article_url(url):
                 if self.dated.get(url) is False:
                     continue  # a feed or sitemap dated it outside the window
                 yield self.request(source, url, self.parse_article)
             elif depth == 0 and source.should_follow(url):
-                yield self.request(source, url, self.parse_section, depth=1)
+                yield self.conditional(self.request(source, url, self.parse_section, depth=1))
 
     def parse_article(self, response):
         yield self.page(response, "article")
@@ -227,6 +262,16 @@ class NewsSpider(scrapy.Spider):
             "body": response.body,
             "fetched_at": datetime.now(timezone.utc),
         }
+
+    def remember(self, response, kind: str, listings: list[Listing]):
+        """The listing's read, stored for the next crawl's conditional request if it gave a validator."""
+        etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+        if not (etag or modified):
+            return
+        yield {"type": "listing", "source": self.source_of(response).name, "url": self.requested_url(response),
+               "kind": kind, "etag": etag.decode("latin-1") if etag else None,
+               "last_modified": modified.decode("latin-1") if modified else None,
+               "entries": [[item.url, item.date.isoformat() if item.date else None] for item in listings]}
 
     def failure(self, request_or_response, reason: str, detail: str, raw: bytes | None = None) -> dict:
         return {"type": "failure", "source": self.source_of(request_or_response).name,

@@ -1,8 +1,9 @@
 -- Queries of the fetch and clean tasks (wirehouse/pipeline.py).
 
 -- name: pages_by_kind
--- Pages stored by each of these fetch runs, by kind.
-select run_id, kind, count(*) from raw.pages where run_id = any(%(runs)s) group by 1, 2
+-- Pages stored by each of these fetch runs, by kind, and how many of them were 304 Not Modified.
+select run_id, kind, count(*), count(*) filter (where status = 304) from raw.pages
+where run_id = any(%(runs)s) group by 1, 2
 
 -- name: fetch_failures
 -- Fetch rejects of each of these runs by reason, most frequent first, with one URL of each.
@@ -47,3 +48,14 @@ join stage.articles s on s.page_id = o.page_id
 where p.page_id = any(%(pages)s)
 on conflict (page_id) do nothing
 returning page_id
+
+-- name: known_listings
+-- The sources' listings read in full before, for the crawl's conditional requests.
+select source, url, kind, etag, last_modified, entries from raw.listings where source = any(%(sources)s)
+
+-- name: remember_listing
+-- A listing read in full, with the validators it came with: the next crawl asks only if it changed.
+insert into raw.listings (source, url, kind, etag, last_modified, entries, fetched_at)
+values (%(source)s, %(url)s, %(kind)s, %(etag)s, %(last_modified)s, %(entries)s, clock_timestamp())
+on conflict (source, url) do update set kind = excluded.kind, etag = excluded.etag,
+    last_modified = excluded.last_modified, entries = excluded.entries, fetched_at = excluded.fetched_at
