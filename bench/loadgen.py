@@ -97,14 +97,20 @@ def default_outlets(pages: int) -> int:
     return max(2, min(50, round(10 * (pages / 1000) ** 0.3)))
 
 
-def plan(pages: int, outlets: int, templates: int, seed: int = 7) -> list[Article]:
+def outlet_names(outlets: int) -> list[str]:
+    return [f"o{i:0{max(3, len(str(outlets)))}d}" for i in range(1, outlets + 1)]
+
+
+def plan(pages: int, outlets: int, templates: int, seed: int = 7, days: int = 1) -> list[Article]:
+    """The articles, dated over the `days` days that end with the interval."""
     rng = random.Random(seed)
-    names = [f"o{i:03d}" for i in range(1, outlets + 1)]
-    span = (INTERVAL_END - INTERVAL_START).total_seconds()
+    names = outlet_names(outlets)
+    start = INTERVAL_END - timedelta(days=days)
+    span = (INTERVAL_END - start).total_seconds()
     articles: list[Article] = []
     for i in range(pages):
         outlet = names[i % outlets]
-        published = INTERVAL_START + timedelta(seconds=int(rng.uniform(0, span - 60)))
+        published = start + timedelta(seconds=int(rng.uniform(0, span - 60)))
         copy_of = None
         if articles and rng.random() < COPY_RATE:
             original = rng.choice(articles[-500:])
@@ -160,18 +166,20 @@ def _link(src: Path, dst: Path) -> None:
     os.link(src, dst)
 
 
-def build(pages: int, outlets: int | None = None, root: Path | None = None, workers: int | None = None) -> Site:
-    """Write the site for `pages` articles (reused when already built with the same shape)."""
+def build(pages: int, outlets: int | None = None, root: Path | None = None, workers: int | None = None,
+          days: int = 1) -> Site:
+    """Write the site for `pages` articles dated over `days` days (reused when already built with the
+    same shape)."""
     outlets = outlets or default_outlets(pages)
-    root = root or BENCH_DIR / f"site-{pages}-{outlets}"
+    root = root or BENCH_DIR / (f"site-{pages}-{outlets}" + (f"-{days}d" if days > 1 else ""))
     marker = root / "built.json"
-    shape = {"pages": pages, "outlets": outlets, "format": FORMAT}
-    names = [f"o{i:03d}" for i in range(1, outlets + 1)]
+    shape = {"pages": pages, "outlets": outlets, "format": FORMAT, **({"days": days} if days > 1 else {})}
+    names = outlet_names(outlets)
     if marker.exists() and json.loads(marker.read_text()) == shape:
         (root / "sources.yaml").write_text(sources_yaml(names))  # cheap, and follows changes of the format
         return Site(root, pages, names)
     paths = corpus_paths()
-    articles = plan(pages, outlets, len(paths))
+    articles = plan(pages, outlets, len(paths), days=days)
     originals = [a for a in articles if a.copy_of is None]
     with multiprocessing.get_context("fork").Pool(workers or os.cpu_count(), _init_worker,
                                                    (paths, _vocabulary(paths), str(root))) as pool:

@@ -7,8 +7,8 @@ article pages across many outlets, and the run measures:
 
 - server: what the site server sustains for a bare asyncio client (16 connections), to
   show the spiders, not the server, set the pace;
-- fetch: the wirehouse fetch stage (pipeline.fetch: one Scrapy process per outlet into
-  raw.pages, outlets run by as many threads as cores, as a scheduler would) against
+- fetch: the wirehouse fetch stage (pipeline.fetch_shard: one Scrapy process per shard of
+  outlets into raw.pages, the WIREHOUSE_SHARDS shards side by side as the DAG's tasks) against
   bench/bare_spider.py, Scrapy's SitemapSpider writing bodies to disk: pages/s and CPU/page;
 - end to end: one daily interval from an empty warehouse to loaded, through Airflow
   (`airflow dags test news_ingest_daily`: prepare → fetch → clean → dedup → load, task
@@ -122,7 +122,8 @@ def bare_fetch(site: loadgen.Site, base_url: str) -> dict:
 
 
 def wirehouse_fetch(site: loadgen.Site, server: str) -> dict:
-    """pipeline.fetch of every outlet, as many at once as there are cores, into a fresh warehouse."""
+    """The fetch stage as the DAG runs it (pipeline.fetch_shard: one crawl process per shard of
+    outlets, the shards side by side) into a fresh warehouse."""
     from wirehouse import pipeline
 
     url = fresh_database(server, f"wh_bench_fetch_{site.pages}", migrated=True)
@@ -130,8 +131,9 @@ def wirehouse_fetch(site: loadgen.Site, server: str) -> dict:
     try:
         cpu = children_cpu()
         started = time.perf_counter()
-        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            list(pool.map(lambda name: pipeline.fetch(name, INTERVAL), site.outlets))
+        cut = pipeline.shards(site.outlets, settings().shards)
+        with ThreadPoolExecutor(len(cut)) as pool:
+            list(pool.map(lambda shard: pipeline.fetch_shard(shard, INTERVAL), cut))
         wall = time.perf_counter() - started
         cpu = children_cpu() - cpu
         with psycopg.connect(url) as conn:
@@ -372,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-100k", action="store_true", help="add the 100k-page size (about an hour)")
     parser.add_argument("--sample", type=int, default=150, help="pages in the clean comparison")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--no-fixed-costs", action="store_true",
+                        help="leave out bench/fixed_costs.py's rows (nothing new, catch-up, many sources)")
     args = parser.parse_args(argv)
     sizes = sorted(set(args.sizes + ([100_000] if args.with_100k else [])))
     started = time.perf_counter()
@@ -385,6 +389,11 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         rows += size_rows(r, clean)
     rows += scaling_rows(results)
+    if not args.no_fixed_costs:
+        from bench import fixed_costs
+
+        rows += fixed_costs.nothing_new(server) + fixed_costs.catch_up(server, fixed_costs.DAYS) \
+            + fixed_costs.many_sources(server, fixed_costs.SOURCE_COUNTS)
     print(header)
     print(render(rows))
     print(f"({time.perf_counter() - started:.0f} s in all; every baseline was measured in this run, on this machine)")

@@ -19,13 +19,14 @@ order by v.article_id, v.version_no
 limit %(limit)s
 
 -- name: stale_known_articles
--- Articles known by one of these URLs (each with the staged page that has it) whose current text
--- another extractor version produced than that page's, with their current version's page.
+-- Articles of the same source known by one of these URLs (each with the staged page that has it) whose
+-- current text another extractor version produced than that page's, with their current version's page.
 select distinct a.article_id, v.version_no, v.page_id, true as latest
 from unnest(%(urls)s::text[], %(pages)s::bigint[]) as l(url, page_id)
 join stage.articles p on p.page_id = l.page_id
 join warehouse.article_urls u on u.url = l.url
-join warehouse.articles a on a.article_id = u.article_id and a.extractor_version <> p.extractor_version
+join warehouse.articles a on a.article_id = u.article_id and a.source = p.source
+    and a.extractor_version <> p.extractor_version
 join warehouse.article_versions v on v.article_id = a.article_id and v.version_no = a.version_count
 where v.page_id is not null
 order by a.article_id
