@@ -4,6 +4,7 @@ it. Tasks pass nothing but small summaries; data moves through PostgreSQL (raw.p
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -145,16 +146,88 @@ def _run_logged(command: list[str], env: dict[str, str], stdin: str = "") -> int
 def clean_shard(names: list[str], interval: Interval, dag_id: str | None = None,
                 dag_run_id: str | None = None) -> dict[str, dict]:
     """Extract every not-yet-decided page of each source's current fetch into stage.articles, with
-    one pool of extraction processes for all of them (its models loaded once). A source whose
-    fetch failed has nothing to clean and is skipped; the counters of each source cleaned."""
+    one pool of extraction processes for all of them (its models loaded once), kept busy across
+    the sources: the next batch, whichever source it is of, is extracting while one is written.
+    A source whose fetch failed has nothing to clean and is skipped; the counters of each source
+    cleaned. Each source is its own transaction and ops.runs row, as if it were a task."""
     sources = {s.name: s for s in load_sources(settings().sources_file) if s.name in names}
+    counters = {}
     with connect(autocommit=True) as conn:
         fetch_runs = {name: run for name, run in current_fetch_runs(conn, interval).items() if name in names}
-        pending, = conn.execute(Q.pages_to_clean_count, {"runs": list(fetch_runs.values())}).fetchone()
+        pending_pages, = conn.execute(Q.pages_to_clean_count, {"runs": list(fetch_runs.values())}).fetchone()
         # worker processes only for enough pages to keep them busy: a small shard is extracted here
-        with extraction_pool(clean_workers() if pending >= CLEAN_BATCH else 1) as pool:
-            return {name: _clean_source(conn, sources[name], fetch_runs[name], interval, pool, dag_id, dag_run_id)
-                    for name in sorted(fetch_runs)}
+        with extraction_pool(clean_workers() if pending_pages >= CLEAN_BATCH else 1) as pool, \
+                contextlib.ExitStack() as open_sources:
+            pending = None  # (source, batch, extractions): written once the next batch is submitted
+            for name in sorted(fetch_runs):
+                source = open_sources.enter_context(
+                    _SourceClean(conn, sources[name], fetch_runs[name], interval, dag_id, dag_run_id))
+                for batch in source.batches():
+                    ahead = source, batch, source.submit(pool, batch)
+                    if pending:
+                        _write(*pending, counters)
+                    pending = ahead
+                source.exhausted = True
+                if pending is None or pending[0] is not source:
+                    counters[name] = source.close()
+            if pending:
+                _write(*pending, counters)
+    return counters
+
+
+def _write(source: "_SourceClean", batch: list[RawPage], extractions: list, counters: dict) -> None:
+    source.write(batch, extractions)
+    if source.exhausted:  # its last batch: every earlier one was written before it
+        counters[source.source.name] = source.close()
+
+
+class _SourceClean(contextlib.AbstractContextManager):
+    """One source's part of a clean: its ops.runs row, and a transaction holding its lock, reading
+    its fetch's undecided pages and writing their outcomes."""
+
+    def __init__(self, conn: psycopg.Connection, source: Source, fetch_run: int, interval: Interval,
+                 dag_id: str | None, dag_run_id: str | None):
+        self.source, self.fetch_run, self.rules = source, fetch_run, cleaning_rules(source)
+        self.started, self.exhausted, self.closed = time.monotonic(), False, False
+        self.stack = contextlib.ExitStack()
+        self.run = self.stack.enter_context(recorded_run(conn, "clean", interval, source.name, dag_id, dag_run_id))
+        work = self.stack.enter_context(connect())
+        self.stack.enter_context(work.transaction())
+        # two runs of one interval (a backfill racing the schedule) may clean the same fetch:
+        # one at a time, the second sees the first's decisions and skips those pages
+        work.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (CLEAN_LOCK_KEY, source.name))
+        self.pages = work.cursor(name="pages_to_clean")
+        self.pages.execute(Q.pages_to_clean, {"run": fetch_run})
+        self.writer = work.cursor()
+        self.interval = interval
+
+    def batches(self):
+        return iter(lambda: [RawPage(*row) for row in self.pages.fetchmany(CLEAN_BATCH)], [])
+
+    def submit(self, pool, batch: list[RawPage]) -> list:
+        reused = _reuse_extractions(self.writer, batch, extractor_version(self.rules))
+        self.run.count("reused", len(reused))
+        return [REUSED if raw.page_id in reused else
+                pool.submit(extract_raw, raw.body, raw.final_url, self.rules, raw.headers.get("content-type"))
+                if raw.extractable else None for raw in batch]
+
+    def write(self, batch: list[RawPage], extractions: list) -> None:
+        for raw, extracted in zip(batch, extractions):
+            self.run.count(_clean_page(self.writer, self.fetch_run, self.source, self.rules, raw, extracted=extracted))
+
+    def close(self) -> dict:
+        """Commit, and end the source's run as a success; its counters."""
+        self.run.counters["seconds"] = round(time.monotonic() - self.started, 1)
+        self.closed = True
+        self.stack.close()
+        log.info("clean %s %s: %s", self.source.name, self.interval, self.run.counters)
+        return self.run.counters
+
+    def __exit__(self, *exc) -> bool | None:
+        if not self.closed:  # the shard failed while this source was open: roll back, run failed
+            self.closed = True
+            return self.stack.__exit__(*exc)
+        return None
 
 
 def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
@@ -164,37 +237,6 @@ def clean(source_name: str, interval: Interval, dag_id: str | None = None, dag_r
         source_by_name(load_sources(settings().sources_file), source_name)  # an unknown name says so
         raise RuntimeError(f"{source_name}: no successful fetch for {interval}; run fetch first")
     return counters[source_name]
-
-
-def _clean_source(conn: psycopg.Connection, source: Source, fetch_run: int, interval: Interval, pool,
-                  dag_id: str | None, dag_run_id: str | None) -> dict:
-    started = time.monotonic()
-    rules = cleaning_rules(source)
-    with recorded_run(conn, "clean", interval, source.name, dag_id, dag_run_id) as run:
-        with connect() as work, work.transaction():
-            # two runs of one interval (a backfill racing the schedule) may clean the same fetch:
-            # one at a time, the second sees the first's decisions and skips those pages
-            work.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (CLEAN_LOCK_KEY, source.name))
-            pages = work.cursor(name="pages_to_clean")
-            pages.execute(Q.pages_to_clean, {"run": fetch_run})
-            writer = work.cursor()
-            batches = iter(lambda: [RawPage(*row) for row in pages.fetchmany(CLEAN_BATCH)], [])
-            pending = None  # extraction runs one batch ahead of the writes
-            for batch in batches:
-                reused = _reuse_extractions(writer, batch, extractor_version(rules))
-                run.count("reused", len(reused))
-                ahead = batch, [REUSED if raw.page_id in reused else
-                                pool.submit(extract_raw, raw.body, raw.final_url, rules, raw.headers.get("content-type"))
-                                if raw.extractable else None for raw in batch]
-                if pending:
-                    for raw, extracted in zip(*pending):
-                        run.count(_clean_page(writer, fetch_run, source, rules, raw, extracted=extracted))
-                pending = ahead
-            for raw, extracted in zip(*pending or ((), ())):
-                run.count(_clean_page(writer, fetch_run, source, rules, raw, extracted=extracted))
-        run.counters["seconds"] = round(time.monotonic() - started, 1)
-        log.info("clean %s %s: %s", source.name, interval, run.counters)
-        return run.counters
 
 
 REUSED = object()  # the page's extraction was staged by _reuse_extractions
