@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -166,14 +167,14 @@ def test_reclean_narrows_to_a_source_and_a_period(replay_loaded, monkeypatch):
                             " where extractor_version like 'next%'").fetchone()[0] == [source]
 
 
-def test_the_reclean_command_and_its_errors(replay_loaded):
-    run = subprocess.run([sys.executable, "-m", "wirehouse.cli", "reclean", "--since", "2022-11-01"],
-                         capture_output=True, text=True, cwd=PROJECT_ROOT)
+def test_the_reclean_command_and_its_errors(replay_loaded, tmp_path):
+    # the installed command, from another directory: everything it imports is installed with it
+    wirehouse = [str(Path(sys.executable).parent / "wirehouse"), "reclean"]
+    run = subprocess.run([*wirehouse, "--since", "2022-11-01"], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "no new versions" in run.stdout and "0 stored versions" in run.stdout
     future = (datetime.now(timezone.utc) + timedelta(days=2)).date().isoformat()
-    run = subprocess.run([sys.executable, "-m", "wirehouse.cli", "reclean", "--since", future],
-                         capture_output=True, text=True, cwd=PROJECT_ROOT)
+    run = subprocess.run([*wirehouse, "--since", future], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 2 and "after" in run.stderr
 
 
