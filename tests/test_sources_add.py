@@ -47,7 +47,7 @@ def test_dry_run_prints_one_valid_source_and_the_preview_on_stderr(capsys, tmp_p
     assert source.name == "local_127_0_0_1" and source.title == "Lokalblatt" and source.language == "de"
     assert source.feeds == (f"{outlet.url}/feed.json",)  # named by <link rel=alternate>
     assert source.sitemaps == (f"{outlet.url}/sitemaps/index.xml",)  # named only by robots.txt
-    assert source.allow_private_addresses is True
+    assert source.allow_private_addresses is True and source.section_depth == 1
     assert source.politeness.download_delay == 2.0 and source.politeness.concurrency == 1  # Crawl-delay: 2
     assert all(source.is_article_url(outlet.url + p) for p in ARTICLES)
     for other in ("/tag/elections", "/author/max-muster", "/video/clip-of-day", "/world/", "/"):
@@ -79,6 +79,7 @@ def test_an_outlet_without_feeds_or_sitemaps_is_read_from_its_pages(capsys, tmp_
     (source,) = read_sources_file(tmp_path / "x.yaml").sources
     assert source.feeds == source.sitemaps == ()
     assert source.start_pages[0] == outlet.url + "/"
+    assert source.section_depth > 1  # its sections are the only way to older articles
     assert all(source.is_article_url(outlet.url + p) for p in ARTICLES)
     assert not source.is_article_url(outlet.url + "/author/max-muster")  # sampled: not an article
 

@@ -33,8 +33,11 @@ class NewsSpider(scrapy.Spider):
         self.run_id = run_id
         self.allowed_domains = list(source.domains)
         self.dated: dict[str, bool] = {}  # article URL -> listed inside the window
+        self.requested: set[str] = set()  # article URLs asked for in this run
         self.sections_scheduled = False
-        self.links = LinkExtractor(allow_domains=list(source.domains), unique=True)
+        # Not LinkExtractor(allow_domains=...): it compares host:port with the domains, so a source on a
+        # non-default port would lose every link. on_domains compares host names, as the offsite filter does.
+        self.links = LinkExtractor(unique=True)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -117,21 +120,35 @@ class NewsSpider(scrapy.Spider):
             yield from self.article_requests(listings)
 
     def parse_section(self, response):
+        """Article links, and the next section pages `follow` names, up to the source's section_depth
+        from a start page; past a start page, only from a page that lists an article not requested yet
+        (a chain that only repeats what the run has is not read further)."""
         yield self.page(response, "section")
         if response.status != 200 or not isinstance(response, scrapy.http.TextResponse):
             return
         depth = response.meta.get("depth", 0)
+        new, next_pages = 0, []
         for link in self.links.extract_links(response):
             url = link.url
+            if not self.on_domains(url):
+                continue
             if self.source.is_article_url(url):
                 if self.dated.get(url) is False:
                     continue  # a feed or sitemap dated it outside the window
-                yield self.request(url, self.parse_article)
-            elif depth == 0 and self.source.should_follow(url):
-                yield self.request(url, self.parse_section, depth=1)
+                new += url not in self.requested
+                yield self.article_request(url)
+            elif depth < self.source.section_depth and self.source.should_follow(url):
+                next_pages.append(url)
+        if depth == 0 or new:
+            for url in next_pages:
+                yield self.request(url, self.parse_section, depth=depth + 1)
 
     def parse_article(self, response):
         yield self.page(response, "article")
+
+    def article_request(self, url: str) -> scrapy.Request:
+        self.requested.add(url)
+        return self.request(url, self.parse_article)
 
     def article_requests(self, listings: list[Listing]):
         stats = self.crawler.stats
@@ -148,7 +165,7 @@ class NewsSpider(scrapy.Spider):
                 if not inside:
                     stats.inc_value("wirehouse/skipped_outside_window")
                     continue
-            yield self.request(listing.url, self.parse_article)
+            yield self.article_request(listing.url)
 
     # -- items ---------------------------------------------------------------------
 

@@ -19,6 +19,9 @@ from wirehouse.urls import normalize
 
 # Slug-like last segments (two or more words, or a long number) make a page link an article candidate
 # when an outlet has neither feed nor sitemap.
+# Where section pages are the only way to articles, the crawl reads this many next pages of each
+# (fewer where a page lists nothing new), so that a first run or a catch-up reaches older articles.
+SECTIONS_ONLY_DEPTH = 5
 _ARTICLE_LIKE = re.compile(r"(?:[a-z0-9]+[-_])+[a-z0-9]+|\d{4,}", re.IGNORECASE)
 
 
@@ -167,9 +170,10 @@ def propose(url: str, fetcher: Fetcher, name: str | None, taken: set[str], rank:
         name=name or default_name(url, found.scope.prefix, taken), title=found.home.title or host, rank=rank,
         language=found.home.language or (languages.most_common(1)[0][0] if languages else None),
         domains=tuple(dict.fromkeys([host, *(urlsplit(a).hostname for a in articles)])),
-        # the sections are start pages too, so that their next pages are followed (one level deep)
+        # the sections are start pages too, so that their next pages are followed
         feeds=found.feeds, sitemaps=found.sitemaps, start_pages=(url, *sections),
         follow=patterns.follow_regexes(sections, found.scope.base),
+        section_depth=1 if found.feeds or found.sitemaps or not sections else SECTIONS_ONLY_DEPTH,
         article_urls=regexes, cadence=cadence, allow_private_addresses=private,
         download_delay=delay, concurrency=1 if found.robots.crawl_delay else (4 if private else 2),
         comment=f"added by `wirehouse sources add {url}` on {date.today().isoformat()}: "
