@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.outlets import PROFILES
+from bench.outlets.server import OutletServer
 from tests.outlet_site import ARTICLES, Outlet
 from tests.test_source_requests import crawl
 from wirehouse.cli import main
@@ -82,6 +84,31 @@ def test_an_outlet_without_feeds_or_sitemaps_is_read_from_its_pages(capsys, tmp_
     assert source.section_depth > 1  # its sections are the only way to older articles
     assert all(source.is_article_url(outlet.url + p) for p in ARTICLES)
     assert not source.is_article_url(outlet.url + "/author/max-muster")  # sampled: not an article
+
+
+# Generated outlets (bench/outlets) with another seed than make eval-sources: date paths beside
+# /YYYY/MM/DD/gallery-<slug>/ pages; .html articles beside /video/<slug>-<id>.html pages listed in
+# the sitemaps; /news/<slug> beside /video/<slug>, read from section pages alone. The video and
+# gallery pages carry article-length text.
+TRAP_OUTLETS = ("daily_ledger", "harbor_herald", "river_gazette")
+
+
+@pytest.fixture(scope="module")
+def trap_outlets():
+    with OutletServer(seed=23, profiles=tuple(p for p in PROFILES if p.name in TRAP_OUTLETS), port=0) as server:
+        yield server
+
+
+@pytest.mark.parametrize("name", TRAP_OUTLETS)
+def test_videos_and_galleries_shaped_like_articles_are_left_out_and_unseen_articles_kept(
+        capsys, tmp_path, trap_outlets, name):
+    outlet = trap_outlets.outlet(name)
+    status, out, err = add(capsys, outlet.home, "--name", name, "--dry-run", "--file", str(tmp_path / "none.yaml"))
+    assert status == 0, err
+    (tmp_path / "x.yaml").write_text(out)
+    (source,) = read_sources_file(tmp_path / "x.yaml").sources
+    assert [a for a in outlet.gold.articles if not source.is_article_url(a)] == []
+    assert [u for u in outlet.gold.non_articles if source.is_article_url(u)] == []
 
 
 def test_add_appends_a_validated_entry_with_a_unique_name(capsys, tmp_path, replay, monkeypatch):

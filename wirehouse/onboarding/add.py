@@ -77,10 +77,11 @@ def _families(urls: list[str], prefix: str) -> list[list[str]]:
 
 
 def _verdicts(urls: list[str], fetcher: Fetcher, n: int, prefix: str, unsampled: bool = True) -> Judged:
-    """Samples n pages round the families of urls and judges them. A shape whose sampled pages are all
-    non-articles is dropped, and so is a family of which two or more pages were sampled, none an
-    article (one such page gets a second look); any other sampled non-article is dropped alone.
-    Other unsampled URLs count as articles when unsampled is true, else they are left out."""
+    """Samples n pages round the families of urls and judges them. A family of which two or more pages
+    were sampled, none an article, is dropped (one such page gets a second look); any other sampled
+    non-article is dropped alone. With unsampled true (URLs the listings give), a shape whose sampled
+    pages are all non-articles is dropped too, and the other unsampled URLs count as articles; else
+    they are left out."""
     groups = _families(urls, prefix)
     rows = sample(_round_robin(groups, n), fetcher)
     verdict = {row.url: row.is_article for row in rows}
@@ -94,7 +95,7 @@ def _verdicts(urls: list[str], fetcher: Fetcher, n: int, prefix: str, unsampled:
     for g in groups:
         seen = [verdict[u] for u in g if u in verdict]
         shape = patterns.shape_of(patterns.parse(g[0], prefix))
-        if shape not in shapes_with_articles or (len(seen) >= 2 and not any(seen)):
+        if (unsampled and shape not in shapes_with_articles) or (len(seen) >= 2 and not any(seen)):
             others += g
             continue
         articles += [u for u in g if verdict.get(u, unsampled)]
