@@ -70,6 +70,12 @@ def test_non_articles_sharing_a_first_word_in_a_slug_are_excluded_not_the_slugs_
     assert not any(matches(found, g) for g in galleries + ["/2026/03/02/gallery-next-one/"]), found
 
 
+def test_the_excluded_word_is_refused_in_any_case():
+    found = regexes(["/2026/01/05/Council-Approves/", "/2026/01/09/Storm-Closes/", "/2026/02/11/Bridge-Opens/"],
+                    ["/2026/01/28/gallery-Spring/", "/2026/02/02/Gallery-Harbour/"])
+    assert matches(found, "/2026/03/01/Next-Story/") and not matches(found, "/2026/03/02/GALLERY-Next/"), found
+
+
 def test_one_non_article_word_is_not_enough_to_exclude_a_first_word():
     found = regexes(DATED, ["/2026/01/28/the-week-in-pictures/"])
     assert matches(found, "/2026/03/01/the-next-story/")

@@ -196,7 +196,8 @@ def host_regex(netloc: str) -> str:
 
 
 def _excluding(words: tuple[str, ...]) -> str:
-    return "(?!(?:" + "|".join(re.escape(w) for w in words) + ")(?![a-zA-Z0-9]))" if words else ""
+    """A lookahead refusing a segment that starts with one of the words (any case), as a whole word."""
+    return "(?!(?i:" + "|".join(re.escape(w) for w in words) + ")(?![a-zA-Z0-9]))" if words else ""
 
 
 def build(members: list[Parsed], head: str, literal: frozenset[int] = frozenset(),
