@@ -17,7 +17,7 @@ class Score:
     articles: int  # gold articles: in the window or undated
     found: int  # of those, stored as an article (its URL or its AMP URL in article_urls or article_copies)
     fetched: int  # of those, fetched as an article page with status 200 (stored or not)
-    stored: int  # distinct URLs stored as articles
+    stored: int  # distinct pages stored as articles (an AMP URL counts as its article's page)
     non_articles: tuple[str, ...]  # stored URLs that are not articles: gold non-articles and unknown URLs
     missing: tuple[str, ...] = ()  # gold articles not found
 
@@ -41,7 +41,9 @@ def score(gold: Gold, stored: Stored) -> Score:
         articles=len(gold.articles),
         found=sum(seen(a, stored.article_urls) for a in gold.articles),
         fetched=sum(seen(a, stored.fetched_articles) for a in gold.articles),
-        stored=len(stored.article_urls),
+        # Pages, not URL spellings: an article stored under its URL and its AMP URL is one page stored,
+        # else AMP outlets would weigh twice in the non-article share's denominator.
+        stored=len({gold.amp_urls.get(u, u) for u in stored.article_urls}),
         non_articles=tuple(sorted(u for u in stored.article_urls if u not in articles_any)),
         missing=tuple(a for a in gold.articles if not seen(a, stored.article_urls)),
     )

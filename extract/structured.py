@@ -71,6 +71,11 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {str(v).lower() for v in values}
 
 
+def declared_types(tree: HtmlElement) -> set[str]:
+    """Every @type the page's JSON-LD declares, lower-cased."""
+    return set().union(*(_types(o) for o in _json_objects(tree)))
+
+
 def _text(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None

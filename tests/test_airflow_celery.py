@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import socket
+from datetime import datetime, timezone
 
 import psycopg
 import pytest
@@ -11,7 +12,9 @@ import pytest
 from tests.airflow_client import AirflowClient
 from tests.airflow_processes import airflow_processes, prepare_environment
 from tests.conftest import _create_database, _drop_database
+from tests.replay_expectations import linked_and_undated
 from wirehouse.airflow_env import sqlalchemy_url
+from wirehouse.replay import load_gold
 
 pytestmark = pytest.mark.timeout(1500)
 REDIS = ("127.0.0.1", 6379)
@@ -72,7 +75,8 @@ def test_celery_workers_share_the_mapped_fetches(pg_server, replay_server, tmp_p
         assert len(fetches) == 6 and all(t["state"] == "success" for t in fetches)
         assert {t["hostname"] for t in fetches} == set(WORKERS), "mapped fetches ran on both workers"
         with psycopg.connect(warehouse) as conn:
-            assert conn.execute("select count(*) from warehouse.articles").fetchone()[0] == 5
+            older = linked_and_undated(load_gold(replay_server.base_url), datetime(2022, 11, 11, tzinfo=timezone.utc))
+            assert conn.execute("select count(*) from warehouse.articles").fetchone()[0] == 5 + len(older)
             assert conn.execute("select count(*) from warehouse.article_copies").fetchone()[0] == 1
     finally:
         _drop_database(pg_server, warehouse)

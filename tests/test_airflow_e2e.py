@@ -13,6 +13,7 @@ from tests.airflow_client import AirflowClient
 from tests.airflow_processes import ARTIFACTS, airflow_processes, prepare_environment
 from tests.conftest import _create_database, _drop_database
 from tests.contract import snapshot
+from tests.replay_expectations import linked_and_undated
 from wirehouse.replay import load_gold
 
 pytestmark = pytest.mark.timeout(1800)
@@ -78,6 +79,7 @@ def test_trigger_backfill_and_rerun_through_a_real_airflow(standalone, replay_se
     gold = load_gold(replay_server.base_url)
     expected = {g["canonical_url"] for g in gold if g["kind"] in ("article", "out_of_window")
                 and any(start <= day(g["published"]) < end for start, end in covered)}
+    expected |= linked_and_undated(gold, min(start for start, _ in covered))
     with psycopg.connect(warehouse) as conn:
         loaded = {r[0] for r in conn.execute("select canonical_url from warehouse.articles")}
         copies = conn.execute("select count(*) from warehouse.article_copies").fetchone()[0]

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from wirehouse.onboarding.patterns import follow_regexes, infer
+from wirehouse.onboarding.patterns import families, follow_regexes, infer, parse
 
 BASE = "https://www.example.org"
 
@@ -55,6 +55,47 @@ def test_a_non_article_differing_only_by_its_id_stays_matched():
     # A gallery at /post/4702 among articles /post/N: no pattern can tell; the clean stage rejects it.
     found = regexes(["/post/4691", "/post/4623"], ["/post/4702"])
     assert found == [r"^https?://(?:www\.)?example\.org/post/\d+(?:[?#]|$)"]
+
+
+DATED = ["/2026/01/05/council-approves-budget/", "/2026/01/09/storm-closes-schools/",
+         "/2026/02/11/new-bridge-opens-downtown/", "/2026/02/20/mayor-resigns-after-vote/"]
+
+
+def test_non_articles_sharing_a_first_word_in_a_slug_are_excluded_not_the_slugs_made_literal():
+    # Galleries with an article's date-path shape: narrowing the slug to the values seen would miss
+    # every article not yet published; excluding the word the galleries share does not.
+    galleries = ["/2026/01/28/gallery-spring-looks/", "/2026/02/02/gallery-harbour-fireworks/"]
+    found = regexes(DATED, galleries)
+    assert all(matches(found, a) for a in DATED + ["/2026/03/01/next-week-story/", "/2026/03/01/galleryman-speaks/"])
+    assert not any(matches(found, g) for g in galleries + ["/2026/03/02/gallery-next-one/"]), found
+
+
+def test_the_excluded_word_is_refused_in_any_case():
+    found = regexes(["/2026/01/05/Council-Approves/", "/2026/01/09/Storm-Closes/", "/2026/02/11/Bridge-Opens/"],
+                    ["/2026/01/28/gallery-Spring/", "/2026/02/02/Gallery-Harbour/"])
+    assert matches(found, "/2026/03/01/Next-Story/") and not matches(found, "/2026/03/02/GALLERY-Next/"), found
+
+
+def test_one_non_article_word_is_not_enough_to_exclude_a_first_word():
+    found = regexes(DATED, ["/2026/01/28/the-week-in-pictures/"])
+    assert matches(found, "/2026/03/01/the-next-story/")
+
+
+def test_a_media_section_beside_one_article_section_is_left_out():
+    # /video/<slug> among /news/<slug>: the section segment is kept literal.
+    articles = ["/news/council-approves-budget", "/news/storm-closes-schools", "/news/mayor-resigns"]
+    found = regexes(articles, ["/video/storm-footage", "/video/mayor-speech"])
+    assert matches(found, "/news/next-story") and not matches(found, "/video/next-clip"), found
+
+
+def test_families_split_a_shape_by_a_shared_first_word_of_its_varying_segment():
+    urls = [BASE + p for p in ["/2026/01/28/gallery-a-b/", "/2026/02/02/gallery-c-d/", *DATED]]
+    split = families([parse(u, "/") for u in urls])
+    assert [[p.url.removeprefix(BASE) for p in f] for f in split] == [DATED, urls_of(urls[:2])]
+
+
+def urls_of(urls):
+    return [u.removeprefix(BASE) for u in urls]
 
 
 def test_path_prefix_host_and_amp_variants():

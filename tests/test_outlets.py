@@ -156,3 +156,17 @@ def test_a_too_broad_entry_stores_traps_and_is_scored_so(server, pg_server, tmp_
     assert result.score.found >= 0.9 * result.score.articles
     assert any("/video/" in u or "/gallery/" in u for u in result.score.non_articles)
     assert result.score.non_article_share > 0.01
+
+
+def test_an_article_stored_under_its_amp_url_too_is_one_page_of_the_share():
+    from bench.catchup import Stored
+    from bench.outlets.model import Gold
+    from bench.sources_score import score
+
+    gold = Gold(articles=("http://o/a",), amp_urls={"http://o/amp/a": "http://o/a"}, non_articles=("http://o/video/v",),
+                old_articles=(), window_start=WINDOW_START, window_end=WINDOW_END)
+    stored = Stored(article_urls=frozenset({"http://o/a", "http://o/amp/a", "http://o/video/v"}),
+                    canonical_urls=frozenset(), fetched_articles=frozenset({"http://o/a"}), counters={})
+    result = score(gold, stored)
+    assert (result.found, result.stored, result.non_articles) == (1, 2, ("http://o/video/v",))
+    assert result.non_article_share == 0.5

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.outlets import PROFILES
+from bench.outlets.server import OutletServer
 from tests.outlet_site import ARTICLES, Outlet
 from tests.test_source_requests import crawl
 from wirehouse.cli import main
@@ -47,7 +49,7 @@ def test_dry_run_prints_one_valid_source_and_the_preview_on_stderr(capsys, tmp_p
     assert source.name == "local_127_0_0_1" and source.title == "Lokalblatt" and source.language == "de"
     assert source.feeds == (f"{outlet.url}/feed.json",)  # named by <link rel=alternate>
     assert source.sitemaps == (f"{outlet.url}/sitemaps/index.xml",)  # named only by robots.txt
-    assert source.allow_private_addresses is True
+    assert source.allow_private_addresses is True and source.section_depth == 1
     assert source.politeness.download_delay == 2.0 and source.politeness.concurrency == 1  # Crawl-delay: 2
     assert all(source.is_article_url(outlet.url + p) for p in ARTICLES)
     for other in ("/tag/elections", "/author/max-muster", "/video/clip-of-day", "/world/", "/"):
@@ -79,8 +81,34 @@ def test_an_outlet_without_feeds_or_sitemaps_is_read_from_its_pages(capsys, tmp_
     (source,) = read_sources_file(tmp_path / "x.yaml").sources
     assert source.feeds == source.sitemaps == ()
     assert source.start_pages[0] == outlet.url + "/"
+    assert source.section_depth > 1  # its sections are the only way to older articles
     assert all(source.is_article_url(outlet.url + p) for p in ARTICLES)
     assert not source.is_article_url(outlet.url + "/author/max-muster")  # sampled: not an article
+
+
+# Generated outlets (bench/outlets) with another seed than make eval-sources: date paths beside
+# /YYYY/MM/DD/gallery-<slug>/ pages; .html articles beside /video/<slug>-<id>.html pages listed in
+# the sitemaps; /news/<slug> beside /video/<slug>, read from section pages alone. The video and
+# gallery pages carry article-length text.
+TRAP_OUTLETS = ("daily_ledger", "harbor_herald", "river_gazette")
+
+
+@pytest.fixture(scope="module")
+def trap_outlets():
+    with OutletServer(seed=23, profiles=tuple(p for p in PROFILES if p.name in TRAP_OUTLETS), port=0) as server:
+        yield server
+
+
+@pytest.mark.parametrize("name", TRAP_OUTLETS)
+def test_videos_and_galleries_shaped_like_articles_are_left_out_and_unseen_articles_kept(
+        capsys, tmp_path, trap_outlets, name):
+    outlet = trap_outlets.outlet(name)
+    status, out, err = add(capsys, outlet.home, "--name", name, "--dry-run", "--file", str(tmp_path / "none.yaml"))
+    assert status == 0, err
+    (tmp_path / "x.yaml").write_text(out)
+    (source,) = read_sources_file(tmp_path / "x.yaml").sources
+    assert [a for a in outlet.gold.articles if not source.is_article_url(a)] == []
+    assert [u for u in outlet.gold.non_articles if source.is_article_url(u)] == []
 
 
 def test_add_appends_a_validated_entry_with_a_unique_name(capsys, tmp_path, replay, monkeypatch):

@@ -54,6 +54,9 @@ class Source:
     drop_lines: tuple[str, ...] = ()
     cadence: str = "hourly"
     grace_minutes: int = 0  # also fetch what feeds and sitemaps date this long before the interval
+    # How many `follow` links deep the crawl goes from a start page (a section's next pages, one after
+    # another); a page that lists no article not yet requested in the run ends its chain sooner.
+    section_depth: int = 1
     # Fetching from private, loopback or link-local addresses: False, True, or only these host names.
     allow_private_addresses: bool | tuple[str, ...] = False
     requests: RequestSettings = field(default_factory=RequestSettings)
@@ -65,10 +68,11 @@ class Source:
         return any(re.search(p, url) for p in self.follow)
 
 
+MAX_SECTION_DEPTH = 20  # section pages one after another: far past where a catch-up needs to go
 _REQUIRED = {"name", "title", "rank", "domains", "article_urls"}
 _LISTS = {"domains", "feeds", "sitemaps", "start_pages", "follow", "article_urls"}
 _REGEX_LISTS = {"follow", "article_urls"}
-_ALLOWED = _REQUIRED | _LISTS | {"language", "politeness", "cleaning", "cadence", "grace_minutes",
+_ALLOWED = _REQUIRED | _LISTS | {"language", "politeness", "cleaning", "cadence", "grace_minutes", "section_depth",
                                  "allow_private_addresses", "requests"}
 # Each cadence is ingested by one DAG of dags/news_ingest.py: its dag_id and cron schedule.
 CADENCES = {"hourly": ("news_ingest", "0 * * * *"), "daily": ("news_ingest_daily", "0 0 * * *")}
@@ -233,6 +237,10 @@ class _Parser:
         grace = kwargs.get("grace_minutes", 0)
         if not isinstance(grace, int) or isinstance(grace, bool) or grace < 0:
             raise self.error(fields["grace_minutes"], f"{label}: grace_minutes must be a whole number ≥ 0")
+        depth = kwargs.get("section_depth", 1)
+        if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= MAX_SECTION_DEPTH:
+            raise self.error(fields["section_depth"], f"{label}: section_depth must be a whole number from 1 to "
+                                                      f"{MAX_SECTION_DEPTH}")
         if not kwargs["domains"] or not kwargs["article_urls"]:
             raise self.error(node, f"{label}: domains and article_urls must not be empty")
         if not (kwargs.get("feeds") or kwargs.get("sitemaps") or kwargs.get("start_pages")):

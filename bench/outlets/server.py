@@ -6,10 +6,9 @@ sitemaps and Crawl-delay.
 
 port=80 (the evaluation's default) gives each outlet a loopback address of its own on the default
 port, http://127.0.0.2/, http://127.0.0.3/, ...: separate hosts like real outlets, and URLs without
-a port. That matters: the spider's section-page link extractor (Scrapy's LinkExtractor
-allow_domains) compares host:port with the source's domains, so on a non-default port it drops
-every section link. Binding port 80 needs root (or CAP_NET_BIND_SERVICE); without it, or with
-port=0, every outlet gets a free port on 127.0.0.1, and section-only discovery fails there.
+a port. Binding port 80 needs root (or CAP_NET_BIND_SERVICE); without it, or with port=0, every
+outlet gets a free port on 127.0.0.1 instead (the spider compares host names, not ports, with a
+source's domains, so section pages are read there too).
 """
 from __future__ import annotations
 

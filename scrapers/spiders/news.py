@@ -44,7 +44,10 @@ class NewsSpider(scrapy.Spider):
         self.dated: dict[str, bool] = {}  # article URL -> listed inside the window
         self.listings_pending: dict[str, int] = {s.name: 0 for s in sources}  # feeds and sitemaps not answered yet
         self.sections_scheduled: set[str] = set()
-        self.links = {s.name: LinkExtractor(allow_domains=list(s.domains), unique=True) for s in sources}
+        self.requested: set[tuple[str, str]] = set()  # (source, article URL) asked for in this run
+        # Not LinkExtractor(allow_domains=...): it compares host:port with the domains, so a source on a
+        # non-default port would lose every link. on_domains compares host names, as the offsite filter does.
+        self.links = LinkExtractor(unique=True)
         self.known = dict(known or {})  # (source, listing URL) -> its last full read, for conditional requests
 
     @classmethod
@@ -202,6 +205,9 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("wirehouse/sitemaps_skipped_unchanged")
 
     def parse_section(self, response):
+        """Article links, and the next section pages `follow` names, up to the source's section_depth
+        from a start page; past a start page, only from a page that lists an article not requested yet
+        (a chain that only repeats what the run has is not read further)."""
         yield self.page(response, "section")
         source = self.source_of(response)
         if known := self.not_modified(response):
@@ -209,19 +215,28 @@ class NewsSpider(scrapy.Spider):
         elif response.status != 200 or not isinstance(response, scrapy.http.TextResponse):
             return
         else:
-            urls = [link.url for link in self.links[source.name].extract_links(response)]
+            urls = [link.url for link in self.links.extract_links(response) if self.on_domains(link.url, source)]
             yield from self.remember(response, "section", [Listing(url, None) for url in urls])
         depth = response.meta.get("depth", 0)
+        new, next_pages = 0, []
         for url in urls:
             if source.is_article_url(url):
                 if self.dated.get(url) is False:
                     continue  # a feed or sitemap dated it outside the window
-                yield self.request(source, url, self.parse_article)
-            elif depth == 0 and source.should_follow(url):
-                yield self.conditional(self.request(source, url, self.parse_section, depth=1))
+                new += (source.name, url) not in self.requested
+                yield self.article_request(source, url)
+            elif depth < source.section_depth and source.should_follow(url):
+                next_pages.append(url)
+        if depth == 0 or new:
+            for url in next_pages:
+                yield self.conditional(self.request(source, url, self.parse_section, depth=depth + 1))
 
     def parse_article(self, response):
         yield self.page(response, "article")
+
+    def article_request(self, source: Source, url: str) -> scrapy.Request:
+        self.requested.add((source.name, url))
+        return self.request(source, url, self.parse_article)
 
     def article_requests(self, source: Source, listings: list[Listing]):
         stats = self.crawler.stats
@@ -238,7 +253,7 @@ class NewsSpider(scrapy.Spider):
                 if not inside:
                     stats.inc_value("wirehouse/skipped_outside_window")
                     continue
-            yield self.request(source, listing.url, self.parse_article)
+            yield self.article_request(source, listing.url)
 
     # -- items ---------------------------------------------------------------------
 

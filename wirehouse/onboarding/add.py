@@ -19,6 +19,9 @@ from wirehouse.urls import normalize
 
 # Slug-like last segments (two or more words, or a long number) make a page link an article candidate
 # when an outlet has neither feed nor sitemap.
+# Where section pages are the only way to articles, the crawl reads this many next pages of each
+# (fewer where a page lists nothing new), so that a first run or a catch-up reaches older articles.
+SECTIONS_ONLY_DEPTH = 5
 _ARTICLE_LIKE = re.compile(r"(?:[a-z0-9]+[-_])+[a-z0-9]+|\d{4,}", re.IGNORECASE)
 
 
@@ -57,43 +60,73 @@ def _structural(url: str) -> bool:
     return not type_filter(path_only) or is_navigation_page(path_only)
 
 
+@dataclass(frozen=True)
+class Judged:
+    articles: tuple[str, ...]
+    others: tuple[str, ...]
+    rows: tuple[Sampled, ...]
+
+
+def _families(urls: list[str], prefix: str) -> list[list[str]]:
+    """URL families (patterns.families) in sampling order: the largest family of every shape first, so
+    that each shape is sampled, then the rest, largest first."""
+    by_shape = sorted(patterns.group(urls, prefix).values(), key=len, reverse=True)
+    split = [patterns.families(members) for members in by_shape]
+    ordered = [f[0] for f in split] + sorted((x for f in split for x in f[1:]), key=len, reverse=True)
+    return [[p.url for p in family] for family in ordered]
+
+
+def _verdicts(urls: list[str], fetcher: Fetcher, n: int, prefix: str, unsampled: bool = True) -> Judged:
+    """Samples n pages round the families of urls and judges them. A family of which two or more pages
+    were sampled, none an article, is dropped (one such page gets a second look); any other sampled
+    non-article is dropped alone. With unsampled true (URLs the listings give), a shape whose sampled
+    pages are all non-articles is dropped too, and the other unsampled URLs count as articles; else
+    they are left out."""
+    groups = _families(urls, prefix)
+    rows = sample(_round_robin(groups, n), fetcher)
+    verdict = {row.url: row.is_article for row in rows}
+    again = [next(u for u in g if u not in verdict) for g in groups
+             if len(g) > 1 and [verdict[u] for u in g if u in verdict] == [False]]
+    rows += sample(again, fetcher)
+    verdict.update({row.url: row.is_article for row in rows})
+    shapes_with_articles = {patterns.shape_of(patterns.parse(u, prefix)) for u, ok in verdict.items() if ok}
+    articles: list[str] = []
+    others: list[str] = []
+    for g in groups:
+        seen = [verdict[u] for u in g if u in verdict]
+        shape = patterns.shape_of(patterns.parse(g[0], prefix))
+        if (unsampled and shape not in shapes_with_articles) or (len(seen) >= 2 and not any(seen)):
+            others += g
+            continue
+        articles += [u for u in g if verdict.get(u, unsampled)]
+        others += [u for u in g if verdict.get(u) is False]
+    return Judged(tuple(articles), tuple(others), rows)
+
+
 def _judge(found: Discovery, fetcher: Fetcher, n: int) -> tuple[list[str], list[str], tuple[Sampled, ...]]:
-    """(article URLs, other URLs, sampled rows): every shape of candidate URL is sampled; a shape
-    whose sampled pages are all non-articles is dropped, as is every sampled non-article. Structure
-    pages are others without being sampled."""
-    prefix = found.scope.prefix
+    """(article URLs, other URLs, sampled rows) of the candidates. Structure pages are others without
+    being sampled."""
     candidates = _candidates(found)
     structural = [u for u in candidates if _structural(u)]
-    candidates = [u for u in candidates if not _structural(u)]
-    groups = sorted(patterns.group(candidates, prefix).values(), key=len, reverse=True)
-    rows = sample(_round_robin([[p.url for p in g] for g in groups], n), fetcher)
-    verdict = {row.url: row.is_article for row in rows}
-    articles, others = [], structural
-    for members in groups:
-        urls = [p.url for p in members]
-        if not any(verdict.get(u) for u in urls):
-            others += urls
-            continue
-        articles += [u for u in urls if verdict.get(u, True)]
-        others += [u for u in urls if not verdict.get(u, True)]
-    return articles, others, rows
+    judged = _verdicts([u for u in candidates if not _structural(u)], fetcher, n, found.scope.prefix)
+    return list(judged.articles), structural + list(judged.others), judged.rows
 
 
 def _guard(found, fetcher, articles, others, rows, n):
-    """Section-page links the patterns would take for articles, sampled: non-articles among them
-    make the patterns narrower."""
+    """Section-page links the patterns would take for articles, sampled by family: non-articles among
+    them make the patterns narrower."""
     inferred = patterns.infer(articles, others, found.scope.base, found.scope.prefix)
     known = {normalize(u) for u in (*articles, *others)}
     extra = [link for link in found.links if normalize(link) not in known
              and any(re.search(p.regex, link) for p in inferred)]
     others = others + [link for link in extra if _structural(link)]
-    extra = [link for link in extra if not _structural(link)][: max(3, n // 3)]
+    extra = [link for link in extra if not _structural(link)]
     if not extra:
         return patterns.infer(articles, others, found.scope.base, found.scope.prefix), rows
-    checked = sample(extra, fetcher)
-    articles = articles + [r.url for r in checked if r.is_article]
-    others = others + [r.url for r in checked if not r.is_article]
-    return patterns.infer(articles, others, found.scope.base, found.scope.prefix), rows + checked
+    checked = _verdicts(extra, fetcher, max(3, n // 3), found.scope.prefix, unsampled=False)
+    articles = articles + list(checked.articles)
+    others = others + list(checked.others)
+    return patterns.infer(articles, others, found.scope.base, found.scope.prefix), rows + checked.rows
 
 
 def _cadence(listed: tuple[Listing, ...], regexes) -> tuple[str, int]:
@@ -138,9 +171,10 @@ def propose(url: str, fetcher: Fetcher, name: str | None, taken: set[str], rank:
         name=name or default_name(url, found.scope.prefix, taken), title=found.home.title or host, rank=rank,
         language=found.home.language or (languages.most_common(1)[0][0] if languages else None),
         domains=tuple(dict.fromkeys([host, *(urlsplit(a).hostname for a in articles)])),
-        # the sections are start pages too, so that their next pages are followed (one level deep)
+        # the sections are start pages too, so that their next pages are followed
         feeds=found.feeds, sitemaps=found.sitemaps, start_pages=(url, *sections),
         follow=patterns.follow_regexes(sections, found.scope.base),
+        section_depth=1 if found.feeds or found.sitemaps or not sections else SECTIONS_ONLY_DEPTH,
         article_urls=regexes, cadence=cadence, allow_private_addresses=private,
         download_delay=delay, concurrency=1 if found.robots.crawl_delay else (4 if private else 2),
         comment=f"added by `wirehouse sources add {url}` on {date.today().isoformat()}: "

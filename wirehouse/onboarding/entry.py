@@ -32,6 +32,7 @@ class Entry:
     download_delay: float
     concurrency: int
     comment: str
+    section_depth: int = 1
 
     def as_yaml(self, indent: int = 2) -> str:
         data = {"name": self.name, "title": self.title, "rank": self.rank}
@@ -41,6 +42,8 @@ class Entry:
         for key in ("feeds", "sitemaps", "start_pages", "follow", "article_urls"):
             if getattr(self, key):
                 data[key] = list(getattr(self, key))
+        if self.section_depth > 1:
+            data["section_depth"] = self.section_depth
         data["cadence"] = self.cadence
         if self.allow_private_addresses:
             data["allow_private_addresses"] = True

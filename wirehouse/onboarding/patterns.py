@@ -6,11 +6,16 @@ regular expression: a segment that never varies stays literal, a number becomes 
 slug becomes a character class of the characters seen, keeping a common tail such as
 `-2022-11` or `_0123456789abcdef`. When a pattern also matches one of the site's other
 URLs (sections, tags, authors, ...), its varying segments are narrowed to the values seen,
-left to right, until it matches none of them.
+left to right, until it matches none of them: a section-like segment (single words, some
+repeated) becomes the alternatives seen; a slug-like one (a different phrase per article) keeps
+its character class and excludes the first word that two or more of the other URLs share there
+and no article has (/2024/05/01/gallery-…/ beside /2024/05/01/<slug>/), so that the next
+article still matches.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
@@ -77,6 +82,41 @@ def group(urls, prefix: str) -> dict[Shape, list[Parsed]]:
         if parsed.segments or parsed.query_ids:  # the outlet's home page is never an article
             groups.setdefault(shape_of(parsed), []).append(parsed)
     return groups
+
+
+def lead(value: str) -> str:
+    """A segment's first word: 'gallery' of 'gallery-spring-looks', 'video' of 'video'."""
+    parts = _PART.findall(value)
+    return parts[0].lower() if parts and parts[0] not in _SEPARATORS else ""
+
+
+def families(members: list[Parsed]) -> list[list[Parsed]]:
+    """One shape's URLs split by the first word of their first varying word segment, where two or more
+    share it: /video/<slug> apart from /news/<slug>, /2024/05/01/gallery-<slug>/ apart from the other
+    /2024/05/01/<slug>/. URLs whose word no other one shares stay together. Largest first."""
+    classes = shape_of(members[0]).classes
+    varying = next((i for i, c in enumerate(classes) if c == "S" and len({m.segments[i] for m in members}) > 1), None)
+    if varying is None:
+        return [members]
+    words = Counter(lead(m.segments[varying]) for m in members)
+    split: dict[str, list[Parsed]] = {}
+    for m in members:
+        word = lead(m.segments[varying])
+        split.setdefault(word if words[word] > 1 else "", []).append(m)
+    return sorted(split.values(), key=len, reverse=True)
+
+
+def _slug_like(values: list[str]) -> bool:
+    """A different phrase per URL (an article's slug), not a section name."""
+    phrases = sum(bool(re.search(r"[^-_.~+][-_.~+][^-_.~+]", v)) for v in values)
+    return len(set(values)) == len(values) and 2 * phrases > len(values)
+
+
+def _excluded_words(values: list[str], other_values: list[str]) -> tuple[str, ...]:
+    """First words that two or more non-articles have at a slug-like segment and no article has."""
+    mine = {lead(v) for v in values}
+    counts = Counter(lead(v) for v in other_values)
+    return tuple(sorted(w for w, n in counts.items() if n >= 2 and w.isalpha() and w not in mine))
 
 
 def _digits(values, dated: bool) -> str:
@@ -155,10 +195,18 @@ def host_regex(netloc: str) -> str:
     return r"(?:www\.)?" + re.escape(netloc.removeprefix("www."))
 
 
-def build(members: list[Parsed], head: str, literal: frozenset[int] = frozenset()) -> str:
+def _excluding(words: tuple[str, ...]) -> str:
+    """A lookahead refusing a segment that starts with one of the words (any case), as a whole word."""
+    return "(?!(?i:" + "|".join(re.escape(w) for w in words) + ")(?![a-zA-Z0-9]))" if words else ""
+
+
+def build(members: list[Parsed], head: str, literal: frozenset[int] = frozenset(),
+          excluded: dict[int, tuple[str, ...]] | None = None) -> str:
     depth = len(members[0].segments)
     dated = "Y" in shape_of(members[0]).classes
-    path = "/".join(_position([m.segments[i] for m in members], i in literal, dated) for i in range(depth))
+    excluded = excluded or {}
+    path = "/".join(_excluding(excluded.get(i, ())) + _position([m.segments[i] for m in members], i in literal, dated)
+                    for i in range(depth))
     slashes = {m.slash for m in members}
     slash = "/" if slashes == {True} else ("/?" if len(slashes) > 1 else "")
     amp = "(?:/amp)?" if any(m.amp for m in members) else ""
@@ -176,14 +224,21 @@ def infer(articles, others, base: str, prefix: str) -> tuple[Pattern, ...]:
     patterns = []
     for shape, members in sorted(group(articles, prefix).items(), key=lambda kv: -len(kv[1])):
         literal: set[int] = set()
+        excluded: dict[int, tuple[str, ...]] = {}
         regex = build(members, head)
         for i in range(len(shape.classes)):
-            if not any(re.search(regex, o) for o in other):
+            matched = [o for o in other if re.search(regex, o)]
+            if not matched:
                 break
             if shape.classes[i] != "S":
                 continue  # a date or an id: its next value is unknown, so never narrowed
-            literal.add(i)
-            regex = build(members, head, frozenset(literal))
+            values = [m.segments[i] for m in members]
+            if _slug_like(values):
+                same = [p for p in (parse(o, prefix) for o in matched) if len(p.segments) == len(shape.classes)]
+                excluded[i] = _excluded_words(values, [p.segments[i] for p in same])
+            else:
+                literal.add(i)
+            regex = build(members, head, frozenset(literal), excluded)
         patterns.append(Pattern(regex, shape, tuple(m.url for m in members)))
     return tuple(patterns)
 

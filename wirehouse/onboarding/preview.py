@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from extract.article import extract_article
 from wirehouse.onboarding.fetch import Fetcher
+from wirehouse.onboarding.signals import not_an_article
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,9 @@ def sample(urls, fetcher: Fetcher) -> tuple[Sampled, ...]:
             rows.append(Sampled(url, False, f"fetch failed: {fetched.problem}"))
             continue
         page = extract_article(fetched.body, url=fetched.final_url or url)
+        reason = (page.reason or "rejected") if not page.is_article else not_an_article(fetched.body, page.word_count)
         rows.append(Sampled(
-            url, page.is_article, "article" if page.is_article else f"not an article: {page.reason}",
+            url, reason is None, "article" if reason is None else f"not an article: {reason}",
             page.title or "", page.published.date().isoformat() if page.published else "",
             tuple(page.authors), page.word_count, page.language or ""))
     return tuple(rows)
