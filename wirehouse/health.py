@@ -137,8 +137,10 @@ def _fetch_findings(t: SourceDay, h: Sequence[SourceDay]) -> Iterator[tuple[str,
     if t.failed_intervals:
         yield ALERT, f"fetch failed for {t.failed_intervals} of {t.intervals} intervals: {t.error}"
     usual_forbidden = _usual(d.forbidden for d in h)
-    if t.forbidden > usual_forbidden:
-        verdict = ALERT if t.forbidden >= ROBOTS_SHARE * t.requests else WARN
+    shut_out = t.forbidden and t.forbidden >= ROBOTS_SHARE * t.requests
+    # without history, a few refused links (a members-only page a section links to) are no news
+    if t.forbidden > usual_forbidden and (h or shut_out):
+        verdict = ALERT if shut_out else WARN
         yield verdict, (f"robots.txt forbids {t.forbidden} of {t.requests} requests (usually {usual_forbidden:g}),"
                         f" e.g. {t.forbidden_example}")
     usual_listing = _usual(d.listing_failures for d in h)
