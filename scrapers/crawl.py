@@ -25,6 +25,8 @@ from wirehouse.db import connect
 from wirehouse.queries import queries
 from wirehouse.sources import Source, load_sources
 
+Q = queries("stages")
+
 MAX_CONCURRENT_REQUESTS = 256  # a crawl of many sources: each still has its own per-host concurrency
 
 
@@ -54,7 +56,7 @@ def known_listings(names: list[str]) -> dict[tuple[str, str], KnownListing]:
         return {(source, url): KnownListing(kind, etag, last_modified, tuple(
                     Listing(u, datetime.fromisoformat(d) if d else None) for u, d in entries))
                 for source, url, kind, etag, last_modified, entries in conn.execute(
-                    queries("stages").known_listings, {"sources": names})}
+                    Q.known_listings, {"sources": names})}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,8 @@ from psycopg.types.json import Jsonb
 from wirehouse.db import connect
 from wirehouse.queries import queries
 
+Q = queries("stages")
+
 PAGE_COLUMNS = ("run_id", "source", "kind", "url", "final_url", "status", "headers", "body", "fetched_at")
 PAGE_TYPES = ("int8", "text", "text", "text", "text", "int4", "jsonb", "bytea", "timestamptz")
 
@@ -36,7 +38,7 @@ class RawPagesPipeline:
 
     def process_item(self, item):
         if item["type"] == "listing":
-            self.conn.execute(queries("stages").remember_listing, {
+            self.conn.execute(Q.remember_listing, {
                 **{k: item[k] for k in ("source", "url", "kind", "etag", "last_modified")},
                 "entries": Jsonb(item["entries"])})
             return item
