@@ -1,6 +1,8 @@
-"""The four stages the DAG runs, each a transaction keyed by (source, data interval):
-fetch → clean → fingerprint → load, where load decides each page's fate with dedup/ and applies
-it. Tasks pass nothing but small summaries; data moves through PostgreSQL (raw.pages → stage.articles → warehouse.*), never a worker's disk.
+"""The four stages the DAG runs: fetch → clean → fingerprint → load, where load decides each
+page's fate with dedup/ and applies it. Fetch and clean run per shard of sources (one crawl
+process, one extraction pool), each source within them its own transaction and ops.runs row keyed
+by (source, data interval). Tasks pass nothing but small summaries; data moves through PostgreSQL
+(raw.pages → stage.articles → warehouse.*), never a worker's disk.
 """
 from __future__ import annotations
 
@@ -17,9 +19,9 @@ from concurrent.futures import Future
 
 import psycopg
 
+from extract import extractor_version
 from wirehouse.cleaning import (CLEAN_BATCH, RawPage, clean_workers, cleaning_rules, extract_raw, extraction_pool,
                                 stage_article, storable)
-from extract import extractor_version
 from wirehouse.config import PROJECT_ROOT, settings
 from wirehouse.db import connect, database_url
 from wirehouse.fingerprinting import fingerprint_stage
