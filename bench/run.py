@@ -171,9 +171,11 @@ def end_to_end(site: loadgen.Site, server: str, base_url: str, exclude: list[int
         if done.returncode != 0:
             raise RuntimeError(f"the end-to-end run failed; see {log_file}")
         with psycopg.connect(url) as conn:
+            # the time each stage ran: the union of its runs' spans (a shard's sources overlap)
             tasks = dict(conn.execute(
-                "select task, sum(extract(epoch from finished_at - started_at)) from ops.runs"
-                " where status = 'success' group by task").fetchall())
+                "select task, sum(extract(epoch from upper(span) - lower(span))) from ("
+                " select task, unnest(range_agg(tstzrange(started_at, finished_at))) as span from ops.runs"
+                " where status = 'success' group by task) t group by task").fetchall())
             failed = conn.execute("select count(*) from ops.runs where status <> 'success'").fetchone()[0]
             counts = dict(conn.execute(
                 "select outcome, count(*) from ops.page_outcomes group by outcome").fetchall())
