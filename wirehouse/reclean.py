@@ -57,8 +57,8 @@ def versions_to_reclean(conn: psycopg.Connection, sources: Iterable[Source], sin
     """Batches of the stored versions the current extractor would extract differently."""
     current = {s.name: extractor_version(cleaning_rules(s)) for s in sources}
     params = {"current_sources": list(current), "current_versions": list(current.values()),
-              "default_version": extractor_version(cleaning_rules(None)), "since": since, "source": source, "limit": RECLEAN_BATCH,
-              "after_article": 0, "after_version": 0}
+              "default_version": extractor_version(cleaning_rules(None)), "since": since, "source": source,
+              "limit": RECLEAN_BATCH, "after_article": 0, "after_version": 0}
     while batch := [Target(*row) for row in conn.execute(Q.versions_to_reclean, params)]:
         yield batch
         params.update(after_article=batch[-1].article_id, after_version=batch[-1].version_no)
@@ -94,7 +94,15 @@ def reextract(conn: psycopg.Connection, targets: list[Target], sources: dict[str
                             extracted if isinstance(extracted, str) else f"no longer an article ({extracted.reason})")
                 continue
             r = page.raw
-            stage_article(cur, page.run_id, page.source, r.page_id, r.url, r.final_url, r.fetched_at, extracted)
+            try:
+                with conn.transaction():  # a savepoint: a text the database refuses keeps the stored one
+                    stage_article(cur, page.run_id, page.source, r.page_id, r.url, r.final_url, r.fetched_at,
+                                  extracted)
+            except (psycopg.DataError, UnicodeEncodeError) as exc:
+                counters["failed"] += 1
+                log.warning("page %s of article %s: unstorable (%s); its stored text stays", r.page_id,
+                            by_page[r.page_id].article_id, exc)
+                continue
             done.append(by_page[r.page_id])
     if not done:
         return counters
