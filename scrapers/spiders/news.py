@@ -24,7 +24,7 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompres
 
 class NewsSpider(scrapy.Spider):
     """Crawls one or many sources in one crawl: every request carries its source (meta `source`),
-    and each source keeps its own politeness (scrapers.middlewares.SourceSlotMiddleware), robots.txt,
+    and each source keeps its own politeness (scrapers/per_source.py), robots.txt,
     request settings and fetch run."""
     name = "news"
 
