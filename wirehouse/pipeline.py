@@ -65,7 +65,8 @@ def fetch_shard(names: list[str], interval: Interval, dag_id: str | None = None,
                 dag_run_id: str | None = None) -> dict[str, dict]:
     """Crawl the sources in one process, each into a fetch run of its own (ops.runs); the counters
     of each. A source of which no page could be fetched ends its run failed with the reasons
-    (FetchFailed's message) while the others go on; a crawl that fails as a whole raises."""
+    (FetchFailed's message, also its counters' `error`) while the others go on; a crawl that fails
+    as a whole raises."""
     started = time.monotonic()
     env = {**os.environ, "WIREHOUSE_DATABASE_URL": database_url(), "PYTHONPATH": str(PROJECT_ROOT)}
     with connect(autocommit=True) as conn:
@@ -84,9 +85,10 @@ def fetch_shard(names: list[str], interval: Interval, dag_id: str | None = None,
             raise
         counters = _fetch_counters(conn, runs, round(time.monotonic() - started, 1))
         for name, run_id in runs.items():
-            error = counters[name].pop("error", None)
-            finish_run(conn, run_id, "failed" if error else "success", counters[name], error)
-            log.info("fetch %s %s: %s%s", name, interval, counters[name], f" FAILED: {error}" if error else "")
+            error = counters[name].get("error")
+            recorded = {k: v for k, v in counters[name].items() if k != "error"}
+            finish_run(conn, run_id, "failed" if error else "success", recorded, error)
+            log.info("fetch %s %s: %s%s", name, interval, recorded, f" FAILED: {error}" if error else "")
     return counters
 
 
@@ -115,11 +117,8 @@ def _fetch_counters(conn: psycopg.Connection, runs: dict[str, int], seconds: flo
 def fetch(source_name: str, interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:
     """fetch_shard of one source; raises FetchFailed when no page of it could be fetched."""
     counters = fetch_shard([source_name], interval, dag_id, dag_run_id)[source_name]
-    with connect() as conn:
-        error, = conn.execute(Q.last_fetch_error, {"source": source_name, "start": interval.start,
-                                                   "end": interval.end}).fetchone()
-    if error:
-        raise FetchFailed(error.removeprefix("FetchFailed: "))
+    if "error" in counters:
+        raise FetchFailed(counters["error"].removeprefix("FetchFailed: "))
     return counters
 
 
@@ -190,6 +189,7 @@ class _SourceClean(contextlib.AbstractContextManager):
     def __init__(self, conn: psycopg.Connection, source: Source, fetch_run: int, interval: Interval,
                  dag_id: str | None, dag_run_id: str | None):
         self.source, self.fetch_run, self.rules = source, fetch_run, cleaning_rules(source)
+        self.version = extractor_version(self.rules)
         self.started, self.exhausted, self.closed = time.monotonic(), False, False
         self.stack = contextlib.ExitStack()
         self.run = self.stack.enter_context(recorded_run(conn, "clean", interval, source.name, dag_id, dag_run_id))
@@ -207,7 +207,7 @@ class _SourceClean(contextlib.AbstractContextManager):
         return iter(lambda: [RawPage(*row) for row in self.pages.fetchmany(CLEAN_BATCH)], [])
 
     def submit(self, pool, batch: list[RawPage]) -> list:
-        reused = _reuse_extractions(self.writer, batch, extractor_version(self.rules))
+        reused = _reuse_extractions(self.writer, batch, self.version)
         self.run.count("reused", len(reused))
         return [REUSED if raw.page_id in reused else
                 pool.submit(extract_raw, raw.body, raw.final_url, self.rules, raw.headers.get("content-type"))

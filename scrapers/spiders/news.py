@@ -143,18 +143,29 @@ class NewsSpider(scrapy.Spider):
     # one state per URL.
 
     def parse_feed(self, response):
-        yield from self.read_feed(response)
+        yield from self.read_listing(response, "feed", self.read_feed)
         yield from self.listing_done(response)
 
-    def read_feed(self, response):
+    def parse_sitemap(self, response):
+        yield from self.read_listing(response, "sitemap", self.read_sitemap)
+        yield from self.listing_done(response)
+
+    def read_listing(self, response, kind: str, read):
+        """A feed or sitemap: a 304 follows what its last full read listed, another status is stored
+        as it is, a 200 is read by `read`."""
         source = self.source_of(response)
         if known := self.not_modified(response):
-            yield self.page(response, "feed")
-            yield from self.article_requests(source, known.entries)
-            return
-        if response.status != 200:
-            yield self.page(response, "feed")
-            return
+            yield self.page(response, kind)
+            if known.kind == "feed":
+                yield from self.article_requests(source, known.entries)
+            else:
+                yield from self.sitemap_entries(source, known.kind == "sitemap_index", known.entries)
+        elif response.status != 200:
+            yield self.page(response, kind)
+        else:
+            yield from read(response, source)
+
+    def read_feed(self, response, source: Source):
         try:
             listings = parse_feed(response.body)
         except NotAListing as exc:
@@ -164,19 +175,7 @@ class NewsSpider(scrapy.Spider):
         yield from self.remember(response, "feed", listings)
         yield from self.article_requests(source, listings)
 
-    def parse_sitemap(self, response):
-        yield from self.read_sitemap(response)
-        yield from self.listing_done(response)
-
-    def read_sitemap(self, response):
-        source = self.source_of(response)
-        if known := self.not_modified(response):
-            yield self.page(response, "sitemap")
-            yield from self.sitemap_entries(source, known.kind == "sitemap_index", known.entries)
-            return
-        if response.status != 200:
-            yield self.page(response, "sitemap")
-            return
+    def read_sitemap(self, response, source: Source):
         body = response.body
         if body[:2] == b"\x1f\x8b":
             try:

@@ -10,12 +10,6 @@ where run_id = any(%(runs)s) group by 1, 2
 select run_id, reason, count(*), min(url) from ops.rejects
 where run_id = any(%(runs)s) and stage = 'fetch' group by 1, 2 order by 1, 3 desc, 2
 
--- name: last_fetch_error
--- The error of the source's latest fetch run for the interval (null when it succeeded).
-select error from ops.runs where task = 'fetch' and source = %(source)s
-    and interval_start = %(start)s and interval_end = %(end)s
-order by run_id desc limit 1
-
 -- name: pages_to_clean_count
 -- How many pages of these fetch runs no outcome has been recorded for.
 select count(*) from raw.pages p
