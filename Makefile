@@ -36,7 +36,7 @@ browser:
 airflow: env  ## Airflow standalone with the DAGs (metadata in the embedded PostgreSQL), UI on :$(PORT)
 	$(BIN)/wirehouse airflow --port $(PORT) --host $(HOST)
 
-eval: env  ## extraction quality vs plain trafilatura on ../shared/benchmarks
+eval: env  ## extraction quality beside plain trafilatura on the four corpora in ../shared/benchmarks (issue 18 targets)
 	$(BIN)/python -m bench.extraction
 
 eval-dedup: env  ## duplicate detection and stories on a labelled set, then stories on ECB+ (eval-stories)

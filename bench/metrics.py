@@ -9,6 +9,12 @@
   of one page; the corpus figure is the mean of the per-page values.
 - ``same_title``, ``author_found``, ``same_day``, ``snippet_present``: the metadata and
   boilerplate checks of the WCXB table.
+- ``labelled_author_found``, ``snippet_rate``: the checks every corpus shares in `make eval`
+  (a labelled name among the predicted ones; the share of a page's snippets present,
+  case-insensitively).
+- ``day_written``: whether a labelled day appears in a page's HTML in some written form
+  (numeric in the usual orders, or with a month name in any language dateparser knows);
+  dates are scored on all dated pages and on these "reachable" ones.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from html import unescape
 
 WORD = re.compile(r"\w+")
 
@@ -161,3 +169,72 @@ def snippet_present(snippet: str, text: str | None) -> bool:
     """A boilerplate snippet is present when it occurs in the text, whitespace aside, case-sensitively."""
     snippet = " ".join(snippet.split())
     return bool(snippet) and snippet in " ".join((text or "").split())
+
+
+# -- every corpus: labelled names, snippet rates, reachable days ------------------------------
+
+_NAME_SEPARATORS = re.compile(r"\s*(?:[,;|/&]|\b(?:and|und|et|y|e|i|og|en)\b)\s*", re.IGNORECASE)
+
+
+def labelled_names(gold: str | Sequence[str]) -> list[str]:
+    """The names a label holds: a list as it is, a string split at commas, semicolons and 'and'."""
+    if isinstance(gold, str):
+        return [gold, *(n for n in _NAME_SEPARATORS.split(gold) if n.strip())]
+    return [n for n in gold if n and n.strip()]
+
+
+def labelled_author_found(gold: str | Sequence[str], authors: Sequence[str]) -> bool:
+    """At least one labelled name is one of ``authors``, word for word (case and punctuation aside)."""
+    ours = [_words(a) for a in authors]
+    return any(_words(name) in ours for name in labelled_names(gold))
+
+
+def snippet_rate(snippets: Sequence[str], text: str | None) -> float | None:
+    """The share of ``snippets`` found in ``text``, case-insensitively and whitespace aside."""
+    snippets = [" ".join(s.split()).casefold() for s in snippets if s and s.strip()]
+    if not snippets:
+        return None
+    flat = " ".join((text or "").split()).casefold()
+    return sum(s in flat for s in snippets) / len(snippets)
+
+
+@lru_cache(maxsize=12)
+def _month_names(month: int) -> tuple[str, ...]:
+    from dateparser.languages.loader import default_loader
+    key = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")[month - 1]
+    names: set[str] = set()
+    for locale in default_loader.get_locale_map().values():
+        for name in locale.info.get(key, []):
+            name = unescape(str(name)).casefold().strip(". ")
+            if len(name) >= 3 or (len(name) >= 2 and not name.isascii()):
+                names.add(name)
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _day_patterns(day: date) -> re.Pattern:
+    y, yy = str(day.year), f"{day.year % 100:02d}"
+    m = f"0?{day.month}"
+    d = f"0?{day.day}"
+    sep = r"\s*[-/.]\s*"
+    names = "|".join(re.escape(n) for n in _month_names(day.month))
+    forms = [
+        rf"{y}{sep}{m}{sep}{d}",                       # 2020-01-05, 2020/1/5
+        rf"{d}{sep}{m}{sep}(?:{y}|{yy})",              # 5.1.2020, 05/01/20
+        rf"{m}{sep}{d}{sep}(?:{y}|{yy})",              # 1/5/2020
+        rf"{y}{day.month:02d}{day.day:02d}",           # 20200105 (URLs, ids)
+        rf"{y}\s*年\s*{m}\s*月\s*{d}\s*日",          # 2020年1月5日
+        rf"{d}(?:st|nd|rd|th|er|\.)?\s*(?:de\s+)?(?:{names})\.?,?\s*(?:de\s+|del\s+)?(?:{y}|'{yy})",
+        rf"(?:{names})\.?\s*{d}(?:st|nd|rd|th)?,?\s*(?:{y}|'{yy})",
+        rf"{y}\s*(?:{names})\.?\s*{d}",
+    ]
+    return re.compile(r"(?<![\d])(?:" + "|".join(forms) + r")(?![\d])", re.IGNORECASE)
+
+
+def day_written(day: str | date, html: str | bytes) -> bool:
+    """The day appears in the page in some written form (see the module docstring)."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+    text = unescape(html).replace("\u00a0", " ").casefold()
+    return bool(_day_patterns(day).search(text))

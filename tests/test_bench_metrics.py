@@ -75,3 +75,31 @@ def test_snippet_present():
     assert metrics.snippet_present("Skip to  content", "Menu\nSkip to content\nText")
     assert not metrics.snippet_present("Skip to content", "skip to content")
     assert not metrics.snippet_present("", "anything")
+
+
+def test_labelled_author_found_takes_any_labelled_name():
+    assert metrics.labelled_author_found("Fiona Bornhöft und Mariam Hofbeck", ["Mariam Hofbeck"])
+    assert metrics.labelled_author_found("Sarah Hinger; Sylvia Torres-Guillén", ["sarah hinger"])
+    assert metrics.labelled_author_found(["Adam Vidler", "AP"], ["AP"])
+    assert metrics.labelled_author_found("Dylan Bailey, MS, RD", ["Dylan Bailey"])
+    assert not metrics.labelled_author_found("Jane Doe", ["Jane", "Doe Jane"])
+    assert not metrics.labelled_author_found(["Jane Doe"], [])
+
+
+def test_snippet_rate_is_per_page_and_case_insensitive():
+    assert metrics.snippet_rate(["Skip to  Content", "absent"], "menu skip to content") == 0.5
+    assert metrics.snippet_rate([], "anything") is None
+    assert metrics.snippet_rate(["x"], None) == 0.0
+
+
+@pytest.mark.parametrize("written", [
+    "<time>2020-03-05T10:00</time>", "/2020/03/05/story", "am 5.3.2020", "05/03/20", "3/5/2020",
+    "5. März 2020", "March 5th, 2020", "5 de marzo de 2020", "5 mars 2020", "2020年3月5日", "id 20200305-x",
+])
+def test_day_written_in_many_forms(written):
+    assert metrics.day_written("2020-03-05", f"<p>{written}</p>")
+
+
+@pytest.mark.parametrize("other", ["2020-03-15", "15.3.2020", "March 25, 2020", "12020-03-051", "5. März 2021"])
+def test_day_written_needs_that_day(other):
+    assert not metrics.day_written("2020-03-05", f"<p>{other}</p>")
