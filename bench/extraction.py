@@ -219,10 +219,41 @@ def summarise(pages: list[Page], results: list[dict]) -> dict[str, dict[str, dic
             col["reachable"] = sum(1 for r in rows if "date_reachable" in r)
             table[corpus][side] = col
     table["all"] = {}
+    table["confidence"] = calibration(pages, results)
     for side in SIDES:
         seconds = sum(result[side]["seconds"] for result in results)
         table["all"][side] = {"pps": len(results) / seconds if seconds else None}
     return table
+
+
+CONFIDENCE_FIELDS = {"title": "title", "author": "authors", "date": "published"}  # score key → provenance key
+
+
+def calibration(pages: list[Page], results: list[dict]) -> dict[str, dict[str, list[int]]]:
+    """score key → confidence level → [pages, right]: how often ours is right at each level, every corpus."""
+    counts: dict[str, dict[str, list[int]]] = {key: {} for key in CONFIDENCE_FIELDS}
+    for page, result in zip(pages, results):
+        row = score(page, result, "ours")
+        levels = (result["ours"].get("provenance") or {}).get("confidence") or {}
+        for key, field in CONFIDENCE_FIELDS.items():
+            if key in row:
+                tally = counts[key].setdefault(levels.get(field, "none"), [0, 0])
+                tally[0] += 1
+                tally[1] += bool(row[key])
+    return counts
+
+
+def render_calibration(counts: dict[str, dict[str, list[int]]]) -> list[str]:
+    """How often each confidence level is right ("none": no value, so never right)."""
+    levels = ("high", "medium", "low", "none")
+    lines = ["### provenance confidence: share right (pages), every labelled corpus", "",
+             "| field   | " + " | ".join(f"{level:>14}" for level in levels) + " |",
+             "|---------|" + "|".join("-" * 16 for _ in levels) + "|"]
+    for key, by_level in counts.items():
+        cells = [f"{by_level[level][1] / by_level[level][0]:.3f} ({by_level[level][0]})" if level in by_level
+                 else "—" for level in levels]
+        lines.append(f"| {key:<7} | " + " | ".join(f"{c:>14}" for c in cells) + " |")
+    return lines + [""]
 
 
 ROWS = [  # key, label, higher is better
@@ -265,7 +296,7 @@ def render(table: dict[str, dict], wall: float, jobs: int) -> tuple[str, int]:
     rule = "|" + "|".join("-" * len(cell) for cell in header.split("|")[1:-1]) + "|"
     lines, missed = [], 0
     for corpus, columns in table.items():
-        if corpus == "all":
+        if corpus in ("all", "confidence"):
             continue
         ours = columns["ours"]
         lines += [f"### {CORPUS_NAMES[corpus]}: {ours['count']} pages, {ours['dated']} dated, "
@@ -283,6 +314,7 @@ def render(table: dict[str, dict], wall: float, jobs: int) -> tuple[str, int]:
             shown = "" if goal is None else (f"{sign} {100 * goal:.1f}" if pct else f"{sign} {goal:.3f}")
             lines.append(f"| {label:<30} | " + " | ".join(f"{c:>15}" for c in cells) + f" | {shown:>7} | {met:>3} |")
         lines.append("")
+    lines += render_calibration(table["confidence"])
     speed = [table["all"][s]["pps"] for s in SIDES]
     ratio = speed[0] / speed[1] if speed[0] and speed[1] else 0.0
     met = ratio >= SPEED_TARGET
