@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from lxml.html import HtmlElement
 
@@ -78,6 +79,7 @@ def _repair_mojibake(value: str) -> str:
 _LEADING_LABEL = re.compile(r"^(?:(?:blog|news|article|post)\s*:\s+|[a-z0-9-]+\.(?:com|org|net|io|dev|co)\s+(?=[A-Z]))", re.I)
 
 
+_DANGLING_SEPARATOR = re.compile(r"\s+[|\-–—:·•]+$")  # "Headline -" where a CMS left out the site name
 _QUOTE_PAIRS = ('""', "“”")
 _MARKDOWN_PAIRS = ("**", "__")
 
@@ -89,7 +91,7 @@ def _clean_title(value: str, shown: bool = False) -> str:
     value = _repair_mojibake(" ".join(unescape(value).split()))
     value = re.sub(r"^#{1,6}\s+", "", value)
     value = _TRAILING_POSTED.sub("", _LEADING_LABEL.sub("", _LEADING_DATE.sub("", value)))
-    value = TRAILING_SOURCE.sub("", value)
+    value = _DANGLING_SEPARATOR.sub("", TRAILING_SOURCE.sub("", value))
     for left, right in _MARKDOWN_PAIRS if shown else _QUOTE_PAIRS + _MARKDOWN_PAIRS:
         if len(value) > 2 and value[0] == left and value[-1] == right and value.count(left) + value.count(right) == 2:
             value = value[1:-1].strip()
@@ -131,10 +133,27 @@ def _is_site_heading(text: str, sites: set[str], titles: list[str]) -> bool:
     return not titles or any(_agreement(text, [t]) < 0.5 for t in titles)
 
 
+_ROOT_HREF = re.compile(r"^(?:(?:https?:)?//[^/?#]+/?|/)(?:index\.\w+)?$", re.I)
+
+
+def _is_logo(element: HtmlElement) -> bool:
+    """An <h1> that links to a site's home page is its logo (a blog's name above its posts), never the headline."""
+    return any(_ROOT_HREF.match(href.strip()) for href in element.xpath(".//a/@href"))
+
+
+def _headline_elements(tree: HtmlElement) -> list[HtmlElement]:
+    return [element for element in tree.iter("h1") if not _is_logo(element)]
+
+
+def logo_names(tree: HtmlElement) -> set[str]:
+    """Squashed texts of the page's logo <h1>s: names of the site."""
+    return {squash(rendered_text(element)) for element in tree.iter("h1") if _is_logo(element)} - {""}
+
+
 def _visible_headings(tree: HtmlElement, sites: set[str], titles: list[str]) -> list[str]:
     """The page's first few <h1> texts, without a bar-separated section and without the site's own name."""
     h1s: list[str] = []
-    for element in tree.iter("h1"):
+    for element in _headline_elements(tree):
         text = _headline_part(strip_site_suffix(_clean_title(rendered_text(element), shown=True), sites, []), _PIPE)
         if (text and len(text.split()) <= MAX_HEADLINE_WORDS and not _is_site_heading(text, sites, titles)
                 and text not in h1s):
@@ -158,19 +177,26 @@ def _untruncated(declared: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return full
 
 
-def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
-               fallback: str | None, sites: set[str]) -> Picked:
-    """The headline as the page shows it, without the site name.
+TitlePick = tuple[str | None, str | None, tuple[str, ...]]
 
-    The visible <h1> is the headline readers see; it is taken when it agrees with
-    what the page declares (JSON-LD headline, og:title, <title>: at least half of
-    its words appear in one of them), or when it is the page's only <h1> and shares
-    a word with them (an <h1> that shares none is a section label: "Our Blog").
-    Of several <h1>s, the one that covers most of a declared title wins, and a
-    one-word <h1> that covers little of it is not the headline. An <h1> that names
-    the site is not the headline unless every declared title agrees with it.
-    Otherwise the declared titles are used in that order, with " | Site Name" parts removed.
+
+def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
+               fallback: str | None, sites: set[str]) -> TitlePick:
+    """The headline as the page shows it, without the site name, where it came from, and which
+    other sources gave the same words.
+
+    An <h1> that says in words what a declared title (JSON-LD headline, og:title, <title>) says is
+    the headline, in the declared spelling when the two differ only in separators and spacing; an
+    <h1> made of parts (an overline or a subtitle set apart in its own element) is also read without
+    its first or its last part. Failing that, the visible <h1> is taken when it agrees with what the
+    page declares (at least half of its words appear in one of them), or when it is the page's only
+    <h1> and shares a word with them (an <h1> that shares none is a section label: "Our Blog").
+    Of several <h1>s, the one that covers most of a declared title wins, and a one-word <h1> that
+    covers little of it is not the headline. An <h1> that names the site, or links to its home page
+    (a logo), is not the headline unless every declared title agrees with it. Otherwise the declared
+    titles are used in that order, with " | Site Name" parts removed.
     """
+    sites = sites | logo_names(tree)
     html_title = next(iter(tree.xpath("//head/title/text()")), None) or tree.findtext(".//title")  # not an <svg><title>
     declared = [
         (ld.headline if ld else None, "json-ld"),
@@ -183,18 +209,105 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
     titles = [v for v, origin in declared if origin != "trafilatura"] or [v for v, _ in declared]
     h1s = _visible_headings(tree, sites, titles)
     headings = h1s + [meta.get("og:title", ""), meta.get("twitter:title", "")] + ([ld.headline] if ld and ld.headline else [])
+    same = [(_headline_part(strip_site_suffix(v, sites, headings), _PIPE), o) for v, o in declared]
+    value, origin = _declared_reading(tree, declared, sites) or _shown_or_declared(h1s, titles, declared, same, sites, headings)
+    return value, origin, _agreeing(value, origin, same + [(h, "h1") for h in h1s])
+
+
+def _shown_or_declared(h1s: list[str], titles: list[str], declared: list[tuple[str, str]],
+                       same: list[tuple[str, str]], sites: set[str], headings: list[str]) -> Picked:
+    """The <h1> that agrees with the declared titles, or the first declared title without the site name."""
     if h1s:
         best = _best_heading(h1s, titles, sites, headings)
         if best:
-            same = [(_headline_part(strip_site_suffix(v, sites, headings), _PIPE), o) for v, o in declared]
             value, origin = next(((v, o) for v, o in same if squash(v) == squash(best)), (best, "h1"))
             if best.isupper() and same:  # an all-caps <h1> is styling: the declared title has the real case
-                value, origin = max(same, key=lambda pair: _agreement(best, [pair[0]]))
-                return value, origin
+                return max(same, key=lambda pair: _agreement(best, [pair[0]]))
             return _with_lost_characters(best, same) if origin == "h1" else (best, origin)
     for value, origin in declared:
         return _headline_part(strip_site_suffix(value, sites, headings), _PART_SEPARATOR), origin
     return None, None
+
+
+def _words(value: str | None) -> list[str]:
+    return re.findall(r"\w+", (value or "").casefold())
+
+
+_QUOTES_AND_DASHES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"})
+_LAYOUT_MARKS = set(":|/-·•")
+
+
+def _marks(value: str) -> Counter:
+    """The punctuation and symbols of a title, quote marks and dashes of every kind counted as one."""
+    return Counter(re.findall(r"[^\w\s]", value.translate(_QUOTES_AND_DASHES)))
+
+
+MAX_HEADLINE_ELEMENTS = 5
+
+
+def _declared_reading(tree: HtmlElement, declared: list[tuple[str, str]], sites: set[str]) -> Picked | None:
+    """An <h1> reading that has the words of a declared title (trafilatura's guess aside) or of a part of
+    one ("Headline" in "Section - Headline | Site"): the first declared title's longest such match.
+    It is spelt as declared when the two differ only in the separators the <h1> lacks (a kicker set apart
+    without its colon) or in spacing (" : "); otherwise as shown (quote marks, a question mark)."""
+    matches = []
+    for position, element in enumerate(_headline_elements(tree)[:MAX_HEADLINE_ELEMENTS]):
+        for partial, reading in enumerate(_readings(element, sites)):
+            words = _words(reading)
+            for rank, (value, origin) in enumerate(declared):
+                if not words or origin == "trafilatura":
+                    continue
+                matches += [(-rank, not partial, len(words), -position, span, reading, origin)
+                            for span in _spans(value) if _words(span) == words]
+    if not matches:
+        return None
+    *_, span, reading, origin = max(matches)
+    shown, spelt = _marks(reading), _marks(span)
+    return (span, origin) if not shown - spelt and set(spelt - shown) <= _LAYOUT_MARKS else (reading, "h1")
+
+
+def _spans(title: str) -> list[str]:
+    """The title and each run of its separator-delimited parts ("A | B | C": "A | B | C", "A", "A | B", "B"...)."""
+    parts = _TITLE_SEPARATOR.split(title)
+    return [_rejoin(title, parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)]
+
+
+def _readings(element: HtmlElement, sites: set[str]) -> list[str]:
+    """An <h1>'s text, and when it is made of parts, its text without the first part (an overline:
+    "<span>Premier League</span><span>Liverpool lose at Everton</span>") and without the last (a subtitle)."""
+    parts = _parts(element)
+    readings = [rendered_text(element)]
+    if len(parts) > 1:
+        readings += [" ".join(parts[1:]), " ".join(parts[:-1])]
+    return [_headline_part(_without_site_parts(_clean_title(reading, shown=True), sites), _PIPE) for reading in readings]
+
+
+def _without_site_parts(title: str, sites: set[str]) -> str:
+    """A title without leading and trailing parts that are exactly one of the site's names ("Headline – Artlyst")."""
+    parts = _TITLE_SEPARATOR.split(title)
+    while len(parts) > 1 and squash(parts[-1]) in sites:
+        parts.pop()
+    while len(parts) > 1 and squash(parts[0]) in sites:
+        parts.pop(0)
+    return _rejoin(title, parts)
+
+
+def _parts(element: HtmlElement) -> list[str]:
+    """The texts of an element's own text runs and child elements, in order, those with a word in them."""
+    pieces = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in {"script", "style", "noscript", "template"}:
+            pieces.append(rendered_text(child))
+        pieces.append(child.tail or "")
+    return [" ".join(piece.split()) for piece in pieces if re.search(r"\w", piece)]
+
+
+def _agreeing(value: str | None, origin: str | None, candidates: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The other sources among ``candidates`` whose title has the same words as the chosen one."""
+    words = _words(value)
+    if not words:
+        return ()
+    return tuple(dict.fromkeys(o for v, o in candidates if o != origin and _words(v) == words))
 
 
 def _with_lost_characters(heading: str, declared: list[tuple[str, str]]) -> tuple[str, str]:
