@@ -145,7 +145,7 @@ def _headline_elements(tree: HtmlElement) -> list[HtmlElement]:
     return [element for element in tree.iter("h1") if not _is_logo(element)]
 
 
-def logo_names(tree: HtmlElement) -> set[str]:
+def _logo_names(tree: HtmlElement) -> set[str]:
     """Squashed texts of the page's logo <h1>s: names of the site."""
     return {squash(rendered_text(element)) for element in tree.iter("h1") if _is_logo(element)} - {""}
 
@@ -185,10 +185,11 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
     """The headline as the page shows it, without the site name, where it came from, and which
     other sources gave the same words.
 
-    An <h1> that says in words what a declared title (JSON-LD headline, og:title, <title>) says is
-    the headline, in the declared spelling when the two differ only in separators and spacing; an
-    <h1> made of parts (an overline or a subtitle set apart in its own element) is also read without
-    its first or its last part. Failing that, the visible <h1> is taken when it agrees with what the
+    A visible heading that says in words what a declared title (JSON-LD headline, og:title, <title>) or
+    a part of one says is the headline: the one showing the most reliable declared title (JSON-LD first),
+    <h1>s before <h2>s (a blog names itself in its <h1>, its post in an <h2>). An <h1> made of parts (an
+    overline or a subtitle set apart in its own element) is also read without its first or last part.
+    Failing that, the visible <h1> is taken when it agrees with what the
     page declares (at least half of its words appear in one of them), or when it is the page's only
     <h1> and shares a word with them (an <h1> that shares none is a section label: "Our Blog").
     Of several <h1>s, the one that covers most of a declared title wins, and a one-word <h1> that
@@ -196,7 +197,7 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
     (a logo), is not the headline unless every declared title agrees with it. Otherwise the declared
     titles are used in that order, with " | Site Name" parts removed.
     """
-    sites = sites | logo_names(tree)
+    sites = sites | _logo_names(tree)
     html_title = next(iter(tree.xpath("//head/title/text()")), None) or tree.findtext(".//title")  # not an <svg><title>
     declared = [
         (ld.headline if ld else None, "json-ld"),
@@ -210,7 +211,11 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
     h1s = _visible_headings(tree, sites, titles)
     headings = h1s + [meta.get("og:title", ""), meta.get("twitter:title", "")] + ([ld.headline] if ld and ld.headline else [])
     same = [(_headline_part(strip_site_suffix(v, sites, headings), _PIPE), o) for v, o in declared]
-    value, origin = _declared_reading(tree, declared, sites) or _shown_or_declared(h1s, titles, declared, same, sites, headings)
+    shown = _declared_reading(tree, declared, sites)
+    if shown:
+        value, origin, reading = shown
+        return value, origin, _agreeing(value, origin, same + [(reading, "h1")])
+    value, origin = _shown_or_declared(h1s, titles, declared, same, sites, headings)
     return value, origin, _agreeing(value, origin, same + [(h, "h1") for h in h1s])
 
 
@@ -238,32 +243,42 @@ _LAYOUT_MARKS = set(":|/-·•")
 
 
 def _marks(value: str) -> Counter:
-    """The punctuation and symbols of a title, quote marks and dashes of every kind counted as one."""
+    """The separators, quote marks and sentence punctuation of a title (quote marks and dashes of every
+    kind counted as one); brackets and symbols around a heading are decoration."""
+    return Counter(re.findall(r"[:|/·•\-\"'?!.,…]", value.translate(_QUOTES_AND_DASHES)))
+
+
+def _symbols(value: str) -> Counter:
     return Counter(re.findall(r"[^\w\s]", value.translate(_QUOTES_AND_DASHES)))
 
 
 MAX_HEADLINE_ELEMENTS = 5
+MAX_SUBHEADINGS = 10
 
 
-def _declared_reading(tree: HtmlElement, declared: list[tuple[str, str]], sites: set[str]) -> Picked | None:
-    """An <h1> reading that has the words of a declared title (trafilatura's guess aside) or of a part of
-    one ("Headline" in "Section - Headline | Site"): the first declared title's longest such match.
-    It is spelt as declared when the two differ only in the separators the <h1> lacks (a kicker set apart
-    without its colon) or in spacing (" : "); otherwise as shown (quote marks, a question mark)."""
+def _declared_reading(tree: HtmlElement, declared: list[tuple[str, str]],
+                      sites: set[str]) -> tuple[str, str, str] | None:
+    """(headline, origin, heading reading): a heading reading that has the words of a declared title
+    (trafilatura's guess aside) or of a part of one ("Headline" in "Section - Headline | Site"); the first
+    declared title's, a whole heading before a part, the longest, <h1>s before <h2>s.
+    It is spelt as declared when the two differ only in the separators the heading lacks (a kicker set
+    apart without its colon) or in spacing (" : "); otherwise as shown (quote marks, a question mark)."""
     matches = []
-    for position, element in enumerate(_headline_elements(tree)[:MAX_HEADLINE_ELEMENTS]):
+    elements = _headline_elements(tree)[:MAX_HEADLINE_ELEMENTS] + list(tree.iter("h2"))[:MAX_SUBHEADINGS]
+    for position, element in enumerate(elements):
         for partial, reading in enumerate(_readings(element, sites)):
             words = _words(reading)
             for rank, (value, origin) in enumerate(declared):
-                if not words or origin == "trafilatura":
+                if not words or origin == "trafilatura" or squash(reading) in sites:
                     continue
                 matches += [(-rank, not partial, len(words), -position, span, reading, origin)
                             for span in _spans(value) if _words(span) == words]
     if not matches:
         return None
     *_, span, reading, origin = max(matches)
-    shown, spelt = _marks(reading), _marks(span)
-    return (span, origin) if not shown - spelt and set(spelt - shown) <= _LAYOUT_MARKS else (reading, "h1")
+    if not _marks(reading) - _marks(span) and set(_symbols(span) - _symbols(reading)) <= _LAYOUT_MARKS:
+        return span, origin, reading
+    return reading, "h1", reading
 
 
 def _spans(title: str) -> list[str]:
@@ -273,13 +288,14 @@ def _spans(title: str) -> list[str]:
 
 
 def _readings(element: HtmlElement, sites: set[str]) -> list[str]:
-    """An <h1>'s text, and when it is made of parts, its text without the first part (an overline:
+    """A heading's text without a " | Section" or the site's name, and when it is made of parts, its text without the first part (an overline:
     "<span>Premier League</span><span>Liverpool lose at Everton</span>") and without the last (a subtitle)."""
     parts = _parts(element)
     readings = [rendered_text(element)]
     if len(parts) > 1:
         readings += [" ".join(parts[1:]), " ".join(parts[:-1])]
-    return [_headline_part(_without_site_parts(_clean_title(reading, shown=True), sites), _PIPE) for reading in readings]
+    return [_headline_part(_without_site_parts(_clean_title(reading, shown=True), sites), _PIPE)
+            for reading in readings]
 
 
 def _without_site_parts(title: str, sites: set[str]) -> str:

@@ -136,3 +136,24 @@ def test_an_h1_linking_to_the_home_page_is_the_logo_and_names_the_site():
 def test_a_separator_left_dangling_after_the_title_is_dropped():
     head = '<meta property="og:title" content="Pferdesport definitiv bei Olympia 2028 dabei -">'
     assert picked(head, "<p>Text.</p>") == ("Pferdesport definitiv bei Olympia 2028 dabei", "meta", ())
+
+
+def test_a_subheading_showing_the_json_ld_headline_beats_an_h1_showing_only_the_og_title():
+    head = (ld_headline("Unbekannte Maya-Städte werfen neues Licht auf die Frühzeit")
+            + '<meta property="og:title" content="Archäologische Sensation: Maya-Städte entdeckt">')
+    body = ("<h1>Archäologische Sensation: Maya-Städte entdeckt</h1>"
+            "<h2>Unbekannte Maya-Städte werfen neues Licht auf die Frühzeit</h2>")
+    assert title_of(head, body) == ("Unbekannte Maya-Städte werfen neues Licht auf die Frühzeit", "json-ld")
+
+
+def test_a_blog_post_titled_in_an_h2_under_the_blogs_name_in_the_h1():
+    head = "<title>Was ist virales Marketing? | DimidoBlog</title>"
+    body = "<h1>DimidoBlog</h1><h2>Was ist virales Marketing?</h2><h2>Kategorien</h2>"
+    assert title_of(head, body, url="https://archive.example/web/1/x") == ("Was ist virales Marketing?", "meta")
+
+
+def test_decoration_around_a_heading_or_after_a_declared_title_is_not_spelt():
+    head = "<title>mediaarchitecture // » Jens Weber</title>"
+    assert title_of(head, "<h2>[> Jens Weber</h2>")[0] == "Jens Weber"
+    head = ld_headline("Ladensterben immer dramatischer » ☆☆☆☆☆")
+    assert title_of(head, "<h1>Ladensterben immer dramatischer</h1>")[0] == "Ladensterben immer dramatischer"
