@@ -191,7 +191,8 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
     overline or a subtitle set apart in its own element) is also read without its first or last part.
     Failing that, the visible <h1> is taken when it agrees with what the
     page declares (at least half of its words appear in one of them), or when it is the page's only
-    <h1> and shares a word with them (an <h1> that shares none is a section label: "Our Blog").
+    <h1> and shares a word with them or is a phrase of three words or more (a shorter <h1> that shares
+    none is a section label: "Our Blog").
     Of several <h1>s, the one that covers most of a declared title wins, and a one-word <h1> that
     covers little of it is not the headline. An <h1> that names the site, or links to its home page
     (a logo), is not the headline unless every declared title agrees with it. Otherwise the declared
@@ -336,6 +337,7 @@ def _with_lost_characters(heading: str, declared: list[tuple[str, str]]) -> tupl
 
 
 MIN_COVERAGE_OF_SEVERAL = 0.3
+MIN_SENTENCE_WORDS = 3
 
 
 def _best_heading(h1s: list[str], titles: list[str], sites: set[str], headings: list[str]) -> str | None:
@@ -344,7 +346,7 @@ def _best_heading(h1s: list[str], titles: list[str], sites: set[str], headings: 
     score, coverage, _, best = max(scored)
     if len(h1s) > 1:
         return best if score >= 0.5 and coverage >= MIN_COVERAGE_OF_SEVERAL else None
-    if score > 0:
+    if score > 0 or len(best.split()) >= MIN_SENTENCE_WORDS:
         return best
     page_titles = [strip_site_suffix(t, sites, headings) for t in titles]
     return best if not any(t and squash(t) not in sites for t in page_titles) else None

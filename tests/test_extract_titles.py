@@ -157,3 +157,8 @@ def test_decoration_around_a_heading_or_after_a_declared_title_is_not_spelt():
     assert title_of(head, "<h2>[> Jens Weber</h2>")[0] == "Jens Weber"
     head = ld_headline("Ladensterben immer dramatischer » ☆☆☆☆☆")
     assert title_of(head, "<h1>Ladensterben immer dramatischer</h1>")[0] == "Ladensterben immer dramatischer"
+
+
+def test_a_lone_h1_of_a_few_words_is_the_headline_even_when_the_seo_title_shares_none():
+    head = "<title>Autofinanzierung – Autokredit oder doch besser Leasing?</title>"
+    assert title_of(head, "<h1>Finanzierung Ihres Autos</h1>") == ("Finanzierung Ihres Autos", "h1")
