@@ -138,22 +138,13 @@ _ROOT_HREF = re.compile(r"^(?:(?:https?:)?//[^/?#]+/?|/)(?:index\.\w+)?$", re.I)
 
 def _is_logo(element: HtmlElement) -> bool:
     """An <h1> that links to a site's home page is its logo (a blog's name above its posts), never the headline."""
-    return any(_ROOT_HREF.match(href.strip()) for href in element.xpath(".//a/@href"))
+    return any(_ROOT_HREF.match((link.get("href") or "#").strip()) for link in element.iter("a"))
 
 
-def _headline_elements(tree: HtmlElement) -> list[HtmlElement]:
-    return [element for element in tree.iter("h1") if not _is_logo(element)]
-
-
-def _logo_names(tree: HtmlElement) -> set[str]:
-    """Squashed texts of the page's logo <h1>s: names of the site."""
-    return {squash(rendered_text(element)) for element in tree.iter("h1") if _is_logo(element)} - {""}
-
-
-def _visible_headings(tree: HtmlElement, sites: set[str], titles: list[str]) -> list[str]:
-    """The page's first few <h1> texts, without a bar-separated section and without the site's own name."""
+def _visible_headings(elements: list[HtmlElement], sites: set[str], titles: list[str]) -> list[str]:
+    """The first few texts of the <h1> ``elements``, without a bar-separated section and without the site's own name."""
     h1s: list[str] = []
-    for element in _headline_elements(tree):
+    for element in elements:
         text = _headline_part(strip_site_suffix(_clean_title(rendered_text(element), shown=True), sites, []), _PIPE)
         if (text and len(text.split()) <= MAX_HEADLINE_WORDS and not _is_site_heading(text, sites, titles)
                 and text not in h1s):
@@ -198,10 +189,14 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
     (a logo), is not the headline unless every declared title agrees with it. Otherwise the declared
     titles are used in that order, with " | Site Name" parts removed.
     """
-    sites = sites | _logo_names(tree)
+    elements = list(tree.iter("h1", "h2"))  # one walk over the page for both
+    logos = [element for element in elements if element.tag == "h1" and _is_logo(element)]
+    headline_elements = [element for element in elements if element.tag == "h1" and element not in logos]
+    sites = sites | {squash(rendered_text(logo)) for logo in logos} - {""}  # a logo shows the site's name
     html_title = next(iter(tree.xpath("//head/title/text()")), None) or tree.findtext(".//title")  # not an <svg><title>
     declared = [
         (ld.headline if ld else None, "json-ld"),
+        (meta.get("headline"), "meta"),  # schema.org microdata: <meta itemprop="headline">
         (meta.get("og:title") or meta.get("twitter:title"), "meta"),
         (html_title, "meta"),
         (fallback, "trafilatura"),
@@ -209,10 +204,11 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
     declared = _untruncated([(_clean_title(v), origin) for v, origin in declared if v and v.strip()])
     # trafilatura's guess is often the <h1> itself: it cannot vouch for one
     titles = [v for v, origin in declared if origin != "trafilatura"] or [v for v, _ in declared]
-    h1s = _visible_headings(tree, sites, titles)
+    h1s = _visible_headings(headline_elements, sites, titles)
     headings = h1s + [meta.get("og:title", ""), meta.get("twitter:title", "")] + ([ld.headline] if ld and ld.headline else [])
     same = [(_headline_part(strip_site_suffix(v, sites, headings), _PIPE), o) for v, o in declared]
-    shown = _declared_reading(tree, declared, sites)
+    heading_elements = headline_elements[:MAX_HEADLINE_ELEMENTS] + [e for e in elements if e.tag == "h2"][:MAX_SUBHEADINGS]
+    shown = _declared_reading(heading_elements, declared, sites)
     if shown:
         value, origin, reading = shown
         return value, origin, _agreeing(value, origin, same + [(reading, "h1")])
@@ -257,23 +253,25 @@ MAX_HEADLINE_ELEMENTS = 5
 MAX_SUBHEADINGS = 10
 
 
-def _declared_reading(tree: HtmlElement, declared: list[tuple[str, str]],
+def _declared_reading(elements: list[HtmlElement], declared: list[tuple[str, str]],
                       sites: set[str]) -> tuple[str, str, str] | None:
-    """(headline, origin, heading reading): a heading reading that has the words of a declared title
+    """(headline, origin, heading reading): a reading of one of the heading ``elements`` that has the words of a declared title
     (trafilatura's guess aside) or of a part of one ("Headline" in "Section - Headline | Site"); the first
     declared title's, a whole heading before a part, the longest, <h1>s before <h2>s.
     It is spelt as declared when the two differ only in the separators the heading lacks (a kicker set
     apart without its colon) or in spacing (" : "); otherwise as shown (quote marks, a question mark)."""
+    spans: dict[tuple[str, ...], list[tuple[int, str, str]]] = {}
+    for rank, (value, origin) in enumerate(declared):
+        if origin != "trafilatura":  # trafilatura's guess is often the <h1> itself: it cannot vouch for one
+            for span in _spans(value):
+                spans.setdefault(tuple(_words(span)), []).append((rank, span, origin))
     matches = []
-    elements = _headline_elements(tree)[:MAX_HEADLINE_ELEMENTS] + list(tree.iter("h2"))[:MAX_SUBHEADINGS]
     for position, element in enumerate(elements):
         for partial, reading in enumerate(_readings(element, sites)):
-            words = _words(reading)
-            for rank, (value, origin) in enumerate(declared):
-                if not words or origin == "trafilatura" or squash(reading) in sites:
-                    continue
+            words = tuple(_words(reading))
+            if words and squash(reading) not in sites:
                 matches += [(-rank, not partial, len(words), -position, span, reading, origin)
-                            for span in _spans(value) if _words(span) == words]
+                            for rank, span, origin in spans.get(words, [])]
     if not matches:
         return None
     *_, span, reading, origin = max(matches)

@@ -162,3 +162,9 @@ def test_decoration_around_a_heading_or_after_a_declared_title_is_not_spelt():
 def test_a_lone_h1_of_a_few_words_is_the_headline_even_when_the_seo_title_shares_none():
     head = "<title>Autofinanzierung – Autokredit oder doch besser Leasing?</title>"
     assert title_of(head, "<h1>Finanzierung Ihres Autos</h1>") == ("Finanzierung Ihres Autos", "h1")
+
+
+def test_a_microdata_headline_is_declared_like_the_json_ld_one():
+    head = ('<meta property="og:title" content="장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보">'
+            '<meta itemprop="headline" content="장동혁, 한동훈 제명했지만 부담 커졌다">')
+    assert picked(head, "<p>본문</p>") == ("장동혁, 한동훈 제명했지만 부담 커졌다", "meta", ())
