@@ -227,7 +227,7 @@ def _shown_or_declared(h1s: list[str], titles: list[str], declared: list[tuple[s
                 return max(same, key=lambda pair: _agreement(best, [pair[0]]))
             return _with_lost_characters(best, same) if origin == "h1" else (best, origin)
     for value, origin in declared:
-        return _headline_part(strip_site_suffix(value, sites, headings), _PART_SEPARATOR), origin
+        return _without_site_parts(_headline_part(strip_site_suffix(value, sites, headings), _PART_SEPARATOR), sites), origin
     return None, None
 
 
@@ -261,17 +261,24 @@ def _declared_reading(elements: list[HtmlElement], declared: list[tuple[str, str
     It is spelt as declared when the two differ only in the separators the heading lacks (a kicker set
     apart without its colon) or in spacing (" : "); otherwise as shown (quote marks, a question mark)."""
     spans: dict[tuple[str, ...], list[tuple[int, str, str]]] = {}
+    kicked: dict[tuple[str, ...], list[tuple[int, str, str]]] = {}  # "Kicker: Headline" declared: Headline
     for rank, (value, origin) in enumerate(declared):
         if origin != "trafilatura":  # trafilatura's guess is often the <h1> itself: it cannot vouch for one
             for span in _spans(value):
                 spans.setdefault(tuple(_words(span)), []).append((rank, span, origin))
+            _, colon, headline = value.partition(": ")
+            if colon:
+                for span in _spans(headline):
+                    kicked.setdefault(tuple(_words(span)), []).append((rank, span, origin))
     matches = []
     for position, element in enumerate(elements):
         for partial, reading in enumerate(_readings(element, sites)):
             words = tuple(_words(reading))
             if words and squash(reading) not in sites:
+                # a part of a heading matches the declared headline without its kicker, as the heading sets its own apart
+                alike = spans.get(words, []) + (kicked.get(words, []) if partial else [])
                 matches += [(-rank, not partial, len(words), -position, span, reading, origin)
-                            for rank, span, origin in spans.get(words, [])]
+                            for rank, span, origin in alike]
     if not matches:
         return None
     *_, span, reading, origin = max(matches)
@@ -308,13 +315,17 @@ def _without_site_parts(title: str, sites: set[str]) -> str:
 
 
 def _parts(element: HtmlElement) -> list[str]:
-    """The texts of an element's own text runs and child elements, in order, those with a word in them."""
-    pieces = [element.text or ""]
+    """The texts of an element's own text runs and child elements, in order, those with a word in them;
+    an element that only wraps another is read through it."""
+    pieces: list[tuple[str, HtmlElement | None]] = [(element.text or "", None)]
     for child in element:
         if isinstance(child.tag, str) and child.tag not in {"script", "style", "noscript", "template"}:
-            pieces.append(rendered_text(child))
-        pieces.append(child.tail or "")
-    return [" ".join(piece.split()) for piece in pieces if re.search(r"\w", piece)]
+            pieces.append((rendered_text(child), child))
+        pieces.append((child.tail or "", None))
+    pieces = [(" ".join(text.split()), child) for text, child in pieces if re.search(r"\w", text)]
+    if len(pieces) == 1 and pieces[0][1] is not None:
+        return _parts(pieces[0][1])
+    return [text for text, _ in pieces]
 
 
 def _agreeing(value: str | None, origin: str | None, candidates: list[tuple[str, str]]) -> tuple[str, ...]:

@@ -21,6 +21,10 @@ def title_of(head: str, body: str, url: str = "https://acme.example/post/1", fal
     return picked(head, body, url, fallback)[:2]
 
 
+def og_title(title: str) -> str:
+    return f'<meta property="og:title" content="{title}">'
+
+
 def ld_headline(headline: str) -> str:
     return f'<script type="application/ld+json">{json.dumps({"@type": "NewsArticle", "headline": headline})}</script>'
 
@@ -168,3 +172,18 @@ def test_a_microdata_headline_is_declared_like_the_json_ld_one():
     head = ('<meta property="og:title" content="장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보">'
             '<meta itemprop="headline" content="장동혁, 한동훈 제명했지만 부담 커졌다">')
     assert picked(head, "<p>본문</p>") == ("장동혁, 한동훈 제명했지만 부담 커졌다", "meta", ())
+
+
+def test_a_heading_sets_its_kicker_apart_and_the_declared_title_another_kicker():
+    declared = og_title("Corona-Lockerungen: Autohäuser rechnen mit langsamem Anlaufen | MDR.DE")
+    shown = "<h1><span>Nach Corona-Lockerungen</span><span>Autohäuser rechnen mit langsamem Anlaufen</span></h1>"
+    assert title_of(declared, shown, url="https://www.mdr.de/x")[0] == "Autohäuser rechnen mit langsamem Anlaufen"
+    # the whole <h1> is not cut to the declared title's tail
+    declared = og_title("Nach Gaetz-Rückzug: Trump-Anwältin soll Justizministerin werden")
+    assert title_of(declared, "<h1>Trump-Anwältin soll Justizministerin werden</h1>")[0] \
+        == "Trump-Anwältin soll Justizministerin werden"
+
+
+def test_a_heading_wrapping_its_parts_in_one_element_is_read_through_it():
+    body = '<h1><div><span class="visuallyhidden">Headline:</span> Energiewende und Wandel</div></h1>'
+    assert title_of(og_title("Energiewende und Wandel"), body) == ("Energiewende und Wandel", "meta")
