@@ -59,7 +59,8 @@ def _rejoin(title: str, parts: list[str]) -> str:
 
 _MOJIBAKE = re.compile("[ÂÃâ][\x80-\xbf]")
 _LEADING_DATE = re.compile(
-    r"^(?:\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})\s+(?=\S)", re.I)
+    r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})"
+    r"(?:\s+[-–—|:])?\s+(?=\S)", re.I)
 _TRAILING_POSTED = re.compile(r"\s+(?:posted|published|updated)\s+on\s.*$", re.I)
 
 

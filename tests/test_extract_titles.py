@@ -187,3 +187,9 @@ def test_a_heading_sets_its_kicker_apart_and_the_declared_title_another_kicker()
 def test_a_heading_wrapping_its_parts_in_one_element_is_read_through_it():
     body = '<h1><div><span class="visuallyhidden">Headline:</span> Energiewende und Wandel</div></h1>'
     assert title_of(og_title("Energiewende und Wandel"), body) == ("Energiewende und Wandel", "meta")
+
+
+def test_a_numeric_date_before_the_headline_is_not_part_of_it():
+    declared = og_title("23.01.2022 - Dorothea Wierer darf beim Antholz-Abschluss noch jubeln - Biathlon Antholz")
+    assert title_of(declared, "<p>Text.</p>", url="https://www.biathlon-antholz.it/x")[0] \
+        == "Dorothea Wierer darf beim Antholz-Abschluss noch jubeln"
