@@ -59,8 +59,8 @@ def _rejoin(title: str, parts: list[str]) -> str:
 
 _MOJIBAKE = re.compile("[ÂÃâ][\x80-\xbf]")
 _LEADING_DATE = re.compile(
-    r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})"
-    r"(?:\s+[-–—|:])?\s+(?=\S)", re.I)
+    r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})(?:\s+[-–—|:])?\s+(?=\S)", re.I)
 _TRAILING_POSTED = re.compile(r"\s+(?:posted|published|updated)\s+on\s.*$", re.I)
 
 
@@ -143,7 +143,7 @@ def _is_logo(element: HtmlElement) -> bool:
 
 
 def _visible_headings(elements: list[HtmlElement], sites: set[str], titles: list[str]) -> list[str]:
-    """The first few texts of the <h1> ``elements``, without a bar-separated section and without the site's own name."""
+    """The first few texts of the <h1> ``elements``, without a bar-separated section or the site's own name."""
     h1s: list[str] = []
     for element in elements:
         text = _headline_part(strip_site_suffix(_clean_title(rendered_text(element), shown=True), sites, []), _PIPE)
@@ -190,9 +190,9 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
     (a logo), is not the headline unless every declared title agrees with it. Otherwise the declared
     titles are used in that order, with " | Site Name" parts removed.
     """
-    elements = list(tree.iter("h1", "h2"))  # one walk over the page for both
-    logos = [element for element in elements if element.tag == "h1" and _is_logo(element)]
-    headline_elements = [element for element in elements if element.tag == "h1" and element not in logos]
+    h1_and_h2 = list(tree.iter("h1", "h2"))  # one walk over the page for both
+    logos = [element for element in h1_and_h2 if element.tag == "h1" and _is_logo(element)]
+    headline_elements = [element for element in h1_and_h2 if element.tag == "h1" and element not in logos]
     sites = sites | {squash(rendered_text(logo)) for logo in logos} - {""}  # a logo shows the site's name
     html_title = next(iter(tree.xpath("//head/title/text()")), None) or tree.findtext(".//title")  # not an <svg><title>
     declared = [
@@ -208,7 +208,8 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
     h1s = _visible_headings(headline_elements, sites, titles)
     headings = h1s + [meta.get("og:title", ""), meta.get("twitter:title", "")] + ([ld.headline] if ld and ld.headline else [])
     same = [(_headline_part(strip_site_suffix(v, sites, headings), _PIPE), o) for v, o in declared]
-    heading_elements = headline_elements[:MAX_HEADLINE_ELEMENTS] + [e for e in elements if e.tag == "h2"][:MAX_SUBHEADINGS]
+    h2s = [element for element in h1_and_h2 if element.tag == "h2"]
+    heading_elements = headline_elements[:MAX_HEADLINE_ELEMENTS] + h2s[:MAX_SUBHEADINGS]
     shown = _declared_reading(heading_elements, declared, sites)
     if shown:
         value, origin, reading = shown
@@ -228,7 +229,8 @@ def _shown_or_declared(h1s: list[str], titles: list[str], declared: list[tuple[s
                 return max(same, key=lambda pair: _agreement(best, [pair[0]]))
             return _with_lost_characters(best, same) if origin == "h1" else (best, origin)
     for value, origin in declared:
-        return _without_site_parts(_headline_part(strip_site_suffix(value, sites, headings), _PART_SEPARATOR), sites), origin
+        headline = _headline_part(strip_site_suffix(value, sites, headings), _PART_SEPARATOR)
+        return _without_site_parts(headline, sites), origin
     return None, None
 
 
@@ -256,9 +258,9 @@ MAX_SUBHEADINGS = 10
 
 def _declared_reading(elements: list[HtmlElement], declared: list[tuple[str, str]],
                       sites: set[str]) -> tuple[str, str, str] | None:
-    """(headline, origin, heading reading): a reading of one of the heading ``elements`` that has the words of a declared title
-    (trafilatura's guess aside) or of a part of one ("Headline" in "Section - Headline | Site"); the first
-    declared title's, a whole heading before a part, the longest, <h1>s before <h2>s.
+    """(headline, origin, heading reading): a reading of one of the heading ``elements`` that has the words
+    of a declared title (trafilatura's guess aside) or of a part of one ("Headline" in "Section - Headline
+    | Site"); the first declared title's, a whole heading before a part, the longest, <h1>s before <h2>s.
     It is spelt as declared when the two differ only in the separators the heading lacks (a kicker set
     apart without its colon) or in spacing (" : "); otherwise as shown (quote marks, a question mark)."""
     spans: dict[tuple[str, ...], list[tuple[int, str, str]]] = {}
@@ -276,7 +278,7 @@ def _declared_reading(elements: list[HtmlElement], declared: list[tuple[str, str
         for partial, reading in enumerate(_readings(element, sites)):
             words = tuple(_words(reading))
             if words and squash(reading) not in sites:
-                # a part of a heading matches the declared headline without its kicker, as the heading sets its own apart
+                # a part of a heading may match the declared headline without its kicker: the heading set its own apart
                 alike = spans.get(words, []) + (kicked.get(words, []) if partial else [])
                 matches += [(-rank, not partial, len(words), -position, span, reading, origin)
                             for rank, span, origin in alike]
@@ -295,8 +297,9 @@ def _spans(title: str) -> list[str]:
 
 
 def _readings(element: HtmlElement, sites: set[str]) -> list[str]:
-    """A heading's text without a " | Section" or the site's name, and when it is made of parts, its text without the first part (an overline:
-    "<span>Premier League</span><span>Liverpool lose at Everton</span>") and without the last (a subtitle)."""
+    """A heading's text without a " | Section" or the site's name, and when it is made of parts, its text
+    without the first part (an overline: "<span>Premier League</span><span>Liverpool lose at Everton</span>")
+    and without the last (a subtitle)."""
     parts = _parts(element)
     readings = [rendered_text(element)]
     if len(parts) > 1:
