@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from lxml.html import HtmlElement
 
@@ -58,7 +59,8 @@ def _rejoin(title: str, parts: list[str]) -> str:
 
 _MOJIBAKE = re.compile("[ÂÃâ][\x80-\xbf]")
 _LEADING_DATE = re.compile(
-    r"^(?:\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})\s+(?=\S)", re.I)
+    r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})(?:\s+[-–—|:])?\s+(?=\S)", re.I)
 _TRAILING_POSTED = re.compile(r"\s+(?:posted|published|updated)\s+on\s.*$", re.I)
 
 
@@ -78,6 +80,7 @@ def _repair_mojibake(value: str) -> str:
 _LEADING_LABEL = re.compile(r"^(?:(?:blog|news|article|post)\s*:\s+|[a-z0-9-]+\.(?:com|org|net|io|dev|co)\s+(?=[A-Z]))", re.I)
 
 
+_DANGLING_SEPARATOR = re.compile(r"\s+[|\-–—:·•]+$")  # "Headline -" where a CMS left out the site name
 _QUOTE_PAIRS = ('""', "“”")
 _MARKDOWN_PAIRS = ("**", "__")
 
@@ -89,7 +92,7 @@ def _clean_title(value: str, shown: bool = False) -> str:
     value = _repair_mojibake(" ".join(unescape(value).split()))
     value = re.sub(r"^#{1,6}\s+", "", value)
     value = _TRAILING_POSTED.sub("", _LEADING_LABEL.sub("", _LEADING_DATE.sub("", value)))
-    value = TRAILING_SOURCE.sub("", value)
+    value = _DANGLING_SEPARATOR.sub("", TRAILING_SOURCE.sub("", value))
     for left, right in _MARKDOWN_PAIRS if shown else _QUOTE_PAIRS + _MARKDOWN_PAIRS:
         if len(value) > 2 and value[0] == left and value[-1] == right and value.count(left) + value.count(right) == 2:
             value = value[1:-1].strip()
@@ -131,10 +134,18 @@ def _is_site_heading(text: str, sites: set[str], titles: list[str]) -> bool:
     return not titles or any(_agreement(text, [t]) < 0.5 for t in titles)
 
 
-def _visible_headings(tree: HtmlElement, sites: set[str], titles: list[str]) -> list[str]:
-    """The page's first few <h1> texts, without a bar-separated section and without the site's own name."""
+_ROOT_HREF = re.compile(r"^(?:(?:https?:)?//[^/?#]+/?|/)(?:index\.\w+)?$", re.I)
+
+
+def _is_logo(element: HtmlElement) -> bool:
+    """An <h1> that links to a site's home page is its logo (a blog's name above its posts), never the headline."""
+    return any(_ROOT_HREF.match((link.get("href") or "#").strip()) for link in element.iter("a"))
+
+
+def _visible_headings(elements: list[HtmlElement], sites: set[str], titles: list[str]) -> list[str]:
+    """The first few texts of the <h1> ``elements``, without a bar-separated section or the site's own name."""
     h1s: list[str] = []
-    for element in tree.iter("h1"):
+    for element in elements:
         text = _headline_part(strip_site_suffix(_clean_title(rendered_text(element), shown=True), sites, []), _PIPE)
         if (text and len(text.split()) <= MAX_HEADLINE_WORDS and not _is_site_heading(text, sites, titles)
                 and text not in h1s):
@@ -158,22 +169,35 @@ def _untruncated(declared: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return full
 
 
-def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
-               fallback: str | None, sites: set[str]) -> Picked:
-    """The headline as the page shows it, without the site name.
+TitlePick = tuple[str | None, str | None, tuple[str, ...]]
 
-    The visible <h1> is the headline readers see; it is taken when it agrees with
-    what the page declares (JSON-LD headline, og:title, <title>: at least half of
-    its words appear in one of them), or when it is the page's only <h1> and shares
-    a word with them (an <h1> that shares none is a section label: "Our Blog").
-    Of several <h1>s, the one that covers most of a declared title wins, and a
-    one-word <h1> that covers little of it is not the headline. An <h1> that names
-    the site is not the headline unless every declared title agrees with it.
-    Otherwise the declared titles are used in that order, with " | Site Name" parts removed.
+
+def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
+               fallback: str | None, sites: set[str]) -> TitlePick:
+    """The headline as the page shows it, without the site name, where it came from, and which
+    other sources gave the same words.
+
+    A visible heading that says in words what a declared title (JSON-LD headline, og:title, <title>) or
+    a part of one says is the headline: the one showing the most reliable declared title (JSON-LD first),
+    <h1>s before <h2>s (a blog names itself in its <h1>, its post in an <h2>). An <h1> made of parts (an
+    overline or a subtitle set apart in its own element) is also read without its first or last part.
+    Failing that, the visible <h1> is taken when it agrees with what the
+    page declares (at least half of its words appear in one of them), or when it is the page's only
+    <h1> and shares a word with them or is a phrase of three words or more (a shorter <h1> that shares
+    none is a section label: "Our Blog").
+    Of several <h1>s, the one that covers most of a declared title wins, and a one-word <h1> that
+    covers little of it is not the headline. An <h1> that names the site, or links to its home page
+    (a logo), is not the headline unless every declared title agrees with it. Otherwise the declared
+    titles are used in that order, with " | Site Name" parts removed.
     """
+    h1_and_h2 = list(tree.iter("h1", "h2"))  # one walk over the page for both
+    logos = [element for element in h1_and_h2 if element.tag == "h1" and _is_logo(element)]
+    headline_elements = [element for element in h1_and_h2 if element.tag == "h1" and element not in logos]
+    sites = sites | {squash(rendered_text(logo)) for logo in logos} - {""}  # a logo shows the site's name
     html_title = next(iter(tree.xpath("//head/title/text()")), None) or tree.findtext(".//title")  # not an <svg><title>
     declared = [
         (ld.headline if ld else None, "json-ld"),
+        (meta.get("headline"), "meta"),  # schema.org microdata: <meta itemprop="headline">
         (meta.get("og:title") or meta.get("twitter:title"), "meta"),
         (html_title, "meta"),
         (fallback, "trafilatura"),
@@ -181,20 +205,139 @@ def pick_title(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None
     declared = _untruncated([(_clean_title(v), origin) for v, origin in declared if v and v.strip()])
     # trafilatura's guess is often the <h1> itself: it cannot vouch for one
     titles = [v for v, origin in declared if origin != "trafilatura"] or [v for v, _ in declared]
-    h1s = _visible_headings(tree, sites, titles)
+    h1s = _visible_headings(headline_elements, sites, titles)
     headings = h1s + [meta.get("og:title", ""), meta.get("twitter:title", "")] + ([ld.headline] if ld and ld.headline else [])
+    same = [(_headline_part(strip_site_suffix(v, sites, headings), _PIPE), o) for v, o in declared]
+    h2s = [element for element in h1_and_h2 if element.tag == "h2"]
+    heading_elements = headline_elements[:MAX_HEADLINE_ELEMENTS] + h2s[:MAX_SUBHEADINGS]
+    shown = _declared_reading(heading_elements, declared, sites)
+    if shown:
+        value, origin, reading = shown
+        return value, origin, _agreeing(value, origin, same + [(reading, "h1")])
+    value, origin = _shown_or_declared(h1s, titles, declared, same, sites, headings)
+    return value, origin, _agreeing(value, origin, same + [(h, "h1") for h in h1s])
+
+
+def _shown_or_declared(h1s: list[str], titles: list[str], declared: list[tuple[str, str]],
+                       same: list[tuple[str, str]], sites: set[str], headings: list[str]) -> Picked:
+    """The <h1> that agrees with the declared titles, or the first declared title without the site name."""
     if h1s:
         best = _best_heading(h1s, titles, sites, headings)
         if best:
-            same = [(_headline_part(strip_site_suffix(v, sites, headings), _PIPE), o) for v, o in declared]
             value, origin = next(((v, o) for v, o in same if squash(v) == squash(best)), (best, "h1"))
             if best.isupper() and same:  # an all-caps <h1> is styling: the declared title has the real case
-                value, origin = max(same, key=lambda pair: _agreement(best, [pair[0]]))
-                return value, origin
+                return max(same, key=lambda pair: _agreement(best, [pair[0]]))
             return _with_lost_characters(best, same) if origin == "h1" else (best, origin)
     for value, origin in declared:
-        return _headline_part(strip_site_suffix(value, sites, headings), _PART_SEPARATOR), origin
+        headline = _headline_part(strip_site_suffix(value, sites, headings), _PART_SEPARATOR)
+        return _without_site_parts(headline, sites), origin
     return None, None
+
+
+def _words(value: str | None) -> list[str]:
+    return re.findall(r"\w+", (value or "").casefold())
+
+
+_QUOTES_AND_DASHES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"})
+_LAYOUT_MARKS = set(":|/-·•")
+
+
+def _marks(value: str) -> Counter:
+    """The separators, quote marks and sentence punctuation of a title (quote marks and dashes of every
+    kind counted as one); brackets and symbols around a heading are decoration."""
+    return Counter(re.findall(r"[:|/·•\-\"'?!.,…]", value.translate(_QUOTES_AND_DASHES)))
+
+
+def _symbols(value: str) -> Counter:
+    return Counter(re.findall(r"[^\w\s]", value.translate(_QUOTES_AND_DASHES)))
+
+
+MAX_HEADLINE_ELEMENTS = 5
+MAX_SUBHEADINGS = 10
+
+
+def _declared_reading(elements: list[HtmlElement], declared: list[tuple[str, str]],
+                      sites: set[str]) -> tuple[str, str, str] | None:
+    """(headline, origin, heading reading): a reading of one of the heading ``elements`` that has the words
+    of a declared title (trafilatura's guess aside) or of a part of one ("Headline" in "Section - Headline
+    | Site"); the first declared title's, a whole heading before a part, the longest, <h1>s before <h2>s.
+    It is spelt as declared when the two differ only in the separators the heading lacks (a kicker set
+    apart without its colon) or in spacing (" : "); otherwise as shown (quote marks, a question mark)."""
+    spans: dict[tuple[str, ...], list[tuple[int, str, str]]] = {}
+    kicked: dict[tuple[str, ...], list[tuple[int, str, str]]] = {}  # "Kicker: Headline" declared: Headline
+    for rank, (value, origin) in enumerate(declared):
+        if origin != "trafilatura":  # trafilatura's guess is often the <h1> itself: it cannot vouch for one
+            for span in _spans(value):
+                spans.setdefault(tuple(_words(span)), []).append((rank, span, origin))
+            _, colon, headline = value.partition(": ")
+            if colon:
+                for span in _spans(headline):
+                    kicked.setdefault(tuple(_words(span)), []).append((rank, span, origin))
+    matches = []
+    for position, element in enumerate(elements):
+        for partial, reading in enumerate(_readings(element, sites)):
+            words = tuple(_words(reading))
+            if words and squash(reading) not in sites:
+                # a part of a heading may match the declared headline without its kicker: the heading set its own apart
+                alike = spans.get(words, []) + (kicked.get(words, []) if partial else [])
+                matches += [(-rank, not partial, len(words), -position, span, reading, origin)
+                            for rank, span, origin in alike]
+    if not matches:
+        return None
+    *_, span, reading, origin = max(matches)
+    if not _marks(reading) - _marks(span) and set(_symbols(span) - _symbols(reading)) <= _LAYOUT_MARKS:
+        return span, origin, reading
+    return reading, "h1", reading
+
+
+def _spans(title: str) -> list[str]:
+    """The title and each run of its separator-delimited parts ("A | B | C": "A | B | C", "A", "A | B", "B"...)."""
+    parts = _TITLE_SEPARATOR.split(title)
+    return [_rejoin(title, parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)]
+
+
+def _readings(element: HtmlElement, sites: set[str]) -> list[str]:
+    """A heading's text without a " | Section" or the site's name, and when it is made of parts, its text
+    without the first part (an overline: "<span>Premier League</span><span>Liverpool lose at Everton</span>")
+    and without the last (a subtitle)."""
+    parts = _parts(element)
+    readings = [rendered_text(element)]
+    if len(parts) > 1:
+        readings += [" ".join(parts[1:]), " ".join(parts[:-1])]
+    return [_headline_part(_without_site_parts(_clean_title(reading, shown=True), sites), _PIPE)
+            for reading in readings]
+
+
+def _without_site_parts(title: str, sites: set[str]) -> str:
+    """A title without leading and trailing parts that are exactly one of the site's names ("Headline – Artlyst")."""
+    parts = _TITLE_SEPARATOR.split(title)
+    while len(parts) > 1 and squash(parts[-1]) in sites:
+        parts.pop()
+    while len(parts) > 1 and squash(parts[0]) in sites:
+        parts.pop(0)
+    return _rejoin(title, parts)
+
+
+def _parts(element: HtmlElement) -> list[str]:
+    """The texts of an element's own text runs and child elements, in order, those with a word in them;
+    an element that only wraps another is read through it."""
+    pieces: list[tuple[str, HtmlElement | None]] = [(element.text or "", None)]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in {"script", "style", "noscript", "template"}:
+            pieces.append((rendered_text(child), child))
+        pieces.append((child.tail or "", None))
+    pieces = [(" ".join(text.split()), child) for text, child in pieces if re.search(r"\w", text)]
+    if len(pieces) == 1 and pieces[0][1] is not None:
+        return _parts(pieces[0][1])
+    return [text for text, _ in pieces]
+
+
+def _agreeing(value: str | None, origin: str | None, candidates: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The other sources among ``candidates`` whose title has the same words as the chosen one."""
+    words = _words(value)
+    if not words:
+        return ()
+    return tuple(dict.fromkeys(o for v, o in candidates if o != origin and _words(v) == words))
 
 
 def _with_lost_characters(heading: str, declared: list[tuple[str, str]]) -> tuple[str, str]:
@@ -207,6 +350,7 @@ def _with_lost_characters(heading: str, declared: list[tuple[str, str]]) -> tupl
 
 
 MIN_COVERAGE_OF_SEVERAL = 0.3
+MIN_SENTENCE_WORDS = 3
 
 
 def _best_heading(h1s: list[str], titles: list[str], sites: set[str], headings: list[str]) -> str | None:
@@ -215,7 +359,7 @@ def _best_heading(h1s: list[str], titles: list[str], sites: set[str], headings: 
     score, coverage, _, best = max(scored)
     if len(h1s) > 1:
         return best if score >= 0.5 and coverage >= MIN_COVERAGE_OF_SEVERAL else None
-    if score > 0:
+    if score > 0 or len(best.split()) >= MIN_SENTENCE_WORDS:
         return best
     page_titles = [strip_site_suffix(t, sites, headings) for t in titles]
     return best if not any(t and squash(t) not in sites for t in page_titles) else None
