@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
+from itertools import islice
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from extract.metadata import host_labels, site_names, squash, visible_text
-from extract.structured import JsonLdArticle, unescape
+from extract.structured import NAME_SEPARATORS, JsonLdArticle, unescape
 
+# "By" in the languages the pipeline meets, and the words that lead to it: "Written by", "Geschrieben von",
+# "Publié par", "Escrito por", "Scritto da", "Geschreven door", "Skrevet av", "Napisane przez". Italian "di" and "da"
+# only in lower case: they also start surnames ("Di Maio").
+_BY_WORD = r"(?:by|von|vom|par|por|door|av|af|przez|(?-i:di|da))"
+_LEAD_WORD = (r"(?:written|posted|reported|reviewed|edited|published|words|story|text|article|"
+              r"geschrieben|verfasst|erstellt|eingestellt|veröffentlicht|gepostet|(?:ein\s+)?artikel|beitrag|"
+              r"publié|écrit|rédigé|texte|escrito|publicado|redactado|artículo|texto|"
+              r"scritto|pubblicato|articolo|testo|geschreven|skrevet|skriven|napisane|napisany|opublikowane)")
+# A label before the name: "Author:", "Autorin:", "Auteur :", "Autor:", "Text:"
+_LABEL_WORD = (r"(?:authors?|author\(s\)|contributors?|autor(?:in|en|innen|a|as|es|ka|zy)?|auteur(?:e|s|es)?|"
+               r"autore|autori|verfasser(?:in)?|författare|forfatter|text|texte|texto|testo)")
+# Wire services: a page may credit one alone ("Von dpa", "By The Associated Press"); a person named anywhere wins.
+_AGENCIES = (
+    "reuters", "associated press", "ap", "afp", "agence france-presse", "agence france presse","press association", "pa media", "pa", "upi",
+    "dpa", "ani", "pti", "ians", "bloomberg", "efe", "agencia efe", "ansa", "apa", "epd", "kna", "sda", "keystone-sda",
+    "anp", "belga", "tt", "ntb", "ritzau", "pap", "ctk", "anadolu", "anadolu ajansı", "anadolu agency", "xinhua",
+    "kyodo", "jiji", "yonhap", "tass", "agencies", "agenturen", "agences", "agencias",
+)
+_AGENCY = re.compile(rf"(?:the )?(?:{'|'.join(re.escape(a) for a in _AGENCIES)})", re.I)
 _NOT_A_PERSON = re.compile(
     r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|"
     r"view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
-    r"^(?:the )?(?:reuters|associated press|ap|afp|agence france[- ]presse|press association|pa media|pa|upi|dpa|"
-    r"ani|pti|ians|bloomberg)$|^(?:by|author|authors|posted|written|name|anonymous|guest|unknown|none|null)$|"
+    rf"^(?:{_BY_WORD}|{_LABEL_WORD}|posted|written|name|anonymous|guest|unknown|none|null)$|"
     r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
     re.I,
 )
@@ -25,15 +45,16 @@ _DIGIT = re.compile(r"\d")
 _NAME_WITH_NUMBER = re.compile(r"(?=(?:.*\b[A-Z][a-z]+\b){2})[\w ]+")
 # The outlet itself with a generic word ("Newsmax Staff", "The Example Times Newsroom") is not a person.
 _COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bureau|reporters?|writers?)\b", re.I)
-_BYLINE_PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|text|words|story|article|reviewed|reported|edited|published)\s+)?by[:\s]+|"
-    r"^\s*(?:authors?|written by|posted by|reviewed by)\s*:?\s*(?=[A-Z])", re.I)
-_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)|\bon (?=\d)|"
+_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bpublished\b|\blast\b|"
+                         # a date after the name: "on 3 May", "am 20.09.", "am Samstag", "le 07 mai", "le lundi"
+                         r"\b(?:on|am|le|el|il|op|den)\s+(?=\d|\w+(?:day|tag|di|dì)\b)|"
                          r"\bon behalf of\b|"
                          # the writer's job after the name: "Danielle Padula, Head of Marketing and Community Development"
                          r",\s*(?:head|director|vice president|vp|chief|editor|manager|founder|co-founder|ceo|cto|president)\b"
                          r").*$",
                          re.I | re.S)
+# The writer's initials or agency after the name: "Elena Oberholzer (obe)", "Jane Doe (AP)"
+_INITIALS_AFTER = re.compile(r"\s*\([^()]{1,12}\)$")
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
 _TRAILING_DATE = re.compile(
     r"(?:\s+(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -53,6 +74,8 @@ _ROLE_WORDS = {
     "associate", "chief", "deputy", "executive", "tech", "technology", "health", "news", "lead", "freelance",
     "guest", "digital", "social", "editorial", "facebook", "tweet", "twitter", "pin", "pinterest", "share",
     "email", "linkedin", "instagram", "sponsored",
+    # a link to the writer's other articles or profile: "Jane Doe Alle Artikel Kontakt", "Jane Doe Follow"
+    "follow", "folgen", "all", "alle", "articles", "artikel", "contact", "kontakt", "profile", "profil", "more", "mehr",
 }
 
 
@@ -92,6 +115,7 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
     for name in names:
         name = " ".join(unescape(name).split())
         name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-")
+        name = _INITIALS_AFTER.sub("", name)
         name = _without_role(_TRAILING_DATE.sub("", name).strip(" ,;:-"))
         # "Posted by David at <date>" once the date is cut; "<a>Erik</a> ."; "Jane Doe in <a>Category</a>"
         name = re.sub(r"\s+(?:at|on|in|\.)$", "", name)
@@ -113,7 +137,9 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
 
 
 def _split_names(value: str) -> list[str]:
-    return [n for n in re.split(r"\s*(?:,|;|\band\b|&)\s*", _BYLINE_PREFIX.sub("", value)) if n]
+    if "://" in value or "www." in value:  # a profile's address, not names ("https://www.facebook.com/outlet")
+        return [value]
+    return [n for n in NAME_SEPARATORS.split(_BYLINE_PREFIX.sub("", value)) if n]
 
 
 def _names_in(texts: list[str]) -> list[str]:
@@ -124,16 +150,20 @@ def _names_in(texts: list[str]) -> list[str]:
 _AUTHOR_HREF = re.compile(
     r"/(?:author|authors|writer|writers|contributor|contributors|people|profiles?|producers|journalists?|staff|by)/"
     r"[^/?#]+/?(?:[?#].*)?$|[?&]_?author=", re.I)
-# A date before "by" on a dateline: "03/01/2017 by", "Last updated March 3, 2025 by", "12/19 — 2025 by".
+# A date before "by" on a dateline: "03/01/2017 by", "Last updated March 3, 2025 by", "12/19 — 2025 by",
+# "06.11.2023 13:30 von", "Dezember 10, 2019 · von", "10. Dezember 2019 von".
 _DATE_BEFORE_BY = (r"(?:(?:last\s+)?(?:updated|posted|published)(?:\s+on)?\s+)?"
-                   r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?(?:\s*[—–-]\s*\d{4})?|\d{4}-\d{2}-\d{2}|"
-                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
-                   r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})\s*[,|·•—–-]?\s*")
-_BY_WORDS = (r"(?:(?:written|posted|reported|words|story|text|article|this (?:post|article|story|piece|guide) was "
-             r"(?:written|created|contributed)|(?:(?:view|see|read)\s+)?(?:all|more)\s+(?:articles|posts|stories))\s+)?by")
-_BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|(?:authors?|contributors?)\s*:)\s+(?=\S)", re.I)
+                   r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?(?:\s*[—–-]\s*\d{4})?|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4}|"
+                   r"[^\W\d_]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+                   r"\d{1,2}\.?\s+[^\W\d_]{3,10}\.?,?\s+\d{4})(?:,?\s+\d{1,2}:\d{2}(?:\s*(?:uhr|h|am|pm))?)?"
+                   r"\s*[,|·•—–-]?\s*")
+_BY_WORDS = (rf"(?:(?:{_LEAD_WORD}|this (?:post|article|story|piece|guide) was (?:written|created|contributed)|"
+             rf"(?:(?:view|see|read)\s+)?(?:all|more|alle)\s+(?:articles|posts|stories|artikel|beiträge))\s+)?{_BY_WORD}")
+_BYLINE_PREFIX = re.compile(rf"^\s*{_BY_WORDS}[:\s]+|^\s*(?:{_LABEL_WORD}(?!\w)|written by|posted by|reviewed by)"
+                            r"\s*:?\s*(?=[A-Z])", re.I)
+_BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|{_LABEL_WORD}\s*:)\s+(?=\S)", re.I)
 # "<div>Written by</div><div>Jack Shepherd</div>": a label whose name is the next element
-_BY_LABEL_ONLY = re.compile(rf"\s*(?:{_BY_WORDS}|authors?|author\(s\)|contributors?)\s*:?\s*", re.I)
+_BY_LABEL_ONLY = re.compile(rf"\s*(?:{_BY_WORDS}|{_LABEL_WORD})\s*:?\s*", re.I)
 MAX_BY_LINE_CHARS = 80  # once a date or "on <date>" after the name is cut
 # A page's own footer, navigation, sidebars and forms hold no byline; an article's <footer> or <aside> often does
 # (WordPress themes, a metadata panel). A <nav> or <aside> holding the headline and a paragraph of text is one left
@@ -142,7 +172,8 @@ _SWALLOWED_PAGE = ".//h1 and .//p[string-length(normalize-space()) > 200]"
 _FURNITURE_BUT_ASIDES = ("self::script or self::style or self::form or self::footer[not(ancestor::article)]"
                          f" or (self::nav and not({_SWALLOWED_PAGE}))")
 _NOT_BYLINE = (f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES}"
-               f" or (self::aside and not(ancestor::article or ({_SWALLOWED_PAGE})))]")
+               f" or (self::aside and not(ancestor::article or ({_SWALLOWED_PAGE})))"
+               ' or contains(@class, "comment")]')  # a commenter is not the author
 # A sidebar's panel labelled "Author" names the page's author
 _NOT_LABELLED_BYLINE = f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES}]"
 
@@ -155,8 +186,9 @@ def _is_name_like(name: str) -> bool:
 
 _BY_START = re.compile(rf"\s*{_BY_WORDS}\b", re.I)
 _DATED_BY_START = re.compile(rf"\s*{_DATE_BEFORE_BY}{_BY_WORDS}\b", re.I)  # tried only when " by" is near the start
+_BY_NEAR_START = re.compile(rf"\s{_BY_WORD}\s", re.I)
 # "Author: X" also names the authors of things cited; "Author" alone labels the element after it
-_LABEL_START = re.compile(r"\s*(?:(?:authors?|contributors?)\s*:|(?:authors?|author\(s\)|contributors?)\s*$)", re.I)
+_LABEL_START = re.compile(rf"\s*{_LABEL_WORD}\s*(?::|$)", re.I)
 # "<h3>Author</h3><p>Jane Doe</p>"; an inline "<span>Authors:</span><a>…</a>, <a>…</a>" heads a line of several names
 _LABEL_BLOCKS = {"h2", "h3", "h4", "h5", "h6", "dt", "th", "div", "p"}
 
@@ -171,7 +203,7 @@ def _line_elements(tree: HtmlElement):
         for text, element in ((node.text, node), (node.tail, node.getparent())):
             if not text or text.isspace():
                 continue
-            is_label = not (_BY_START.match(text) or (" by" in text[:60].lower() and _DATED_BY_START.match(text)))
+            is_label = not (_BY_START.match(text) or (_BY_NEAR_START.search(text[:60]) and _DATED_BY_START.match(text)))
             if is_label and not _LABEL_START.match(text):
                 continue
             candidates += 1
@@ -293,7 +325,7 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
     nodes = tree.xpath(  # "author", "Author" (camel case: "dateAndAuthorContainer")
         '//*[contains(@class, "byline") or contains(@class, "Byline") or contains(@class, "author")'
         ' or contains(@class, "Author")][not(self::meta or self::link or self::script or self::body or self::html)]'
-        f'[not({_NOT_BYLINE})][not(ancestor-or-self::*[contains(@class, "comment")])]'  # a commenter is not the author
+        f'[not({_NOT_BYLINE})]'
         '[not(contains(@class, "description"))]'  # nor the writer's description of themselves
     )
     for node in nodes[:8]:
@@ -318,7 +350,7 @@ def _names_under_portraits(tree: HtmlElement):
     """A portrait followed at once by the writer's name: its alt text when that is the name
     ("<img class="rounded-full" alt="Jane Roe"><span>Jane Roe</span>"), or a full name after an avatar without alt
     text ("<img class="avatar"> Jane Roe in <a>Category</a>"); not a figure's photo, not a commenter's."""
-    images = tree.xpath(f'//img[not(ancestor::figure)][not({_NOT_BYLINE})][not(ancestor::*[contains(@class, "comment")])]')
+    images = tree.xpath(f'//img[not(ancestor::figure)][not({_NOT_BYLINE})]')
     for image in images[:40]:
         alt = " ".join((image.get("alt") or "").split())
         if not _PORTRAIT_CLASS.search(_classes_around(image)):
@@ -333,10 +365,10 @@ def _names_under_portraits(tree: HtmlElement):
 
 
 def _stands_in(people: list[str], sites: set[str]) -> bool:
-    """The outlet's own name ("Resy Staff", "Team Tiger Data"), a CMS user handle or an admin account ("NOC Admin")
-    in place of a person."""
+    """The outlet's own name ("Resy Staff", "Team Tiger Data"), a CMS user handle, an admin account ("NOC Admin") or a
+    wire service in place of a person."""
     return all(squash(_COLLECTIVE.sub("", p)) in sites or _USER_HANDLE.match(p) or _ADMIN_ACCOUNT.search(p)
-               for p in people)
+               or _AGENCY.fullmatch(p) for p in people)
 
 
 def _without_site_suffix(name: str, sites: set[str]) -> str:
@@ -362,45 +394,102 @@ _ADMIN_ACCOUNT = re.compile(r"\b(?:admin|administrator|webmaster)$", re.I)
 _USER_HANDLE = re.compile(r"^\S*[._\d]\S*$")
 
 
+# Dublin Core and citation tags write a name surname first: "Brazil, Rachel"
+_SURNAME_FIRST_KEYS = {"dc.creator", "citation_author"}
+_SURNAME_FIRST = re.compile(r"([^\W\d][\w'-]+),\s+([^\W\d][\w.'-]*(?:\s+[^\W\d][\w.'-]*)?)")
+_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "citation_author", "sailthru.author", "parsely-author",
+                     "byl")
+MAX_BYLINE_CANDIDATES = 6
+
+
+def _meta_names(meta: dict[str, str]) -> list[str]:
+    """The names the page's author meta tags give (a Twitter card's "Written by" when there are none)."""
+    values = []
+    for key in _META_AUTHOR_KEYS:
+        value = meta.get(key)
+        if value:
+            flipped = _SURNAME_FIRST.fullmatch(value) if key in _SURNAME_FIRST_KEYS else None
+            values.append(f"{flipped[2]} {flipped[1]}" if flipped else value)
+    return [n for v in values or _twitter_card_author(meta) for n in _split_names(v)]
+
+
+def folded(name: str) -> str:
+    """A name as handles and slugs write it: "Gàbor Muniér", "gabor_munier" and "gabor-munier" are "gabormunier"."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold())
+
+
+def _declared_names(meta: dict[str, str], ld: JsonLdArticle | None) -> set[str]:
+    """Every name the page's metadata gives as its author, even one not taken as a person (a handle, a profile's
+    address ending in a handle): folded."""
+    values = [*(ld.authors if ld else []), *(meta.get(k, "") for k in (*_META_AUTHOR_KEYS, "twitter:creator"))]
+    return {folded(v.rstrip("/").rsplit("/", 1)[-1]) for v in values if v} - {""}
+
+
+def _best_byline(candidates: list[list[str]], declared: set[str]) -> list[str]:
+    """The first visible candidate, unless a later one names someone the metadata declares or more candidates name
+    (the article's byline repeated in its header and its author box, beside a teaser's or a related story's)."""
+    counts: dict[str, int] = {}
+    for people in candidates:
+        for key in {folded(p) for p in people}:
+            counts[key] = counts.get(key, 0) + 1
+
+    def support(people: list[str]) -> int:
+        return max(counts[folded(p)] + 2 * (folded(p) in declared) for p in people)
+
+    return max(candidates, key=support, default=[])  # the first of the best
+
+
 def _declared_then_visible(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None, url: str | None):
-    """(names, source) from the JSON-LD, the meta tags, then the first visible byline (see ``_byline_candidates``),
-    each looked at only when the ones before named no person."""
+    """(names, source) from the JSON-LD, the meta tags, then the visible byline (see ``_byline_candidates`` and
+    ``_best_byline``), each looked at only when the ones before named no person."""
     yield (ld.authors if ld else []), "json-ld"
-    meta_names = [v for k, v in meta.items() if k in {"author", "article:author", "dc.creator", "sailthru.author",
-                                                       "parsely-author", "byl"}] or _twitter_card_author(meta)
-    yield [n for v in meta_names for n in _split_names(v)], "meta"
-    yield next(_byline_candidates(tree, url), []), "byline"
+    yield _meta_names(meta), "meta"
+    candidates = list(islice(_byline_candidates(tree, url), MAX_BYLINE_CANDIDATES))
+    yield _best_byline(candidates, _declared_names(meta, ld)), "byline"
+
+
+def _same_people(these: list[str], those: list[str]) -> bool:
+    """Two sources agree when they name someone in common."""
+    return bool({folded(p) for p in these} & {folded(p) for p in those})
 
 
 def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
                  guess: Callable[[], str | None] = lambda: None, url: str | None = None,
-                 ) -> tuple[list[str], str | None]:
-    """The article's authors and where they came from: json-ld, meta, byline or trafilatura.
+                 ) -> tuple[list[str], str | None, tuple[str, ...]]:
+    """The article's authors, where they came from (json-ld, meta, byline or trafilatura) and the other sources that
+    name one of them (among those looked at: the meta tags always, the visible byline and trafilatura's guess only
+    when the page's metadata named no person).
 
     A name the page declares (JSON-LD, meta, byline) is kept even when it is the
-    outlet's own ("Escalon", "Resy Staff"), a JSON-LD Organization or a user handle
-    ("andrew.keaveney"), but a person named by a later source wins over it;
+    outlet's own ("Escalon", "Resy Staff"), a JSON-LD Organization, a user handle
+    ("andrew.keaveney") or a wire service ("dpa"), but a person named by a later source wins over it;
     trafilatura's ``guess``, asked for only when the page names nobody, is never taken when it is just the
     site's name."""
     sites = site_names(meta, ld, url)
-    outlet: tuple[list[str], str | None] = ([], None)
+    found: dict[str, list[str]] = {}
+    outlet: str | None = None
+    chosen: str | None = None
     for names, source in _declared_then_visible(tree, meta, ld, url):
         organisations = source == "json-ld" and ld is not None and ld.authors_are_organisations
         if source == "byline":  # cleaned already; visible text may run on into the outlet's name
             people = [_without_site_suffix(person, sites) for person in names]
         else:
             people = clean_authors(names, declared=True, max_words=8 if organisations else 5)
-        stand_in = organisations or _stands_in(people, sites)
-        if people and stand_in:
-            outlet = outlet if outlet[0] else (people, source)
+        found[source] = people
+        if people and (organisations or _stands_in(people, sites)):
+            outlet = outlet or source
         elif people:
-            return people, source
-    if outlet[0]:
-        return outlet
-    fallback = guess()
-    if fallback:
+            chosen = source
+            break
+    if chosen == "json-ld":  # the meta tags cost nothing to compare
+        found["meta"] = clean_authors(_meta_names(meta), declared=True)
+    chosen = chosen or outlet
+    if chosen is None:
+        fallback = guess()
         people = clean_authors(_split_names(fallback), site_names(meta, ld, None),
-                               {squash(h) for h in host_labels(url)})
-        if people:
-            return people, "trafilatura"
-    return [], None
+                               {squash(h) for h in host_labels(url)}) if fallback else []
+        if not people:
+            return [], None, ()
+        chosen, found["trafilatura"] = "trafilatura", people
+    authors = found[chosen]
+    return authors, chosen, tuple(s for s, people in found.items() if s != chosen and _same_people(people, authors))

@@ -41,6 +41,11 @@ def read_meta(tree: HtmlElement) -> dict[str, str]:
     return meta
 
 
+# Between the names of several authors: "A, B", "A; B", "A and B", "A und B", "A et B", "A y B", "A e B", "A og B",
+# "A & B", "A / B"; the words in lower case and set apart ("E" and "Y" are initials, "e.V." ends a club's name).
+NAME_SEPARATORS = re.compile(r"\s*(?:[,;&]|\s/\s|(?<=\w)/(?=\w)|(?<=\s)(?:and|und|et|y|e|og|i)(?=\s))\s*")
+
+
 def _json_objects(tree: HtmlElement) -> list[dict[str, Any]]:
     """Every JSON object in the page's JSON-LD scripts, @graph members flattened."""
     found: list[dict[str, Any]] = []
@@ -105,12 +110,14 @@ def _author_names(value: Any, by_id: dict[str, dict[str, Any]]) -> tuple[list[st
         if isinstance(item, dict) and set(item) <= {"@id"} and item.get("@id") in by_id:
             item = by_id[item["@id"]]
         if isinstance(item, str):
-            people.extend(part for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", unescape(item)) if part)
+            people.extend(part for part in NAME_SEPARATORS.split(unescape(item)) if part)
         elif isinstance(item, dict):
             name = _text(item.get("name"))
             if name:
-                is_org = bool(_types(item) & {"organization", "newsmediaorganization"})
-                (organisations if is_org else people).append(name)
+                if _types(item) & {"organization", "newsmediaorganization"}:
+                    organisations.append(name)
+                else:  # "Jane Doe, Professor of Law, Example University": the affiliation is cleaned off later
+                    people.extend(part for part in NAME_SEPARATORS.split(name) if part)
     return people, organisations
 
 

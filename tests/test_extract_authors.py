@@ -12,7 +12,8 @@ SITE = '<meta property="og:site_name" content="Acme Blog">'
 
 def authors_of(head: str, body: str, fallback: str | None = None, url: str = "https://acme.example/post/1"):
     tree = load_html(f"<html><head>{head}</head><body>{body}</body></html>")
-    return pick_authors(tree, read_meta(tree), read_json_ld(tree), lambda: fallback, url)
+    authors, origin, _agreed = pick_authors(tree, read_meta(tree), read_json_ld(tree), lambda: fallback, url)
+    return authors, origin
 
 
 BYLINES = [
