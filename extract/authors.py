@@ -26,15 +26,16 @@ _LABEL_WORD = (r"(?:authors?|author\(s\)|contributors?|autor(?:in|en|innen|a|as|
                r"autore|autori|verfasser(?:in)?|författare|forfatter|text|texte|texto|testo)")
 # Wire services: a page may credit one alone ("Von dpa", "By The Associated Press"); a person named anywhere wins.
 _AGENCIES = (
-    "reuters", "associated press", "ap", "afp", "agence france-presse", "agence france presse","press association", "pa media", "pa", "upi",
-    "dpa", "ani", "pti", "ians", "bloomberg", "efe", "agencia efe", "ansa", "apa", "epd", "kna", "sda", "keystone-sda",
+    "reuters", "associated press", "ap", "afp", "agence france-presse", "agence france presse", "press association",
+    "pa media", "pa", "upi", "dpa", "ani", "pti", "ians", "bloomberg", "efe", "agencia efe", "ansa", "apa", "epd", "kna", "sda", "keystone-sda",
     "anp", "belga", "tt", "ntb", "ritzau", "pap", "ctk", "anadolu", "anadolu ajansı", "anadolu agency", "xinhua",
     "kyodo", "jiji", "yonhap", "tass", "agencies", "agenturen", "agences", "agencias",
 )
 _AGENCY = re.compile(rf"(?:the )?(?:{'|'.join(re.escape(a) for a in _AGENCIES)})", re.I)
 _NOT_A_PERSON = re.compile(
     r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|"
-    r"view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
+    r"view profile|^(?:(?:facebook|twitter|x|tweet|pin|pinterest|share|email|e-mail|linkedin|instagram|whatsapp|"
+    r"telegram|xing|reddit|threads|bluesky|mastodon)\s*)+$|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
     rf"^(?:{_BY_WORD}|{_LABEL_WORD}|posted|written|name|anonymous|guest|unknown|none|null)$|"
     r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
     re.I,
@@ -54,7 +55,7 @@ _BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bp
                          r").*$",
                          re.I | re.S)
 # The writer's initials or agency after the name: "Elena Oberholzer (obe)", "Jane Doe (AP)"
-_INITIALS_AFTER = re.compile(r"\s*\([^()]{1,12}\)$")
+_INITIALS_AFTER = re.compile(r"\s*\([a-z]{2,4}\.?\)$")
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
 _TRAILING_DATE = re.compile(
     r"(?:\s+(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -63,7 +64,10 @@ _TRAILING_DATE = re.compile(
     re.I)
 
 _DATE_WORD = re.compile(r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-                        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?", re.I)  # "Dec" left of a date
+                        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?|"  # "Dec" left of a date
+                        # a weekday left of a date: "von Montag, den 1. Mai", "par lundi", "por lunes"
+                        r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|lundi|mardi|mercredi|"
+                        r"jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo", re.I)
 
 
 # A role or a share button after the name: "Jane Doe Contributing Writer", "Jane Doe Facebook Tweet Pin"
@@ -179,9 +183,9 @@ _NOT_LABELLED_BYLINE = f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES}]"
 
 
 def _is_name_like(name: str) -> bool:
-    """A guessed byline must look like a name: 1-5 words, the first one capitalised."""
+    """A guessed byline must look like a name: 1-5 words, the first one capitalised (or a wire service: "dpa")."""
     words = name.split()
-    return 1 <= len(words) <= 5 and words[0][:1].isupper()
+    return 1 <= len(words) <= 5 and (words[0][:1].isupper() or bool(_AGENCY.fullmatch(name)))
 
 
 _BY_START = re.compile(rf"\s*{_BY_WORDS}\b", re.I)
@@ -333,6 +337,44 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
         if people:
             yield people
     yield from _names_under_portraits(tree)
+    yield from _names_set_apart(tree)
+
+
+_PARTICLES = {"von", "van", "de", "der", "den", "da", "di", "du", "del", "della", "le", "la", "bin", "ibn", "al", "el"}
+
+
+def _looks_like_full_names(text: str) -> bool:
+    """"Mohloai Mpesi", "MTHOBISI SITHOLE", "Lê Phương", "Anna Roe/Tom Poe": two to four capitalised words a name,
+    nothing else (no digits, no sentence)."""
+    names = [n for n in NAME_SEPARATORS.split(text) if n]
+    for name in names:
+        words = [w for w in name.split() if w.casefold() not in _PARTICLES]
+        if not 2 <= len(words) <= 4 or not all(w[0].isupper() and w.replace("-", "").replace(".", "").replace("'", "")
+                                                .isalpha() for w in words):
+            return False
+    return 0 < len(names) <= 3
+
+
+def _body_paragraphs(tree: HtmlElement) -> list[HtmlElement]:
+    """The paragraphs of the article's body: the siblings holding the most paragraph text."""
+    siblings: dict[HtmlElement, list[HtmlElement]] = {}
+    for paragraph in tree.iter("p"):
+        siblings.setdefault(paragraph.getparent(), []).append(paragraph)
+    return max(siblings.values(), key=lambda ps: sum(len(p.text_content()) for p in ps), default=[])
+
+
+def _names_set_apart(tree: HtmlElement):
+    """The writer's name set apart as the first or last paragraph of the body, all of it bold, italic or aligned
+    right ("<p><strong>Jane Roe</strong></p>" above or below the story), as many sites sign their articles."""
+    paragraphs = [p for p in _body_paragraphs(tree) if p.text_content().strip()]
+    for paragraph in paragraphs[:1] + paragraphs[-1:]:
+        text = visible_text(paragraph)
+        set_apart = "right" in (paragraph.get("style") or "") + (paragraph.get("align") or "") or any(
+            visible_text(e) == text for e in paragraph.iter("strong", "b", "em", "i"))
+        if set_apart and len(text) <= 60 and _looks_like_full_names(text):
+            people = clean_authors(NAME_SEPARATORS.split(text))
+            if people:
+                yield people
 
 
 # A picture shown as a portrait: an avatar (not a blog's "blavatar"), a headshot, an author's photo, a picture
@@ -426,26 +468,32 @@ def _declared_names(meta: dict[str, str], ld: JsonLdArticle | None) -> set[str]:
 
 
 def _best_byline(candidates: list[list[str]], declared: set[str]) -> list[str]:
-    """The first visible candidate, unless a later one names someone the metadata declares or more candidates name
-    (the article's byline repeated in its header and its author box, beside a teaser's or a related story's)."""
-    counts: dict[str, int] = {}
-    for people in candidates:
-        for key in {folded(p) for p in people}:
-            counts[key] = counts.get(key, 0) + 1
-
-    def support(people: list[str]) -> int:
-        return max(counts[folded(p)] + 2 * (folded(p) in declared) for p in people)
-
-    return max(candidates, key=support, default=[])  # the first of the best
+    """The first visible candidate naming someone the metadata declares (a handle, a profile's address), else the
+    first: a teaser's or a related story's byline may come before the article's own."""
+    agreed = (people for people in candidates if any(folded(p) in declared for p in people))
+    return next(agreed, candidates[0] if candidates else [])
 
 
-def _declared_then_visible(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None, url: str | None):
+def _visible_candidates(tree: HtmlElement, url: str | None, sites: set[str]) -> list[list[str]]:
+    """The first few bylines naming a person, or when none does, the first naming the outlet (a teaser list may
+    repeat the outlet's name in every item before the article's own signature)."""
+    people: list[list[str]] = []
+    outlets: list[list[str]] = []
+    for candidate in islice(_byline_candidates(tree, url), 4 * MAX_BYLINE_CANDIDATES):
+        (outlets if _stands_in(candidate, sites) else people).append(candidate)
+        if len(people) == MAX_BYLINE_CANDIDATES:
+            break
+    return people or outlets[:1]
+
+
+def _declared_then_visible(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None, url: str | None,
+                           sites: set[str]):
     """(names, source) from the JSON-LD, the meta tags, then the visible byline (see ``_byline_candidates`` and
-    ``_best_byline``), each looked at only when the ones before named no person."""
+    ``_best_byline``; the outlet's name there only when it names no person), each looked at only when the ones
+    before named no person."""
     yield (ld.authors if ld else []), "json-ld"
     yield _meta_names(meta), "meta"
-    candidates = list(islice(_byline_candidates(tree, url), MAX_BYLINE_CANDIDATES))
-    yield _best_byline(candidates, _declared_names(meta, ld)), "byline"
+    yield _best_byline(_visible_candidates(tree, url, sites), _declared_names(meta, ld)), "byline"
 
 
 def _same_people(these: list[str], those: list[str]) -> bool:
@@ -469,7 +517,7 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
     found: dict[str, list[str]] = {}
     outlet: str | None = None
     chosen: str | None = None
-    for names, source in _declared_then_visible(tree, meta, ld, url):
+    for names, source in _declared_then_visible(tree, meta, ld, url, sites):
         organisations = source == "json-ld" and ld is not None and ld.authors_are_organisations
         if source == "byline":  # cleaned already; visible text may run on into the outlet's name
             people = [_without_site_suffix(person, sites) for person in names]
