@@ -8,6 +8,7 @@ from collections.abc import Callable
 from itertools import islice
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from extract.metadata import host_labels, site_names, squash, visible_text
@@ -21,9 +22,13 @@ _LEAD_WORD = (r"(?:written|posted|reported|reviewed|edited|published|words|story
               r"geschrieben|verfasst|erstellt|eingestellt|veröffentlicht|gepostet|(?:ein\s+)?artikel|beitrag|"
               r"publié|écrit|rédigé|texte|escrito|publicado|redactado|artículo|texto|"
               r"scritto|pubblicato|articolo|testo|geschreven|skrevet|skriven|napisane|napisany|opublikowane)")
-# A label before the name: "Author:", "Autorin:", "Auteur :", "Autor:", "Text:"
-_LABEL_WORD = (r"(?:authors?|author\(s\)|contributors?|autor(?:in|en|innen|a|as|es|ka|zy)?|auteur(?:e|s|es)?|"
-               r"autore|autori|verfasser(?:in)?|författare|forfatter|text|texte|texto|testo)")
+_BY_WORDS = (rf"(?:(?:{_LEAD_WORD}|this (?:post|article|story|piece|guide) was (?:written|created|contributed)|"
+             rf"(?:(?:view|see|read)\s+)?(?:all|more)\s+(?:articles|posts|stories)|(?:alle|alles|mehr)(?:\s+(?:artikel|beiträge))?)"
+             rf"\s+)?{_BY_WORD}")
+# A label before the name: "Author:", "Autorin:", "Auteur :", "Autor:", "Text:", "Autorin/Autor"
+_ONE_LABEL = (r"(?:authors?|author\(s\)|contributors?|autor(?:in|en|innen|a|as|es|ka|zy)?|auteur(?:e|s|es)?|"
+              r"autore|autori|verfasser(?:in)?|författare|forfatter|text|texte|texto|testo|interview)")
+_LABEL_WORD = rf"(?:{_ONE_LABEL}(?:\s*/\s*{_ONE_LABEL})?)"
 # Wire services: a page may credit one alone ("Von dpa", "By The Associated Press"); a person named anywhere wins.
 _AGENCIES = (
     "reuters", "associated press", "ap", "afp", "agence france-presse", "agence france presse", "press association",
@@ -35,17 +40,19 @@ _AGENCY = re.compile(rf"(?:the )?(?:{'|'.join(re.escape(a) for a in _AGENCIES)})
 _NOT_A_PERSON = re.compile(
     r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|"
     r"view profile|^(?:(?:facebook|twitter|x|tweet|pin|pinterest|share|email|e-mail|linkedin|instagram|whatsapp|"
-    r"telegram|xing|reddit|threads|bluesky|mastodon)\s*)+$|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
-    rf"^(?:{_BY_WORD}|{_LABEL_WORD}|posted|written|name|anonymous|guest|unknown|none|null)$|"
+    r"telegram|xing|reddit|threads|bluesky|mastodon|follow|folgen|subscribe|abonnieren)\s*)+$|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
+    rf"^(?:{_BY_WORDS}|{_LEAD_WORD}|{_LABEL_WORD}|name|anonymous|guest|unknown|none|null)$|"
+    rf"^(?:more|all) (?:posts|articles|stories)$|^about (?:the )?authors?$|\s{_BY_WORD}$|"
     r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
     re.I,
 )
 # A number in a name: a date, a count or a login ("editor_2"), except in an outlet's name declared as the author
-# beside two capitalised words ("98 Buck Social")
+# beside two capitalised words ("98 Buck Social") or a newsroom's ("BR24 Redaktion")
 _DIGIT = re.compile(r"\d")
 _NAME_WITH_NUMBER = re.compile(r"(?=(?:.*\b[A-Z][a-z]+\b){2})[\w ]+")
 # The outlet itself with a generic word ("Newsmax Staff", "The Example Times Newsroom") is not a person.
-_COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bureau|reporters?|writers?)\b", re.I)
+_COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bureau|reporters?|writers?|"
+                         r"redaktion|rédaction|redacción|redação|redazione|redactie|redakcja)\b", re.I)
 _BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bpublished\b|\blast\b|"
                          # a date after the name: "on 3 May", "am 20.09.", "am Samstag", "le 07 mai", "le lundi"
                          r"\b(?:on|am|le|el|il|op|den)\s+(?=\d|\w+(?:day|tag|di|dì)\b)|"
@@ -56,6 +63,7 @@ _BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bp
                          re.I | re.S)
 # The writer's initials or agency after the name: "Elena Oberholzer (obe)", "Jane Doe (AP)"
 _INITIALS_AFTER = re.compile(r"\s*\([a-z]{2,4}\.?\)$")
+_TRAILING_SYMBOLS = re.compile(r"\s*[→↗➔»›>]+$")  # a link's arrow: "Stefanus →"
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
 _TRAILING_DATE = re.compile(
     r"(?:\s+(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -70,13 +78,17 @@ _DATE_WORD = re.compile(r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|ma
                         r"jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo", re.I)
 
 
+# A writer's job after a two-word name: "Christoph Hein Chefredakteur" ("The Currency editors" is a team)
+_JOB_TITLES = {"chefredakteur", "chefredakteurin", "redakteur", "redakteurin", "journalistin", "korrespondentin",
+               "korrespondent", "rédacteur", "rédactrice", "journaliste", "periodista", "redactor", "redactora",
+               "giornalista", "redattore", "redactrice", "verslaggever", "dziennikarz"}
 # A role or a share button after the name: "Jane Doe Contributing Writer", "Jane Doe Facebook Tweet Pin"
 _ROLE_WORDS = {
     "writer", "writers", "editor", "reporter", "coordinator", "correspondent", "contributor", "manager", "director",
     "producer", "columnist", "journalist", "analyst", "strategist", "specialist", "photographer", "expert",
     "senior", "staff", "contributing", "content", "marketing", "managing", "head", "founder", "co-founder", "ceo",
     "associate", "chief", "deputy", "executive", "tech", "technology", "health", "news", "lead", "freelance",
-    "guest", "digital", "social", "editorial", "facebook", "tweet", "twitter", "pin", "pinterest", "share",
+    "guest", "digital", "social", "editorial", *_JOB_TITLES, "facebook", "tweet", "twitter", "pin", "pinterest", "share",
     "email", "linkedin", "instagram", "sponsored",
     # a link to the writer's other articles or profile: "Jane Doe Alle Artikel Kontakt", "Jane Doe Follow"
     "follow", "folgen", "all", "alle", "articles", "artikel", "contact", "kontakt", "profile", "profil", "more", "mehr",
@@ -86,6 +98,8 @@ _ROLE_WORDS = {
 def _without_role(name: str) -> str:
     """"Jane Doe Contributing Writer" → "Jane Doe"; a team's name ("Great Day Editorial Team") stays whole."""
     words = name.split()
+    if len(words) == 3 and words[2].casefold() in _JOB_TITLES:
+        return " ".join(words[:2])
     if len(words) < 4 or words[-1].casefold() in {"team", "staff", "newsroom", "desk", "bureau"}:
         return name
     for i, word in enumerate(words[2:], start=2):
@@ -119,14 +133,15 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
     for name in names:
         name = " ".join(unescape(name).split())
         name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-")
-        name = _INITIALS_AFTER.sub("", name)
+        name = _TRAILING_SYMBOLS.sub("", _INITIALS_AFTER.sub("", name))
         name = _without_role(_TRAILING_DATE.sub("", name).strip(" ,;:-"))
         # "Posted by David at <date>" once the date is cut; "<a>Erik</a> ."; "Jane Doe in <a>Category</a>"
         name = re.sub(r"\s+(?:at|on|in|\.)$", "", name)
         name = _without_avatar_initials(name)
         words = name.split()
         if (not 1 <= len(words) <= max_words or len(name) > 60 or _NOT_A_PERSON.search(name)
-                or (_DIGIT.search(name) and not (declared and _NAME_WITH_NUMBER.fullmatch(name)))
+                or (_DIGIT.search(name) and not (declared and (_NAME_WITH_NUMBER.fullmatch(name)
+                                                               or _COLLECTIVE.search(name))))
                 or _TRAILING_DATE.fullmatch(" " + name) or _DATE_WORD.fullmatch(name)):
             continue
         key = squash(name)
@@ -161,8 +176,6 @@ _DATE_BEFORE_BY = (r"(?:(?:last\s+)?(?:updated|posted|published)(?:\s+on)?\s+)?"
                    r"[^\W\d_]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
                    r"\d{1,2}\.?\s+[^\W\d_]{3,10}\.?,?\s+\d{4})(?:,?\s+\d{1,2}:\d{2}(?:\s*(?:uhr|h|am|pm))?)?"
                    r"\s*[,|·•—–-]?\s*")
-_BY_WORDS = (rf"(?:(?:{_LEAD_WORD}|this (?:post|article|story|piece|guide) was (?:written|created|contributed)|"
-             rf"(?:(?:view|see|read)\s+)?(?:all|more|alle)\s+(?:articles|posts|stories|artikel|beiträge))\s+)?{_BY_WORD}")
 _BYLINE_PREFIX = re.compile(rf"^\s*{_BY_WORDS}[:\s]+|^\s*(?:{_LABEL_WORD}(?!\w)|written by|posted by|reviewed by)"
                             r"\s*:?\s*(?=[A-Z])", re.I)
 _BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|{_LABEL_WORD}\s*:)\s+(?=\S)", re.I)
@@ -193,42 +206,43 @@ _DATED_BY_START = re.compile(rf"\s*{_DATE_BEFORE_BY}{_BY_WORDS}\b", re.I)  # tri
 _BY_NEAR_START = re.compile(rf"\s{_BY_WORD}\s", re.I)
 # "Author: X" also names the authors of things cited; "Author" alone labels the element after it
 _LABEL_START = re.compile(rf"\s*{_LABEL_WORD}\s*(?::|$)", re.I)
+_LABEL_LEAD = re.compile(rf"\s*{_LABEL_WORD}\s+(?=[^\W\d])", re.I)
 # "<h3>Author</h3><p>Jane Doe</p>"; an inline "<span>Authors:</span><a>…</a>, <a>…</a>" heads a line of several names
 _LABEL_BLOCKS = {"h2", "h3", "h4", "h5", "h6", "dt", "th", "div", "p"}
+
+
+_TEXT_NODES = etree.XPath("//text()[normalize-space()][not(parent::script or parent::style)]")
 
 
 def _line_elements(tree: HtmlElement):
     """Short elements reading "By Jane Doe …" or "Contributors: Jane Doe", found from their own text in one
     pass over the page: (element, whether it is a label line)."""
     candidates = 0
-    for node in tree.iter():
-        if not isinstance(node.tag, str) or node.tag in {"script", "style"}:
+    for text in _TEXT_NODES(tree):  # strings, not elements: the few that may open a byline are followed up
+        is_label = not (_BY_START.match(text) or (_BY_NEAR_START.search(text[:60]) and _DATED_BY_START.match(text)))
+        if is_label and not _LABEL_START.match(text):
             continue
-        for text, element in ((node.text, node), (node.tail, node.getparent())):
-            if not text or text.isspace():
-                continue
-            is_label = not (_BY_START.match(text) or (_BY_NEAR_START.search(text[:60]) and _DATED_BY_START.match(text)))
-            if is_label and not _LABEL_START.match(text):
-                continue
-            candidates += 1
-            if candidates > 20:
-                return
-            for _ in range(3):  # "<p><span>By</span> <a>Jane Doe</a></p>": the line is an ancestor
-                if element is None or element.tag in {"body", "html"}:
-                    break
-                line = visible_text(element)
-                if len(_BYLINE_CUT.sub("", _BY_TEXT.sub("", line))) > MAX_BY_LINE_CHARS or len(line) > 3 * MAX_BY_LINE_CHARS:
-                    break
-                if _BY_LABEL_ONLY.fullmatch(line) and (not is_label or element.tag in _LABEL_BLOCKS):
-                    name = element.getnext()
-                    if (name is not None and 0 < len(visible_text(name)) <= MAX_BY_LINE_CHARS
-                            and not name.xpath(_NOT_LABELLED_BYLINE if is_label else _NOT_BYLINE)):
-                        yield name, is_label
-                if _BY_TEXT.match(line) and len(line.split()) > 1:
-                    if not element.xpath(_NOT_BYLINE):
-                        yield element, is_label
-                    break
-                element = element.getparent()
+        candidates += 1
+        if candidates > 20:
+            return
+        element = text.getparent().getparent() if text.is_tail else text.getparent()
+        for _ in range(3):  # "<p><span>By</span> <a>Jane Doe</a></p>": the line is an ancestor
+            if element is None or element.tag in {"body", "html"}:
+                break
+            line = visible_text(element)
+            if len(_BYLINE_CUT.sub("", _BY_TEXT.sub("", line))) > MAX_BY_LINE_CHARS or len(line) > 3 * MAX_BY_LINE_CHARS:
+                break
+            if _BY_LABEL_ONLY.fullmatch(line) and (not is_label or element.tag in _LABEL_BLOCKS):
+                name = element.getnext()
+                if (name is not None and 0 < len(visible_text(name)) <= MAX_BY_LINE_CHARS
+                        and not name.xpath(_NOT_LABELLED_BYLINE if is_label else _NOT_BYLINE)):
+                    yield name, is_label
+            # "<li><b>Autor</b> Nikolai Huke</li>": a label standing alone needs no colon
+            if (_BY_TEXT.match(line) or (is_label and _LABEL_LEAD.match(line))) and len(line.split()) > 1:
+                if not element.xpath(_NOT_BYLINE):
+                    yield element, is_label
+                break
+            element = element.getparent()
 
 
 def _people(names: list[str], marked_up: bool = False) -> list[str]:
@@ -467,38 +481,48 @@ def _declared_names(meta: dict[str, str], ld: JsonLdArticle | None) -> set[str]:
     return {folded(v.rstrip("/").rsplit("/", 1)[-1]) for v in values if v} - {""}
 
 
-def _best_byline(candidates: list[list[str]], declared: set[str]) -> list[str]:
-    """The first visible candidate naming someone the metadata declares (a handle, a profile's address), else the
-    first: a teaser's or a related story's byline may come before the article's own."""
-    agreed = (people for people in candidates if any(folded(p) in declared for p in people))
-    return next(agreed, candidates[0] if candidates else [])
-
-
-def _visible_candidates(tree: HtmlElement, url: str | None, sites: set[str]) -> list[list[str]]:
-    """The first few bylines naming a person, or when none does, the first naming the outlet (a teaser list may
-    repeat the outlet's name in every item before the article's own signature)."""
-    people: list[list[str]] = []
-    outlets: list[list[str]] = []
+def _visible_byline(tree: HtmlElement, url: str | None, sites: set[str],
+                    agrees: Callable[[list[str]], bool] | None = None, settle: bool = True) -> list[str]:
+    """The first visible byline naming a person that ``agrees`` with the metadata among the first few (a teaser's or a
+    related story's byline may come before the article's own); else, when ``settle``, the first naming a person, or
+    when none does, the first naming the outlet (a teaser list may repeat it before the article's signature)."""
+    first: list[str] = []
+    outlet: list[str] = []
+    people = 0
     for candidate in islice(_byline_candidates(tree, url), 4 * MAX_BYLINE_CANDIDATES):
-        (outlets if _stands_in(candidate, sites) else people).append(candidate)
-        if len(people) == MAX_BYLINE_CANDIDATES:
+        if _stands_in(candidate, sites):
+            outlet = outlet or candidate
+            continue
+        if agrees is not None and agrees(candidate):
+            return candidate
+        first, people = first or candidate, people + 1
+        if (agrees is None and settle) or people == MAX_BYLINE_CANDIDATES:
             break
-    return people or outlets[:1]
+    return (first or outlet) if settle else []
 
 
 def _declared_then_visible(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None, url: str | None,
                            sites: set[str]):
     """(names, source) from the JSON-LD, the meta tags, then the visible byline (see ``_byline_candidates`` and
-    ``_best_byline``; the outlet's name there only when it names no person), each looked at only when the ones
-    before named no person."""
+    ``_visible_byline``), each looked at only when the ones before named no person."""
     yield (ld.authors if ld else []), "json-ld"
     yield _meta_names(meta), "meta"
-    yield _best_byline(_visible_candidates(tree, url, sites), _declared_names(meta, ld)), "byline"
+    declared = _declared_names(meta, ld)
+    agrees = (lambda people: any(folded(p) in declared for p in people)) if declared else None
+    yield _visible_byline(tree, url, sites, agrees), "byline"
+
+
+def _written_out(short: str, full: str) -> bool:
+    """``full`` writes out a one-word ``short`` name: its first name ("Todd" for "Todd Bates") or a handle
+    ("arianschlichenmayer", "christian.stadtfeld" for "Christian P. Stadtfeld")."""
+    words = full.split()
+    return " " not in short and len(words) > 1 and folded(short) in {
+        folded(full), folded(words[0]), folded(words[0] + words[-1])}
 
 
 def _same_people(these: list[str], those: list[str]) -> bool:
-    """Two sources agree when they name someone in common."""
-    return bool({folded(p) for p in these} & {folded(p) for p in those})
+    """Two sources agree when they name someone in common, or one writes out the other's one-word name."""
+    return any(folded(a) == folded(b) or _written_out(a, b) or _written_out(b, a) for a in these for b in those)
 
 
 def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
@@ -506,7 +530,8 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
                  ) -> tuple[list[str], str | None, tuple[str, ...]]:
     """The article's authors, where they came from (json-ld, meta, byline or trafilatura) and the other sources that
     name one of them (among those looked at: the meta tags always, the visible byline and trafilatura's guess only
-    when the page's metadata named no person).
+    when the page's metadata named no person, or only by a first name or a handle, which the byline then writes
+    out in full).
 
     A name the page declares (JSON-LD, meta, byline) is kept even when it is the
     outlet's own ("Escalon", "Resy Staff"), a JSON-LD Organization, a user handle
@@ -531,6 +556,12 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
             break
     if chosen == "json-ld":  # the meta tags cost nothing to compare
         found["meta"] = clean_authors(_meta_names(meta), declared=True)
+    if chosen in {"json-ld", "meta"} and all(" " not in name for name in found[chosen]):
+        short = found[chosen]
+        fuller = _visible_byline(tree, url, sites, lambda people: any(_written_out(n, p) for n in short for p in people),
+                                 settle=False)
+        if fuller:
+            chosen, found["byline"] = "byline", fuller
     chosen = chosen or outlet
     if chosen is None:
         fallback = guess()

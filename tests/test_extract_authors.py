@@ -376,3 +376,24 @@ def test_the_sources_that_agree_with_the_chosen_authors():
     assert pick_authors(tree, read_meta(tree), read_json_ld(tree)) == (["Jane Roe"], "json-ld", ("meta",))
     tree = load_html(f'<html><head>{ld}<meta name="author" content="Tom Poe"></head><body><p>x</p></body></html>')
     assert pick_authors(tree, read_meta(tree), read_json_ld(tree)) == (["Jane Roe"], "json-ld", ())
+
+
+def test_a_label_standing_alone_needs_no_colon():
+    body = '<h1>Überschrift</h1><ul><li>Datum 28.04.2023</li><li><b>Autorin/Autor</b> Roman Goncharenko</li></ul>'
+    assert authors_of(SITE, body) == (["Roman Goncharenko"], "byline")
+
+
+def test_labels_and_job_titles_in_other_languages_are_not_names():
+    assert clean_authors(["Eingestellt von", "Veröffentlicht", "Publié par", "Rezept von", "More Posts",
+                          "About the Author"]) == []
+    assert clean_authors(["Christoph Hein Chefredakteur", "Interview Julia Lauter", "Alles von Martin Junker"]) \
+        == ["Christoph Hein", "Julia Lauter", "Martin Junker"]
+
+
+def test_a_first_name_or_handle_in_the_metadata_is_written_out_by_the_byline():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Todd"}}</script>'
+    tree = load_html(f'<html><head>{SITE}{ld}</head><body><h1>Headline</h1><p>By Todd Bates</p></body></html>')
+    assert pick_authors(tree, read_meta(tree), read_json_ld(tree)) == (["Todd Bates"], "byline", ("json-ld",))
+    handle = '<meta name="author" content="arianschlichenmayer">'
+    assert authors_of(SITE + handle, '<h1>Titel</h1><p>Von Arian Schlichenmayer</p>') \
+        == (["Arian Schlichenmayer"], "byline")
