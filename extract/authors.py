@@ -352,6 +352,7 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
             yield people
     yield from _names_under_portraits(tree)
     yield from _names_set_apart(tree)
+    yield from _names_on_dateline(tree)
 
 
 _PARTICLES = {"von", "van", "de", "der", "den", "da", "di", "du", "del", "della", "le", "la", "bin", "ibn", "al", "el"}
@@ -389,6 +390,31 @@ def _names_set_apart(tree: HtmlElement):
             people = clean_authors(NAME_SEPARATORS.split(text))
             if people:
                 yield people
+
+
+_DATELINE_PARTS = re.compile(r"\s+[|·•–—-]\s+|\s*\|\s*")
+_DATELINE_REACH = 12  # text pieces after the headline (6 before it) where its dateline may stand
+
+
+def _names_on_dateline(tree: HtmlElement):
+    """A full name beside the date by the headline, with nothing but a separator between them: "11.12.2019 - Amelie
+    Loevenich", "04.02.2022 | 13:10 Uhr | Uta Helkenberg", "Naufal Zuhdi" then "20/1/2026 18:30"."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return
+    before = headline.xpath(f"preceding::text()[normalize-space()][position() <= {_DATELINE_REACH // 2}]")
+    after = headline.xpath(f"following::text()[normalize-space()][position() <= {_DATELINE_REACH}]")
+    pieces = [" ".join(t.split()) for t in [*reversed(before), *after]]
+    for i, piece in enumerate(pieces):
+        parts = [p for p in _DATELINE_PARTS.split(piece) if p]
+        words = [p for p in parts if not _DIGIT.search(p) and p.casefold() not in {"uhr", "h"}]
+        neighbours = pieces[max(i - 1, 0):i] + pieces[i + 1:i + 2]
+        dated = len(words) < len(parts) or any(_DIGIT.search(p) for p in neighbours)
+        if dated and len(words) == 1 and len(words[0]) <= 40 and _looks_like_full_names(words[0]):
+            people = clean_authors([words[0]])
+            if people:
+                yield people
+                return
 
 
 # A picture shown as a portrait: an avatar (not a blog's "blavatar"), a headshot, an author's photo, a picture

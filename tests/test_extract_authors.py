@@ -397,3 +397,12 @@ def test_a_first_name_or_handle_in_the_metadata_is_written_out_by_the_byline():
     handle = '<meta name="author" content="arianschlichenmayer">'
     assert authors_of(SITE + handle, '<h1>Titel</h1><p>Von Arian Schlichenmayer</p>') \
         == (["Arian Schlichenmayer"], "byline")
+
+
+def test_a_full_name_beside_the_date_by_the_headline():
+    assert authors_of(SITE, "<h1>Variablen</h1><div>11.12.2019 - Amelie Loevenich</div><p>Text.</p>") \
+        == (["Amelie Loevenich"], "byline")
+    assert authors_of(SITE, "<h1>Judul</h1><div><span>Naufal Zuhdi</span><span>20/1/2026 18:30</span></div>") \
+        == (["Naufal Zuhdi"], "byline")
+    assert authors_of(SITE, "<h1>Headline</h1><div>Home | World News | Europe</div><p>Text.</p>") == ([], None)
+    assert authors_of(SITE, "<h1>Headline</h1><div>New York, 12.03.2020</div><p>Text.</p>") == ([], None)
