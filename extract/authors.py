@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from itertools import islice
+from itertools import chain, islice
 from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from extract.metadata import host_labels, site_names, squash, visible_text
-from extract.structured import NAME_SEPARATORS, JsonLdArticle, unescape
+from extract.structured import JsonLdArticle, split_names, unescape
 
 # "By" in the languages the pipeline meets, and the words that lead to it: "Written by", "Geschrieben von",
 # "Publié par", "Escrito por", "Scritto da", "Geschreven door", "Skrevet av", "Napisane przez". Italian "di" and "da"
-# only in lower case: they also start surnames ("Di Maio").
-_BY_WORD = r"(?:by|von|vom|par|por|door|av|af|przez|(?-i:di|da))"
+# only in lower case: they also start surnames ("Di Maio"); "av" and "af" not in capitals ("AF Group").
+_BY_WORD = r"(?:by|von|vom|par|por|door|przez|(?-i:[Aa][vf]|di|da))"
 _LEAD_WORD = (r"(?:written|posted|reported|reviewed|edited|published|words|story|text|article|"
               r"geschrieben|verfasst|erstellt|eingestellt|veröffentlicht|gepostet|(?:ein\s+)?artikel|beitrag|"
               r"publié|écrit|rédigé|texte|escrito|publicado|redactado|artículo|texto|"
@@ -28,7 +28,7 @@ _BY_WORDS = (rf"(?:(?:{_LEAD_WORD}|this (?:post|article|story|piece|guide) was (
 # A label before the name: "Author:", "Autorin:", "Auteur :", "Autor:", "Text:", "Autorin/Autor"
 _ONE_LABEL = (r"(?:authors?|author\(s\)|contributors?|autor(?:in|en|innen|a|as|es|ka|zy)?|auteur(?:e|s|es)?|"
               r"autore|autori|verfasser(?:in)?|författare|forfatter|text|texte|texto|testo|interview)")
-_LABEL_WORD = rf"(?:{_ONE_LABEL}(?:\s*/\s*{_ONE_LABEL})?)"
+_LABEL_WORD = rf"(?:{_ONE_LABEL}(?:\((?:s|es|e|in)\))?(?:\s*/\s*{_ONE_LABEL})?)"
 # Wire services: a page may credit one alone ("Von dpa", "By The Associated Press"); a person named anywhere wins.
 _AGENCIES = (
     "reuters", "associated press", "ap", "afp", "agence france-presse", "agence france presse", "press association",
@@ -41,8 +41,9 @@ _NOT_A_PERSON = re.compile(
     r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|"
     r"view profile|^(?:(?:facebook|twitter|x|tweet|pin|pinterest|share|email|e-mail|linkedin|instagram|whatsapp|"
     r"telegram|xing|reddit|threads|bluesky|mastodon|follow|folgen|subscribe|abonnieren)\s*)+$|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
-    rf"^(?:{_BY_WORDS}|{_LEAD_WORD}|{_LABEL_WORD}|name|anonymous|guest|unknown|none|null)$|"
-    rf"^(?:more|all) (?:posts|articles|stories)$|^about (?:the )?authors?$|\s{_BY_WORD}$|"
+    rf"^(?:{_BY_WORDS}|{_LEAD_WORD}(?:\s+(?:on|am|le|el|il))?|{_LABEL_WORD}|name|anonymous|guest|unknown|none|null)$|"
+    rf"^(?:more|all) (?:posts|articles|stories)$|\s{_BY_WORD}$|"
+    rf"^(?:about|über|sobre|à propos de|a proposito d)\s+(?:the|den|die|l'|el|la|le|lo)?\s*{_ONE_LABEL}|"
     r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
     re.I,
 )
@@ -51,8 +52,9 @@ _NOT_A_PERSON = re.compile(
 _DIGIT = re.compile(r"\d")
 _NAME_WITH_NUMBER = re.compile(r"(?=(?:.*\b[A-Z][a-z]+\b){2})[\w ]+")
 # The outlet itself with a generic word ("Newsmax Staff", "The Example Times Newsroom") is not a person.
-_COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bureau|reporters?|writers?|"
-                         r"redaktion|rédaction|redacción|redação|redazione|redactie|redakcja)\b", re.I)
+_COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bureau|reporters?|writers?)\b", re.I)
+_NEWSROOM = re.compile(rf"{_COLLECTIVE.pattern}|\b(?:redaktion|rédaction|redacción|redação|redazione|redactie|redakcja)\b",
+                       re.I)
 _BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bpublished\b|\blast\b|"
                          # a date after the name: "on 3 May", "am 20.09.", "am Samstag", "le 07 mai", "le lundi"
                          r"\b(?:on|am|le|el|il|op|den)\s+(?=\d|\w+(?:day|tag|di|dì)\b)|"
@@ -141,7 +143,7 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         words = name.split()
         if (not 1 <= len(words) <= max_words or len(name) > 60 or _NOT_A_PERSON.search(name)
                 or (_DIGIT.search(name) and not (declared and (_NAME_WITH_NUMBER.fullmatch(name)
-                                                               or _COLLECTIVE.search(name))))
+                                                               or _NEWSROOM.search(name))))
                 or _TRAILING_DATE.fullmatch(" " + name) or _DATE_WORD.fullmatch(name)):
             continue
         key = squash(name)
@@ -158,7 +160,7 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
 def _split_names(value: str) -> list[str]:
     if "://" in value or "www." in value:  # a profile's address, not names ("https://www.facebook.com/outlet")
         return [value]
-    return [n for n in NAME_SEPARATORS.split(_BYLINE_PREFIX.sub("", value)) if n]
+    return split_names(_BYLINE_PREFIX.sub("", value))
 
 
 def _names_in(texts: list[str]) -> list[str]:
@@ -171,14 +173,16 @@ _AUTHOR_HREF = re.compile(
     r"[^/?#]+/?(?:[?#].*)?$|[?&]_?author=", re.I)
 # A date before "by" on a dateline: "03/01/2017 by", "Last updated March 3, 2025 by", "12/19 — 2025 by",
 # "06.11.2023 13:30 von", "Dezember 10, 2019 · von", "10. Dezember 2019 von".
-_DATE_BEFORE_BY = (r"(?:(?:last\s+)?(?:updated|posted|published)(?:\s+on)?\s+)?"
+_DATE_BEFORE_BY = (r"(?:(?:last\s+)?(?:updated|posted|published|veröffentlicht|aktualisiert|publié|publicado|pubblicato)"
+                   r"(?:\s+(?:on|am|le|el|il))?\s+)?"
                    r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?(?:\s*[—–-]\s*\d{4})?|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4}|"
                    r"[^\W\d_]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
                    r"\d{1,2}\.?\s+[^\W\d_]{3,10}\.?,?\s+\d{4})(?:,?\s+\d{1,2}:\d{2}(?:\s*(?:uhr|h|am|pm))?)?"
                    r"\s*[,|·•—–-]?\s*")
 _BYLINE_PREFIX = re.compile(rf"^\s*{_BY_WORDS}[:\s]+|^\s*(?:{_LABEL_WORD}(?!\w)|written by|posted by|reviewed by)"
                             r"\s*:?\s*(?=[A-Z])", re.I)
-_BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|{_LABEL_WORD}\s*:)\s+(?=\S)", re.I)
+_LEADING_MARK = r"(?:[|·•–—-]+\s*)?"  # "| By Cara Stiles |", "---- by Kenneth Surin"
+_BY_TEXT = re.compile(rf"^\s*{_LEADING_MARK}(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|{_LABEL_WORD}\s*:)\s+(?=\S)", re.I)
 # "<div>Written by</div><div>Jack Shepherd</div>": a label whose name is the next element
 _BY_LABEL_ONLY = re.compile(rf"\s*(?:{_BY_WORDS}|{_LABEL_WORD})\s*:?\s*", re.I)
 MAX_BY_LINE_CHARS = 80  # once a date or "on <date>" after the name is cut
@@ -201,11 +205,12 @@ def _is_name_like(name: str) -> bool:
     return 1 <= len(words) <= 5 and (words[0][:1].isupper() or bool(_AGENCY.fullmatch(name)))
 
 
-_BY_START = re.compile(rf"\s*{_BY_WORDS}\b", re.I)
+_BY_START = re.compile(rf"\s*{_LEADING_MARK}{_BY_WORDS}\b", re.I)
 _DATED_BY_START = re.compile(rf"\s*{_DATE_BEFORE_BY}{_BY_WORDS}\b", re.I)  # tried only when " by" is near the start
 _BY_NEAR_START = re.compile(rf"\s{_BY_WORD}\s", re.I)
 # "Author: X" also names the authors of things cited; "Author" alone labels the element after it
 _LABEL_START = re.compile(rf"\s*{_LABEL_WORD}\s*(?::|$)", re.I)
+_LISTS = {"ul", "ol", "menu", "nav", "table", "tbody", "tr"}
 _LABEL_LEAD = re.compile(rf"\s*{_LABEL_WORD}\s+(?=[^\W\d])", re.I)
 # "<h3>Author</h3><p>Jane Doe</p>"; an inline "<span>Authors:</span><a>…</a>, <a>…</a>" heads a line of several names
 _LABEL_BLOCKS = {"h2", "h3", "h4", "h5", "h6", "dt", "th", "div", "p"}
@@ -219,7 +224,8 @@ def _line_elements(tree: HtmlElement):
     pass over the page: (element, whether it is a label line)."""
     candidates = 0
     for text in _TEXT_NODES(tree):  # strings, not elements: the few that may open a byline are followed up
-        is_label = not (_BY_START.match(text) or (_BY_NEAR_START.search(text[:60]) and _DATED_BY_START.match(text)))
+        is_label = not (_BY_START.match(text)
+                        or (_BY_NEAR_START.search(text.lstrip()[:60]) and _DATED_BY_START.match(text)))
         if is_label and not _LABEL_START.match(text):
             continue
         candidates += 1
@@ -238,7 +244,9 @@ def _line_elements(tree: HtmlElement):
                         and not name.xpath(_NOT_LABELLED_BYLINE if is_label else _NOT_BYLINE)):
                     yield name, is_label
             # "<li><b>Autor</b> Nikolai Huke</li>": a label standing alone needs no colon
-            if (_BY_TEXT.match(line) or (is_label and _LABEL_LEAD.match(line))) and len(line.split()) > 1:
+            # (within one item, not across a list's tabs: "<li>Author</li><li>Recent Posts</li>")
+            if (_BY_TEXT.match(line) or (is_label and element.tag not in _LISTS and _LABEL_LEAD.match(line))) \
+                    and len(line.split()) > 1:
                 if not element.xpath(_NOT_BYLINE):
                     yield element, is_label
                 break
@@ -351,6 +359,11 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
         if people:
             yield people
     yield from _names_under_portraits(tree)
+
+
+def _signatures(tree: HtmlElement):
+    """Names that only their place marks as the writer's (see ``_names_set_apart``, ``_names_on_dateline``): looked
+    at when neither the metadata nor a byline names anyone, the outlet included."""
     yield from _names_set_apart(tree)
     yield from _names_on_dateline(tree)
 
@@ -361,7 +374,7 @@ _PARTICLES = {"von", "van", "de", "der", "den", "da", "di", "du", "del", "della"
 def _looks_like_full_names(text: str) -> bool:
     """"Mohloai Mpesi", "MTHOBISI SITHOLE", "Lê Phương", "Anna Roe/Tom Poe": two to four capitalised words a name,
     nothing else (no digits, no sentence)."""
-    names = [n for n in NAME_SEPARATORS.split(text) if n]
+    names = split_names(text)
     for name in names:
         words = [w for w in name.split() if w.casefold() not in _PARTICLES]
         if not 2 <= len(words) <= 4 or not all(w[0].isupper() and w.replace("-", "").replace(".", "").replace("'", "")
@@ -387,7 +400,7 @@ def _names_set_apart(tree: HtmlElement):
         set_apart = "right" in (paragraph.get("style") or "") + (paragraph.get("align") or "") or any(
             visible_text(e) == text for e in paragraph.iter("strong", "b", "em", "i"))
         if set_apart and len(text) <= 60 and _looks_like_full_names(text):
-            people = clean_authors(NAME_SEPARATORS.split(text))
+            people = clean_authors(split_names(text))
             if people:
                 yield people
 
@@ -398,23 +411,24 @@ _DATELINE_REACH = 12  # text pieces after the headline (6 before it) where its d
 
 def _names_on_dateline(tree: HtmlElement):
     """A full name beside the date by the headline, with nothing but a separator between them: "11.12.2019 - Amelie
-    Loevenich", "04.02.2022 | 13:10 Uhr | Uta Helkenberg", "Naufal Zuhdi" then "20/1/2026 18:30"."""
+    Loevenich", "04.02.2022 | 13:10 Uhr | Uta Helkenberg", "Naufal Zuhdi" then "20/1/2026 18:30" (a short piece
+    with digits, on the same side of the headline)."""
     headline = next(tree.iter("h1"), None)
     if headline is None:
         return
     before = headline.xpath(f"preceding::text()[normalize-space()][position() <= {_DATELINE_REACH // 2}]")
     after = headline.xpath(f"following::text()[normalize-space()][position() <= {_DATELINE_REACH}]")
-    pieces = [" ".join(t.split()) for t in [*reversed(before), *after]]
-    for i, piece in enumerate(pieces):
-        parts = [p for p in _DATELINE_PARTS.split(piece) if p]
-        words = [p for p in parts if not _DIGIT.search(p) and p.casefold() not in {"uhr", "h"}]
-        neighbours = pieces[max(i - 1, 0):i] + pieces[i + 1:i + 2]
-        dated = len(words) < len(parts) or any(_DIGIT.search(p) for p in neighbours)
-        if dated and len(words) == 1 and len(words[0]) <= 40 and _looks_like_full_names(words[0]):
-            people = clean_authors([words[0]])
-            if people:
-                yield people
-                return
+    for side in ([" ".join(t.split()) for t in reversed(before)], [" ".join(t.split()) for t in after]):
+        for i, piece in enumerate(side):
+            parts = [p for p in _DATELINE_PARTS.split(piece) if p]
+            words = [p for p in parts if not _DIGIT.search(p) and p.casefold() not in {"uhr", "h"}]
+            neighbours = side[max(i - 1, 0):i] + side[i + 1:i + 2]
+            dated = len(words) < len(parts) or any(_DIGIT.search(n) and len(n) <= 30 for n in neighbours)
+            if dated and len(words) == 1 and len(words[0]) <= 40 and _looks_like_full_names(words[0]):
+                people = clean_authors([words[0]])
+                if people:
+                    yield people
+                    return
 
 
 # A picture shown as a portrait: an avatar (not a blog's "blavatar"), a headshot, an author's photo, a picture
@@ -509,18 +523,23 @@ def _declared_names(meta: dict[str, str], ld: JsonLdArticle | None) -> set[str]:
 
 def _visible_byline(tree: HtmlElement, url: str | None, sites: set[str],
                     agrees: Callable[[list[str]], bool] | None = None, settle: bool = True) -> list[str]:
-    """The first visible byline naming a person that ``agrees`` with the metadata among the first few (a teaser's or a
-    related story's byline may come before the article's own); else, when ``settle``, the first naming a person, or
-    when none does, the first naming the outlet (a teaser list may repeat it before the article's signature)."""
+    """The first visible byline that ``agrees`` with the metadata among the first few naming a person (a teaser's or a
+    related story's byline may come before the article's own), or the outlet it names before any person; else, when ``settle``, the first naming a person, or
+    when none does, the first naming the outlet (a teaser list may repeat it before the article's signature), or
+    when there is none and the metadata names no one either, a signature (see ``_signatures``)."""
     first: list[str] = []
     outlet: list[str] = []
     people = 0
-    for candidate in islice(_byline_candidates(tree, url), 4 * MAX_BYLINE_CANDIDATES):
+    bylines = ((candidate, False) for candidate in _byline_candidates(tree, url))
+    signatures = ((candidate, True) for candidate in (_signatures(tree) if settle and agrees is None else ()))
+    for candidate, weak in islice(chain(bylines, signatures), 4 * MAX_BYLINE_CANDIDATES):
+        if weak and (first or outlet):
+            break
+        if agrees is not None and agrees(candidate) and not (first and _stands_in(candidate, sites)):
+            return candidate
         if _stands_in(candidate, sites):
             outlet = outlet or candidate
             continue
-        if agrees is not None and agrees(candidate):
-            return candidate
         first, people = first or candidate, people + 1
         if (agrees is None and settle) or people == MAX_BYLINE_CANDIDATES:
             break
@@ -542,7 +561,7 @@ def _written_out(short: str, full: str) -> bool:
     """``full`` writes out a one-word ``short`` name: its first name ("Todd" for "Todd Bates") or a handle
     ("arianschlichenmayer", "christian.stadtfeld" for "Christian P. Stadtfeld")."""
     words = full.split()
-    return " " not in short and len(words) > 1 and folded(short) in {
+    return " " not in short and _looks_like_full_names(full) and folded(short) in {
         folded(full), folded(words[0]), folded(words[0] + words[-1])}
 
 
