@@ -194,7 +194,8 @@ _FURNITURE_BUT_ASIDES = ("self::script or self::style or self::form or self::foo
                          f" or (self::nav and not({_SWALLOWED_PAGE}))")
 _NOT_BYLINE = (f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES}"
                f" or (self::aside and not(ancestor::article or ({_SWALLOWED_PAGE})))"
-               ' or contains(@class, "comment")]')  # a commenter is not the author
+               # a commenter is not the author (a page's own class "showing-comments" says nothing)
+               ' or (contains(@class, "comment") and not(self::body or self::html))]')
 # A sidebar's panel labelled "Author" names the page's author
 _NOT_LABELLED_BYLINE = f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES}]"
 
@@ -495,7 +496,7 @@ _SURNAME_FIRST_KEYS = {"dc.creator", "citation_author"}
 _SURNAME_FIRST = re.compile(r"([^\W\d][\w'-]+),\s+([^\W\d][\w.'-]*(?:\s+[^\W\d][\w.'-]*)?)")
 _META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "citation_author", "sailthru.author", "parsely-author",
                      "byl")
-MAX_BYLINE_CANDIDATES = 6
+MAX_BYLINE_CANDIDATES = 8
 
 
 def _meta_names(meta: dict[str, str]) -> list[str]:
@@ -529,10 +530,9 @@ def _visible_byline(tree: HtmlElement, url: str | None, sites: set[str],
     when there is none and the metadata names no one either, a signature (see ``_signatures``)."""
     first: list[str] = []
     outlet: list[str] = []
-    people = 0
     bylines = ((candidate, False) for candidate in _byline_candidates(tree, url))
     signatures = ((candidate, True) for candidate in (_signatures(tree) if settle and agrees is None else ()))
-    for candidate, weak in islice(chain(bylines, signatures), 4 * MAX_BYLINE_CANDIDATES):
+    for candidate, weak in islice(chain(bylines, signatures), MAX_BYLINE_CANDIDATES):
         if weak and (first or outlet):
             break
         if agrees is not None and agrees(candidate) and not (first and _stands_in(candidate, sites)):
@@ -540,8 +540,8 @@ def _visible_byline(tree: HtmlElement, url: str | None, sites: set[str],
         if _stands_in(candidate, sites):
             outlet = outlet or candidate
             continue
-        first, people = first or candidate, people + 1
-        if (agrees is None and settle) or people == MAX_BYLINE_CANDIDATES:
+        first = first or candidate
+        if agrees is None and settle:
             break
     return (first or outlet) if settle else []
 
