@@ -158,8 +158,6 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
 
 
 def _split_names(value: str) -> list[str]:
-    if "://" in value or "www." in value:  # a profile's address, not names ("https://www.facebook.com/outlet")
-        return [value]
     return split_names(_BYLINE_PREFIX.sub("", value))
 
 
@@ -369,6 +367,8 @@ def _signatures(tree: HtmlElement):
     yield from _names_on_dateline(tree)
 
 
+_ARTICLES = {"the", "a", "an", "der", "die", "das", "dem", "den", "des", "ein", "eine", "zur", "zum", "im", "le", "la",
+             "les", "un", "une", "el", "los", "las", "il", "lo", "gli", "het", "een"}
 _PARTICLES = {"von", "van", "de", "der", "den", "da", "di", "du", "del", "della", "le", "la", "bin", "ibn", "al", "el"}
 
 
@@ -377,6 +377,8 @@ def _looks_like_full_names(text: str) -> bool:
     nothing else (no digits, no sentence)."""
     names = split_names(text)
     for name in names:
+        if name.split()[0].casefold() in _ARTICLES:  # a heading: "Die Haubenfahrzeuge der Nachkriegszeit"
+            return False
         words = [w for w in name.split() if w.casefold() not in _PARTICLES]
         if not 2 <= len(words) <= 4 or not all(w[0].isupper() and w.replace("-", "").replace(".", "").replace("'", "")
                                                 .isalpha() for w in words):

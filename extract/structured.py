@@ -44,13 +44,15 @@ def read_meta(tree: HtmlElement) -> dict[str, str]:
 # Between the names of several authors: "A, B", "A; B", "A & B", "A / B"; "A and B", "A und B", "A et B", "A y B",
 # "A e B", "A og B" when both are short enough to be names ("Landesanstalt für Wald und Forstwirtschaft" is one).
 # The words only in lower case and set apart ("E" and "Y" are initials, "e.V." ends a club's name).
-_NAME_MARKS = re.compile(r"\s*(?:[,;&]|\s/\s|(?<=\w)/(?=\w))\s*")
+_NAME_MARKS = re.compile(r"\s*[,;&/]\s*")
 _NAME_AND = re.compile(r"\s+(?:and|und|et|y|e|og|i)\s+")
 MAX_JOINED_NAME_WORDS = 3
 
 
 def split_names(value: str) -> list[str]:
     """The names in a value naming several people."""
+    if "://" in value or "www." in value:  # a profile's address, not names ("https://www.facebook.com/outlet")
+        return [value]
     names = []
     for part in _NAME_MARKS.split(value):
         joined = _NAME_AND.split(part)
