@@ -9,7 +9,7 @@ from itertools import chain, islice
 from urllib.parse import urlsplit
 
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, builder
 
 from extract.metadata import host_labels, site_names, squash, visible_text
 from extract.structured import JsonLdArticle, split_names, unescape
@@ -65,7 +65,8 @@ _BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bp
                          re.I | re.S)
 # The writer's initials or agency after the name: "Elena Oberholzer (obe)", "Jane Doe (AP)"
 _INITIALS_AFTER = re.compile(r"\s*\([a-z]{2,4}\.?\)$")
-_TRAILING_SYMBOLS = re.compile(r"\s*[→↗➔»›>]+$")  # a link's arrow: "Stefanus →"
+# A link's arrow or the writer's handle after the name: "Stefanus →", "Williams Perdomo @wperdomod"
+_TRAILING_SYMBOLS = re.compile(r"\s*[→↗➔»›>]+$|\s+@[\w.]+$")
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
 _TRAILING_DATE = re.compile(
     r"(?:\s+(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -238,9 +239,11 @@ def _line_elements(tree: HtmlElement):
             if len(_BYLINE_CUT.sub("", _BY_TEXT.sub("", line))) > MAX_BY_LINE_CHARS or len(line) > 3 * MAX_BY_LINE_CHARS:
                 break
             if _BY_LABEL_ONLY.fullmatch(line) and (not is_label or element.tag in _LABEL_BLOCKS):
-                name = element.getnext()
+                # "<h5>Autor:</h5> Peter Maahn": the name may follow as bare text
+                tail = (element.tail or "").strip()
+                name = builder.SPAN(tail) if tail else element.getnext()
                 if (name is not None and 0 < len(visible_text(name)) <= MAX_BY_LINE_CHARS
-                        and not name.xpath(_NOT_LABELLED_BYLINE if is_label else _NOT_BYLINE)):
+                        and not (element if tail else name).xpath(_NOT_LABELLED_BYLINE if is_label else _NOT_BYLINE)):
                     yield name, is_label
             # "<li><b>Autor</b> Nikolai Huke</li>": a label standing alone needs no colon
             # (within one item, not across a list's tabs: "<li>Author</li><li>Recent Posts</li>")
@@ -520,7 +523,7 @@ def folded(name: str) -> str:
 def _declared_names(meta: dict[str, str], ld: JsonLdArticle | None) -> set[str]:
     """Every name the page's metadata gives as its author, even one not taken as a person (a handle, a profile's
     address ending in a handle): folded."""
-    values = [*(ld.authors if ld else []), *(meta.get(k, "") for k in (*_META_AUTHOR_KEYS, "twitter:creator"))]
+    values = [*(ld.authors if ld else []), *(meta.get(k, "") for k in _META_AUTHOR_KEYS)]
     return {folded(v.rstrip("/").rsplit("/", 1)[-1]) for v in values if v} - {""}
 
 

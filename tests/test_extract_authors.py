@@ -406,3 +406,9 @@ def test_a_full_name_beside_the_date_by_the_headline():
         == (["Naufal Zuhdi"], "byline")
     assert authors_of(SITE, "<h1>Headline</h1><div>Home | World News | Europe</div><p>Text.</p>") == ([], None)
     assert authors_of(SITE, "<h1>Headline</h1><div>New York, 12.03.2020</div><p>Text.</p>") == ([], None)
+
+
+def test_a_name_after_a_label_as_bare_text_a_handle_after_a_name_and_names_split_at_a_slash():
+    body = '<h1>Überschrift</h1><div><h5>Datum:</h5>03.11.2021<br><h5>Autor:</h5>Peter Maahn/SP-X</div>'
+    assert authors_of(SITE, body) == (["Peter Maahn", "SP-X"], "byline")
+    assert clean_authors(["Williams Perdomo @wperdomod"], declared=True) == ["Williams Perdomo"]
