@@ -23,8 +23,8 @@ _LEAD_WORD = (r"(?:written|posted|reported|reviewed|edited|published|words|story
               r"publié|écrit|rédigé|texte|escrito|publicado|redactado|artículo|texto|"
               r"scritto|pubblicato|articolo|testo|geschreven|skrevet|skriven|napisane|napisany|opublikowane)")
 _BY_WORDS = (rf"(?:(?:{_LEAD_WORD}|this (?:post|article|story|piece|guide) was (?:written|created|contributed)|"
-             rf"(?:(?:view|see|read)\s+)?(?:all|more)\s+(?:articles|posts|stories)|(?:alle|alles|mehr)(?:\s+(?:artikel|beiträge))?)"
-             rf"\s+)?{_BY_WORD}")
+             r"(?:(?:view|see|read)\s+)?(?:all|more)\s+(?:articles|posts|stories)|"
+             rf"(?:alle|alles|mehr)(?:\s+(?:artikel|beiträge))?)\s+)?{_BY_WORD}")
 # A label before the name: "Author:", "Autorin:", "Auteur :", "Autor:", "Text:", "Autorin/Autor"
 _ONE_LABEL = (r"(?:authors?|author\(s\)|contributors?|autor(?:in|en|innen|a|as|es|ka|zy)?|auteur(?:e|s|es)?|"
               r"autore|autori|verfasser(?:in)?|författare|forfatter|text|texte|texto|testo|interview)")
@@ -32,15 +32,16 @@ _LABEL_WORD = rf"(?:{_ONE_LABEL}(?:\((?:s|es|e|in)\))?(?:\s*/\s*{_ONE_LABEL})?)"
 # Wire services: a page may credit one alone ("Von dpa", "By The Associated Press"); a person named anywhere wins.
 _AGENCIES = (
     "reuters", "associated press", "ap", "afp", "agence france-presse", "agence france presse", "press association",
-    "pa media", "pa", "upi", "dpa", "ani", "pti", "ians", "bloomberg", "efe", "agencia efe", "ansa", "apa", "epd", "kna", "sda", "keystone-sda",
-    "anp", "belga", "tt", "ntb", "ritzau", "pap", "ctk", "anadolu", "anadolu ajansı", "anadolu agency", "xinhua",
-    "kyodo", "jiji", "yonhap", "tass", "agencies", "agenturen", "agences", "agencias",
+    "pa media", "pa", "upi", "dpa", "ani", "pti", "ians", "bloomberg", "efe", "agencia efe", "ansa", "apa", "epd",
+    "kna", "sda", "keystone-sda", "anp", "belga", "tt", "ntb", "ritzau", "pap", "ctk", "anadolu", "anadolu ajansı",
+    "anadolu agency", "xinhua", "kyodo", "jiji", "yonhap", "tass", "agencies", "agenturen", "agences", "agencias",
 )
 _AGENCY = re.compile(rf"(?:the )?(?:{'|'.join(re.escape(a) for a in _AGENCIES)})", re.I)
 _NOT_A_PERSON = re.compile(
     r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|"
-    r"view profile|^(?:(?:facebook|twitter|x|tweet|pin|pinterest|share|email|e-mail|linkedin|instagram|whatsapp|"
-    r"telegram|xing|reddit|threads|bluesky|mastodon|follow|folgen|subscribe|abonnieren)\s*)+$|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
+    r"view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
+    r"^(?:(?:facebook|twitter|x|tweet|pin|pinterest|share|email|e-mail|linkedin|instagram|whatsapp|"  # buttons
+    r"telegram|xing|reddit|threads|bluesky|mastodon|follow|folgen|subscribe|abonnieren)\s*)+$|"
     rf"^(?:{_BY_WORDS}|{_LEAD_WORD}(?:\s+(?:on|am|le|el|il))?|{_LABEL_WORD}|name|anonymous|guest|unknown|none|null)$|"
     rf"^(?:more|all) (?:posts|articles|stories)$|\s{_BY_WORD}$|"
     rf"^(?:about|über|sobre|à propos de|a proposito d)\s+(?:the|den|die|l'|el|la|le|lo)?\s*{_ONE_LABEL}|"
@@ -53,8 +54,8 @@ _DIGIT = re.compile(r"\d")
 _NAME_WITH_NUMBER = re.compile(r"(?=(?:.*\b[A-Z][a-z]+\b){2})[\w ]+")
 # The outlet itself with a generic word ("Newsmax Staff", "The Example Times Newsroom") is not a person.
 _COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bureau|reporters?|writers?)\b", re.I)
-_NEWSROOM = re.compile(rf"{_COLLECTIVE.pattern}|\b(?:redaktion|rédaction|redacción|redação|redazione|redactie|redakcja)\b",
-                       re.I)
+_NEWSROOM = re.compile(
+    rf"{_COLLECTIVE.pattern}|\b(?:redaktion|rédaction|redacción|redação|redazione|redactie|redakcja)\b", re.I)
 _BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bpublished\b|\blast\b|"
                          # a date after the name: "on 3 May", "am 20.09.", "am Samstag", "le 07 mai", "le lundi"
                          r"\b(?:on|am|le|el|il|op|den)\s+(?=\d|\w+(?:day|tag|di|dì)\b)|"
@@ -91,8 +92,8 @@ _ROLE_WORDS = {
     "producer", "columnist", "journalist", "analyst", "strategist", "specialist", "photographer", "expert",
     "senior", "staff", "contributing", "content", "marketing", "managing", "head", "founder", "co-founder", "ceo",
     "associate", "chief", "deputy", "executive", "tech", "technology", "health", "news", "lead", "freelance",
-    "guest", "digital", "social", "editorial", *_JOB_TITLES, "facebook", "tweet", "twitter", "pin", "pinterest", "share",
-    "email", "linkedin", "instagram", "sponsored",
+    "guest", "digital", "social", "editorial", *_JOB_TITLES, "facebook", "tweet", "twitter", "pin", "pinterest",
+    "share", "email", "linkedin", "instagram", "sponsored",
     # a link to the writer's other articles or profile: "Jane Doe Alle Artikel Kontakt", "Jane Doe Follow"
     "follow", "folgen", "all", "alle", "articles", "artikel", "contact", "kontakt", "profile", "profil", "more", "mehr",
 }
@@ -530,9 +531,10 @@ def _declared_names(meta: dict[str, str], ld: JsonLdArticle | None) -> set[str]:
 def _visible_byline(tree: HtmlElement, url: str | None, sites: set[str],
                     agrees: Callable[[list[str]], bool] | None = None, settle: bool = True) -> list[str]:
     """The first visible byline that ``agrees`` with the metadata among the first few naming a person (a teaser's or a
-    related story's byline may come before the article's own), or the outlet it names before any person; else, when ``settle``, the first naming a person, or
-    when none does, the first naming the outlet (a teaser list may repeat it before the article's signature), or
-    when there is none and the metadata names no one either, a signature (see ``_signatures``)."""
+    related story's byline may come before the article's own), or the outlet it names before any person; else,
+    when ``settle``, the first naming a person, or when none does, the first naming the outlet (a teaser list may
+    repeat it before the article's signature), or when there is none and the metadata names no one either, a
+    signature (see ``_signatures``)."""
     first: list[str] = []
     outlet: list[str] = []
     bylines = ((candidate, False) for candidate in _byline_candidates(tree, url))
@@ -608,8 +610,8 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
         found["meta"] = clean_authors(_meta_names(meta), declared=True)
     if chosen in {"json-ld", "meta"} and all(" " not in name for name in found[chosen]):
         short = found[chosen]
-        fuller = _visible_byline(tree, url, sites, lambda people: any(_written_out(n, p) for n in short for p in people),
-                                 settle=False)
+        fuller = _visible_byline(tree, url, sites, settle=False,
+                                 agrees=lambda people: any(_written_out(n, p) for n in short for p in people))
         if fuller:
             chosen, found["byline"] = "byline", fuller
     chosen = chosen or outlet
