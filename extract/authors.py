@@ -3,37 +3,71 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
+from itertools import chain, islice
 from urllib.parse import urlsplit
 
-from lxml.html import HtmlElement
+from lxml import etree
+from lxml.html import HtmlElement, builder
 
 from extract.metadata import host_labels, site_names, squash, visible_text
-from extract.structured import JsonLdArticle, unescape
+from extract.structured import JsonLdArticle, split_names, unescape
 
+# "By" in the languages the pipeline meets, and the words that lead to it: "Written by", "Geschrieben von",
+# "Publié par", "Escrito por", "Scritto da", "Geschreven door", "Skrevet av", "Napisane przez". Italian "di" and "da"
+# only in lower case: they also start surnames ("Di Maio"); "av" and "af" not in capitals ("AF Group").
+_BY_WORD = r"(?:by|von|vom|par|por|door|przez|(?-i:[Aa][vf]|di|da))"
+_LEAD_WORD = (r"(?:written|posted|reported|reviewed|edited|published|words|story|text|article|"
+              r"geschrieben|verfasst|erstellt|eingestellt|veröffentlicht|gepostet|(?:ein\s+)?artikel|beitrag|"
+              r"publié|écrit|rédigé|texte|escrito|publicado|redactado|artículo|texto|"
+              r"scritto|pubblicato|articolo|testo|geschreven|skrevet|skriven|napisane|napisany|opublikowane)")
+_BY_WORDS = (rf"(?:(?:{_LEAD_WORD}|this (?:post|article|story|piece|guide) was (?:written|created|contributed)|"
+             r"(?:(?:view|see|read)\s+)?(?:all|more)\s+(?:articles|posts|stories)|"
+             rf"(?:alle|alles|mehr)(?:\s+(?:artikel|beiträge))?)\s+)?{_BY_WORD}")
+# A label before the name: "Author:", "Autorin:", "Auteur :", "Autor:", "Text:", "Autorin/Autor"
+_ONE_LABEL = (r"(?:authors?|author\(s\)|contributors?|autor(?:in|en|innen|a|as|es|ka|zy)?|auteur(?:e|s|es)?|"
+              r"autore|autori|verfasser(?:in)?|författare|forfatter|text|texte|texto|testo|interview)")
+_LABEL_WORD = rf"(?:{_ONE_LABEL}(?:\((?:s|es|e|in)\))?(?:\s*/\s*{_ONE_LABEL})?)"
+# Wire services: a page may credit one alone ("Von dpa", "By The Associated Press"); a person named anywhere wins.
+_AGENCIES = (
+    "reuters", "associated press", "ap", "afp", "agence france-presse", "agence france presse", "press association",
+    "pa media", "pa", "upi", "dpa", "ani", "pti", "ians", "bloomberg", "efe", "agencia efe", "ansa", "apa", "epd",
+    "kna", "sda", "keystone-sda", "anp", "belga", "tt", "ntb", "ritzau", "pap", "ctk", "anadolu", "anadolu ajansı",
+    "anadolu agency", "xinhua", "kyodo", "jiji", "yonhap", "tass", "agencies", "agenturen", "agences", "agencias",
+)
+_AGENCY = re.compile(rf"(?:the )?(?:{'|'.join(re.escape(a) for a in _AGENCIES)})", re.I)
 _NOT_A_PERSON = re.compile(
     r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|"
     r"view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
-    r"^(?:the )?(?:reuters|associated press|ap|afp|agence france[- ]presse|press association|pa media|pa|upi|dpa|"
-    r"ani|pti|ians|bloomberg)$|^(?:by|author|authors|posted|written|name|anonymous|guest|unknown|none|null)$|"
+    r"^(?:(?:facebook|twitter|x|tweet|pin|pinterest|share|email|e-mail|linkedin|instagram|whatsapp|"  # buttons
+    r"telegram|xing|reddit|threads|bluesky|mastodon|follow|folgen|subscribe|abonnieren)\s*)+$|"
+    rf"^(?:{_BY_WORDS}|{_LEAD_WORD}(?:\s+(?:on|am|le|el|il))?|{_LABEL_WORD}|name|anonymous|guest|unknown|none|null)$|"
+    rf"^(?:more|all) (?:posts|articles|stories)$|\s{_BY_WORD}$|"
+    rf"^(?:about|über|sobre|à propos de|a proposito d)\s+(?:the|den|die|l'|el|la|le|lo)?\s*{_ONE_LABEL}|"
     r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
     re.I,
 )
 # A number in a name: a date, a count or a login ("editor_2"), except in an outlet's name declared as the author
-# beside two capitalised words ("98 Buck Social")
+# beside two capitalised words ("98 Buck Social") or a newsroom's ("BR24 Redaktion")
 _DIGIT = re.compile(r"\d")
 _NAME_WITH_NUMBER = re.compile(r"(?=(?:.*\b[A-Z][a-z]+\b){2})[\w ]+")
 # The outlet itself with a generic word ("Newsmax Staff", "The Example Times Newsroom") is not a person.
 _COLLECTIVE = re.compile(r"\b(?:staff|team|newsroom|editors?|editorial|desk|bureau|reporters?|writers?)\b", re.I)
-_BYLINE_PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|text|words|story|article|reviewed|reported|edited|published)\s+)?by[:\s]+|"
-    r"^\s*(?:authors?|written by|posted by|reviewed by)\s*:?\s*(?=[A-Z])", re.I)
-_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bpublished\b|\blast\b|\bon (?=\w+day\b)|\bon (?=\d)|"
+_NEWSROOM = re.compile(
+    rf"{_COLLECTIVE.pattern}|\b(?:redaktion|rédaction|redacción|redação|redazione|redactie|redakcja)\b", re.I)
+_BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bpublished\b|\blast\b|"
+                         # a date after the name: "on 3 May", "am 20.09.", "am Samstag", "le 07 mai", "le lundi"
+                         r"\b(?:on|am|le|el|il|op|den)\s+(?=\d|\w+(?:day|tag|di|dì)\b)|"
                          r"\bon behalf of\b|"
                          # the writer's job after the name: "Danielle Padula, Head of Marketing and Community Development"
                          r",\s*(?:head|director|vice president|vp|chief|editor|manager|founder|co-founder|ceo|cto|president)\b"
                          r").*$",
                          re.I | re.S)
+# The writer's initials or agency after the name: "Elena Oberholzer (obe)", "Jane Doe (AP)"
+_INITIALS_AFTER = re.compile(r"\s*\([a-z]{2,4}\.?\)$")
+# A link's arrow or the writer's handle after the name: "Stefanus →", "Williams Perdomo @wperdomod"
+_TRAILING_SYMBOLS = re.compile(r"\s*[→↗➔»›>]+$|\s+@[\w.]+$")
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
 _TRAILING_DATE = re.compile(
     r"(?:\s+(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -42,23 +76,34 @@ _TRAILING_DATE = re.compile(
     re.I)
 
 _DATE_WORD = re.compile(r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-                        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?", re.I)  # "Dec" left of a date
+                        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?|"  # "Dec" left of a date
+                        # a weekday left of a date: "von Montag, den 1. Mai", "par lundi", "por lunes"
+                        r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|lundi|mardi|mercredi|"
+                        r"jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo", re.I)
 
 
+# A writer's job after a two-word name: "Christoph Hein Chefredakteur" ("The Currency editors" is a team)
+_JOB_TITLES = {"chefredakteur", "chefredakteurin", "redakteur", "redakteurin", "journalistin", "korrespondentin",
+               "korrespondent", "rédacteur", "rédactrice", "journaliste", "periodista", "redactor", "redactora",
+               "giornalista", "redattore", "redactrice", "verslaggever", "dziennikarz"}
 # A role or a share button after the name: "Jane Doe Contributing Writer", "Jane Doe Facebook Tweet Pin"
 _ROLE_WORDS = {
     "writer", "writers", "editor", "reporter", "coordinator", "correspondent", "contributor", "manager", "director",
     "producer", "columnist", "journalist", "analyst", "strategist", "specialist", "photographer", "expert",
     "senior", "staff", "contributing", "content", "marketing", "managing", "head", "founder", "co-founder", "ceo",
     "associate", "chief", "deputy", "executive", "tech", "technology", "health", "news", "lead", "freelance",
-    "guest", "digital", "social", "editorial", "facebook", "tweet", "twitter", "pin", "pinterest", "share",
-    "email", "linkedin", "instagram", "sponsored",
+    "guest", "digital", "social", "editorial", *_JOB_TITLES, "facebook", "tweet", "twitter", "pin", "pinterest",
+    "share", "email", "linkedin", "instagram", "sponsored",
+    # a link to the writer's other articles or profile: "Jane Doe Alle Artikel Kontakt", "Jane Doe Follow"
+    "follow", "folgen", "all", "alle", "articles", "artikel", "contact", "kontakt", "profile", "profil", "more", "mehr",
 }
 
 
 def _without_role(name: str) -> str:
     """"Jane Doe Contributing Writer" → "Jane Doe"; a team's name ("Great Day Editorial Team") stays whole."""
     words = name.split()
+    if len(words) == 3 and words[2].casefold() in _JOB_TITLES:
+        return " ".join(words[:2])
     if len(words) < 4 or words[-1].casefold() in {"team", "staff", "newsroom", "desk", "bureau"}:
         return name
     for i, word in enumerate(words[2:], start=2):
@@ -92,13 +137,15 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
     for name in names:
         name = " ".join(unescape(name).split())
         name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-")
+        name = _TRAILING_SYMBOLS.sub("", _INITIALS_AFTER.sub("", name))
         name = _without_role(_TRAILING_DATE.sub("", name).strip(" ,;:-"))
         # "Posted by David at <date>" once the date is cut; "<a>Erik</a> ."; "Jane Doe in <a>Category</a>"
         name = re.sub(r"\s+(?:at|on|in|\.)$", "", name)
         name = _without_avatar_initials(name)
         words = name.split()
         if (not 1 <= len(words) <= max_words or len(name) > 60 or _NOT_A_PERSON.search(name)
-                or (_DIGIT.search(name) and not (declared and _NAME_WITH_NUMBER.fullmatch(name)))
+                or (_DIGIT.search(name) and not (declared and (_NAME_WITH_NUMBER.fullmatch(name)
+                                                               or _NEWSROOM.search(name))))
                 or _TRAILING_DATE.fullmatch(" " + name) or _DATE_WORD.fullmatch(name)):
             continue
         key = squash(name)
@@ -113,7 +160,7 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
 
 
 def _split_names(value: str) -> list[str]:
-    return [n for n in re.split(r"\s*(?:,|;|\band\b|&)\s*", _BYLINE_PREFIX.sub("", value)) if n]
+    return split_names(_BYLINE_PREFIX.sub("", value))
 
 
 def _names_in(texts: list[str]) -> list[str]:
@@ -124,16 +171,20 @@ def _names_in(texts: list[str]) -> list[str]:
 _AUTHOR_HREF = re.compile(
     r"/(?:author|authors|writer|writers|contributor|contributors|people|profiles?|producers|journalists?|staff|by)/"
     r"[^/?#]+/?(?:[?#].*)?$|[?&]_?author=", re.I)
-# A date before "by" on a dateline: "03/01/2017 by", "Last updated March 3, 2025 by", "12/19 — 2025 by".
-_DATE_BEFORE_BY = (r"(?:(?:last\s+)?(?:updated|posted|published)(?:\s+on)?\s+)?"
-                   r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?(?:\s*[—–-]\s*\d{4})?|\d{4}-\d{2}-\d{2}|"
-                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
-                   r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})\s*[,|·•—–-]?\s*")
-_BY_WORDS = (r"(?:(?:written|posted|reported|words|story|text|article|this (?:post|article|story|piece|guide) was "
-             r"(?:written|created|contributed)|(?:(?:view|see|read)\s+)?(?:all|more)\s+(?:articles|posts|stories))\s+)?by")
-_BY_TEXT = re.compile(rf"^\s*(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|(?:authors?|contributors?)\s*:)\s+(?=\S)", re.I)
+# A date before "by" on a dateline: "03/01/2017 by", "Last updated March 3, 2025 by", "12/19 — 2025 by",
+# "06.11.2023 13:30 von", "Dezember 10, 2019 · von", "10. Dezember 2019 von".
+_DATE_BEFORE_BY = (r"(?:(?:last\s+)?(?:updated|posted|published|veröffentlicht|aktualisiert|publié|publicado|pubblicato)"
+                   r"(?:\s+(?:on|am|le|el|il))?\s+)?"
+                   r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?(?:\s*[—–-]\s*\d{4})?|\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4}|"
+                   r"[^\W\d_]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+                   r"\d{1,2}\.?\s+[^\W\d_]{3,10}\.?,?\s+\d{4})(?:,?\s+\d{1,2}:\d{2}(?:\s*(?:uhr|h|am|pm))?)?"
+                   r"\s*[,|·•—–-]?\s*")
+_BYLINE_PREFIX = re.compile(rf"^\s*{_BY_WORDS}[:\s]+|^\s*(?:{_LABEL_WORD}(?!\w)|written by|posted by|reviewed by)"
+                            r"\s*:?\s*(?=[A-Z])", re.I)
+_LEADING_MARK = r"(?:[|·•–—-]+\s*)?"  # "| By Cara Stiles |", "---- by Kenneth Surin"
+_BY_TEXT = re.compile(rf"^\s*{_LEADING_MARK}(?:{_DATE_BEFORE_BY})?(?:{_BY_WORDS}\s*:?|{_LABEL_WORD}\s*:)\s+(?=\S)", re.I)
 # "<div>Written by</div><div>Jack Shepherd</div>": a label whose name is the next element
-_BY_LABEL_ONLY = re.compile(rf"\s*(?:{_BY_WORDS}|authors?|author\(s\)|contributors?)\s*:?\s*", re.I)
+_BY_LABEL_ONLY = re.compile(rf"\s*(?:{_BY_WORDS}|{_LABEL_WORD})\s*:?\s*", re.I)
 MAX_BY_LINE_CHARS = 80  # once a date or "on <date>" after the name is cut
 # A page's own footer, navigation, sidebars and forms hold no byline; an article's <footer> or <aside> often does
 # (WordPress themes, a metadata panel). A <nav> or <aside> holding the headline and a paragraph of text is one left
@@ -142,57 +193,67 @@ _SWALLOWED_PAGE = ".//h1 and .//p[string-length(normalize-space()) > 200]"
 _FURNITURE_BUT_ASIDES = ("self::script or self::style or self::form or self::footer[not(ancestor::article)]"
                          f" or (self::nav and not({_SWALLOWED_PAGE}))")
 _NOT_BYLINE = (f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES}"
-               f" or (self::aside and not(ancestor::article or ({_SWALLOWED_PAGE})))]")
+               f" or (self::aside and not(ancestor::article or ({_SWALLOWED_PAGE})))"
+               # a commenter is not the author (a page's own class "showing-comments" says nothing)
+               ' or (contains(@class, "comment") and not(self::body or self::html))]')
 # A sidebar's panel labelled "Author" names the page's author
 _NOT_LABELLED_BYLINE = f"ancestor-or-self::*[{_FURNITURE_BUT_ASIDES}]"
 
 
 def _is_name_like(name: str) -> bool:
-    """A guessed byline must look like a name: 1-5 words, the first one capitalised."""
+    """A guessed byline must look like a name: 1-5 words, the first one capitalised (or a wire service: "dpa")."""
     words = name.split()
-    return 1 <= len(words) <= 5 and words[0][:1].isupper()
+    return 1 <= len(words) <= 5 and (words[0][:1].isupper() or bool(_AGENCY.fullmatch(name)))
 
 
-_BY_START = re.compile(rf"\s*{_BY_WORDS}\b", re.I)
+_BY_START = re.compile(rf"\s*{_LEADING_MARK}{_BY_WORDS}\b", re.I)
 _DATED_BY_START = re.compile(rf"\s*{_DATE_BEFORE_BY}{_BY_WORDS}\b", re.I)  # tried only when " by" is near the start
+_BY_NEAR_START = re.compile(rf"\s{_BY_WORD}\s", re.I)
 # "Author: X" also names the authors of things cited; "Author" alone labels the element after it
-_LABEL_START = re.compile(r"\s*(?:(?:authors?|contributors?)\s*:|(?:authors?|author\(s\)|contributors?)\s*$)", re.I)
+_LABEL_START = re.compile(rf"\s*{_LABEL_WORD}\s*(?::|$)", re.I)
+_LISTS = {"ul", "ol", "menu", "nav", "table", "tbody", "tr"}
+_LABEL_LEAD = re.compile(rf"\s*{_LABEL_WORD}\s+(?=[^\W\d])", re.I)
 # "<h3>Author</h3><p>Jane Doe</p>"; an inline "<span>Authors:</span><a>…</a>, <a>…</a>" heads a line of several names
 _LABEL_BLOCKS = {"h2", "h3", "h4", "h5", "h6", "dt", "th", "div", "p"}
+
+
+_TEXT_NODES = etree.XPath("//text()[normalize-space()][not(parent::script or parent::style)]")
 
 
 def _line_elements(tree: HtmlElement):
     """Short elements reading "By Jane Doe …" or "Contributors: Jane Doe", found from their own text in one
     pass over the page: (element, whether it is a label line)."""
     candidates = 0
-    for node in tree.iter():
-        if not isinstance(node.tag, str) or node.tag in {"script", "style"}:
+    for text in _TEXT_NODES(tree):  # strings, not elements: the few that may open a byline are followed up
+        is_label = not (_BY_START.match(text)
+                        or (_BY_NEAR_START.search(text.lstrip()[:60]) and _DATED_BY_START.match(text)))
+        if is_label and not _LABEL_START.match(text):
             continue
-        for text, element in ((node.text, node), (node.tail, node.getparent())):
-            if not text or text.isspace():
-                continue
-            is_label = not (_BY_START.match(text) or (" by" in text[:60].lower() and _DATED_BY_START.match(text)))
-            if is_label and not _LABEL_START.match(text):
-                continue
-            candidates += 1
-            if candidates > 20:
-                return
-            for _ in range(3):  # "<p><span>By</span> <a>Jane Doe</a></p>": the line is an ancestor
-                if element is None or element.tag in {"body", "html"}:
-                    break
-                line = visible_text(element)
-                if len(_BYLINE_CUT.sub("", _BY_TEXT.sub("", line))) > MAX_BY_LINE_CHARS or len(line) > 3 * MAX_BY_LINE_CHARS:
-                    break
-                if _BY_LABEL_ONLY.fullmatch(line) and (not is_label or element.tag in _LABEL_BLOCKS):
-                    name = element.getnext()
-                    if (name is not None and 0 < len(visible_text(name)) <= MAX_BY_LINE_CHARS
-                            and not name.xpath(_NOT_LABELLED_BYLINE if is_label else _NOT_BYLINE)):
-                        yield name, is_label
-                if _BY_TEXT.match(line) and len(line.split()) > 1:
-                    if not element.xpath(_NOT_BYLINE):
-                        yield element, is_label
-                    break
-                element = element.getparent()
+        candidates += 1
+        if candidates > 20:
+            return
+        element = text.getparent().getparent() if text.is_tail else text.getparent()
+        for _ in range(3):  # "<p><span>By</span> <a>Jane Doe</a></p>": the line is an ancestor
+            if element is None or element.tag in {"body", "html"}:
+                break
+            line = visible_text(element)
+            if len(_BYLINE_CUT.sub("", _BY_TEXT.sub("", line))) > MAX_BY_LINE_CHARS or len(line) > 3 * MAX_BY_LINE_CHARS:
+                break
+            if _BY_LABEL_ONLY.fullmatch(line) and (not is_label or element.tag in _LABEL_BLOCKS):
+                # "<h5>Autor:</h5> Peter Maahn": the name may follow as bare text
+                tail = (element.tail or "").strip()
+                name = builder.SPAN(tail) if tail else element.getnext()
+                if (name is not None and 0 < len(visible_text(name)) <= MAX_BY_LINE_CHARS
+                        and not (element if tail else name).xpath(_NOT_LABELLED_BYLINE if is_label else _NOT_BYLINE)):
+                    yield name, is_label
+            # "<li><b>Autor</b> Nikolai Huke</li>": a label standing alone needs no colon
+            # (within one item, not across a list's tabs: "<li>Author</li><li>Recent Posts</li>")
+            if (_BY_TEXT.match(line) or (is_label and element.tag not in _LISTS and _LABEL_LEAD.match(line))) \
+                    and len(line.split()) > 1:
+                if not element.xpath(_NOT_BYLINE):
+                    yield element, is_label
+                break
+            element = element.getparent()
 
 
 def _people(names: list[str], marked_up: bool = False) -> list[str]:
@@ -293,7 +354,7 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
     nodes = tree.xpath(  # "author", "Author" (camel case: "dateAndAuthorContainer")
         '//*[contains(@class, "byline") or contains(@class, "Byline") or contains(@class, "author")'
         ' or contains(@class, "Author")][not(self::meta or self::link or self::script or self::body or self::html)]'
-        f'[not({_NOT_BYLINE})][not(ancestor-or-self::*[contains(@class, "comment")])]'  # a commenter is not the author
+        f'[not({_NOT_BYLINE})]'
         '[not(contains(@class, "description"))]'  # nor the writer's description of themselves
     )
     for node in nodes[:8]:
@@ -301,6 +362,80 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
         if people:
             yield people
     yield from _names_under_portraits(tree)
+
+
+def _signatures(tree: HtmlElement):
+    """Names that only their place marks as the writer's (see ``_names_set_apart``, ``_names_on_dateline``): looked
+    at when neither the metadata nor a byline names anyone, the outlet included."""
+    yield from _names_set_apart(tree)
+    yield from _names_on_dateline(tree)
+
+
+_ARTICLES = {"the", "a", "an", "der", "die", "das", "dem", "den", "des", "ein", "eine", "zur", "zum", "im", "le", "la",
+             "les", "un", "une", "el", "los", "las", "il", "lo", "gli", "het", "een"}
+_PARTICLES = {"von", "van", "de", "der", "den", "da", "di", "du", "del", "della", "le", "la", "bin", "ibn", "al", "el"}
+
+
+def _looks_like_full_names(text: str) -> bool:
+    """"Mohloai Mpesi", "MTHOBISI SITHOLE", "Lê Phương", "Anna Roe/Tom Poe": two to four capitalised words a name,
+    nothing else (no digits, no sentence)."""
+    names = split_names(text)
+    for name in names:
+        if name.split()[0].casefold() in _ARTICLES:  # a heading: "Die Haubenfahrzeuge der Nachkriegszeit"
+            return False
+        words = [w for w in name.split() if w.casefold() not in _PARTICLES]
+        if not 2 <= len(words) <= 4 or not all(w[0].isupper() and w.replace("-", "").replace(".", "").replace("'", "")
+                                                .isalpha() for w in words):
+            return False
+    return 0 < len(names) <= 3
+
+
+def _body_paragraphs(tree: HtmlElement) -> list[HtmlElement]:
+    """The paragraphs of the article's body: the siblings holding the most paragraph text."""
+    siblings: dict[HtmlElement, list[HtmlElement]] = {}
+    for paragraph in tree.iter("p"):
+        siblings.setdefault(paragraph.getparent(), []).append(paragraph)
+    return max(siblings.values(), key=lambda ps: sum(len(p.text_content()) for p in ps), default=[])
+
+
+def _names_set_apart(tree: HtmlElement):
+    """The writer's name set apart as the first or last paragraph of the body, all of it bold, italic or aligned
+    right ("<p><strong>Jane Roe</strong></p>" above or below the story), as many sites sign their articles."""
+    paragraphs = [p for p in _body_paragraphs(tree) if p.text_content().strip()]
+    for paragraph in paragraphs[:1] + paragraphs[-1:]:
+        text = visible_text(paragraph)
+        set_apart = "right" in (paragraph.get("style") or "") + (paragraph.get("align") or "") or any(
+            visible_text(e) == text for e in paragraph.iter("strong", "b", "em", "i"))
+        if set_apart and len(text) <= 60 and _looks_like_full_names(text):
+            people = clean_authors(split_names(text))
+            if people:
+                yield people
+
+
+_DATELINE_PARTS = re.compile(r"\s+[|·•–—-]\s+|\s*\|\s*")
+_DATELINE_REACH = 12  # text pieces after the headline (6 before it) where its dateline may stand
+
+
+def _names_on_dateline(tree: HtmlElement):
+    """A full name beside the date by the headline, with nothing but a separator between them: "11.12.2019 - Amelie
+    Loevenich", "04.02.2022 | 13:10 Uhr | Uta Helkenberg", "Naufal Zuhdi" then "20/1/2026 18:30" (a short piece
+    with digits, on the same side of the headline)."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return
+    before = headline.xpath(f"preceding::text()[normalize-space()][position() <= {_DATELINE_REACH // 2}]")
+    after = headline.xpath(f"following::text()[normalize-space()][position() <= {_DATELINE_REACH}]")
+    for side in ([" ".join(t.split()) for t in reversed(before)], [" ".join(t.split()) for t in after]):
+        for i, piece in enumerate(side):
+            parts = [p for p in _DATELINE_PARTS.split(piece) if p]
+            words = [p for p in parts if not _DIGIT.search(p) and p.casefold() not in {"uhr", "h"}]
+            neighbours = side[max(i - 1, 0):i] + side[i + 1:i + 2]
+            dated = len(words) < len(parts) or any(_DIGIT.search(n) and len(n) <= 30 for n in neighbours)
+            if dated and len(words) == 1 and len(words[0]) <= 40 and _looks_like_full_names(words[0]):
+                people = clean_authors([words[0]])
+                if people:
+                    yield people
+                    return
 
 
 # A picture shown as a portrait: an avatar (not a blog's "blavatar"), a headshot, an author's photo, a picture
@@ -318,7 +453,7 @@ def _names_under_portraits(tree: HtmlElement):
     """A portrait followed at once by the writer's name: its alt text when that is the name
     ("<img class="rounded-full" alt="Jane Roe"><span>Jane Roe</span>"), or a full name after an avatar without alt
     text ("<img class="avatar"> Jane Roe in <a>Category</a>"); not a figure's photo, not a commenter's."""
-    images = tree.xpath(f'//img[not(ancestor::figure)][not({_NOT_BYLINE})][not(ancestor::*[contains(@class, "comment")])]')
+    images = tree.xpath(f'//img[not(ancestor::figure)][not({_NOT_BYLINE})]')
     for image in images[:40]:
         alt = " ".join((image.get("alt") or "").split())
         if not _PORTRAIT_CLASS.search(_classes_around(image)):
@@ -333,10 +468,10 @@ def _names_under_portraits(tree: HtmlElement):
 
 
 def _stands_in(people: list[str], sites: set[str]) -> bool:
-    """The outlet's own name ("Resy Staff", "Team Tiger Data"), a CMS user handle or an admin account ("NOC Admin")
-    in place of a person."""
+    """The outlet's own name ("Resy Staff", "Team Tiger Data"), a CMS user handle, an admin account ("NOC Admin") or a
+    wire service in place of a person."""
     return all(squash(_COLLECTIVE.sub("", p)) in sites or _USER_HANDLE.match(p) or _ADMIN_ACCOUNT.search(p)
-               for p in people)
+               or _AGENCY.fullmatch(p) for p in people)
 
 
 def _without_site_suffix(name: str, sites: set[str]) -> str:
@@ -362,45 +497,130 @@ _ADMIN_ACCOUNT = re.compile(r"\b(?:admin|administrator|webmaster)$", re.I)
 _USER_HANDLE = re.compile(r"^\S*[._\d]\S*$")
 
 
-def _declared_then_visible(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None, url: str | None):
-    """(names, source) from the JSON-LD, the meta tags, then the first visible byline (see ``_byline_candidates``),
-    each looked at only when the ones before named no person."""
+# Dublin Core and citation tags write a name surname first: "Brazil, Rachel"
+_SURNAME_FIRST_KEYS = {"dc.creator", "citation_author"}
+_SURNAME_FIRST = re.compile(r"([^\W\d][\w'-]+),\s+([^\W\d][\w.'-]*(?:\s+[^\W\d][\w.'-]*)?)")
+_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "citation_author", "sailthru.author", "parsely-author",
+                     "byl")
+MAX_BYLINE_CANDIDATES = 8
+
+
+def _meta_names(meta: dict[str, str]) -> list[str]:
+    """The names the page's author meta tags give (a Twitter card's "Written by" when there are none)."""
+    values = []
+    for key in _META_AUTHOR_KEYS:
+        value = meta.get(key)
+        if value:
+            flipped = _SURNAME_FIRST.fullmatch(value) if key in _SURNAME_FIRST_KEYS else None
+            values.append(f"{flipped[2]} {flipped[1]}" if flipped else value)
+    return [n for v in values or _twitter_card_author(meta) for n in _split_names(v)]
+
+
+def folded(name: str) -> str:
+    """A name as handles and slugs write it: "Gàbor Muniér", "gabor_munier" and "gabor-munier" are "gabormunier"."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold())
+
+
+def _declared_names(meta: dict[str, str], ld: JsonLdArticle | None) -> set[str]:
+    """Every name the page's metadata gives as its author, even one not taken as a person (a handle, a profile's
+    address ending in a handle): folded."""
+    values = [*(ld.authors if ld else []), *(meta.get(k, "") for k in _META_AUTHOR_KEYS)]
+    return {folded(v.rstrip("/").rsplit("/", 1)[-1]) for v in values if v} - {""}
+
+
+def _visible_byline(tree: HtmlElement, url: str | None, sites: set[str],
+                    agrees: Callable[[list[str]], bool] | None = None, settle: bool = True) -> list[str]:
+    """The first visible byline that ``agrees`` with the metadata among the first few naming a person (a teaser's or a
+    related story's byline may come before the article's own), or the outlet it names before any person; else,
+    when ``settle``, the first naming a person, or when none does, the first naming the outlet (a teaser list may
+    repeat it before the article's signature), or when there is none and the metadata names no one either, a
+    signature (see ``_signatures``)."""
+    first: list[str] = []
+    outlet: list[str] = []
+    bylines = ((candidate, False) for candidate in _byline_candidates(tree, url))
+    signatures = ((candidate, True) for candidate in (_signatures(tree) if settle and agrees is None else ()))
+    for candidate, weak in islice(chain(bylines, signatures), MAX_BYLINE_CANDIDATES):
+        if weak and (first or outlet):
+            break
+        if agrees is not None and agrees(candidate) and not (first and _stands_in(candidate, sites)):
+            return candidate
+        if _stands_in(candidate, sites):
+            outlet = outlet or candidate
+            continue
+        first = first or candidate
+        if agrees is None and settle:
+            break
+    return (first or outlet) if settle else []
+
+
+def _declared_then_visible(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None, url: str | None,
+                           sites: set[str]):
+    """(names, source) from the JSON-LD, the meta tags, then the visible byline (see ``_byline_candidates`` and
+    ``_visible_byline``), each looked at only when the ones before named no person."""
     yield (ld.authors if ld else []), "json-ld"
-    meta_names = [v for k, v in meta.items() if k in {"author", "article:author", "dc.creator", "sailthru.author",
-                                                       "parsely-author", "byl"}] or _twitter_card_author(meta)
-    yield [n for v in meta_names for n in _split_names(v)], "meta"
-    yield next(_byline_candidates(tree, url), []), "byline"
+    yield _meta_names(meta), "meta"
+    declared = _declared_names(meta, ld)
+    agrees = (lambda people: any(folded(p) in declared for p in people)) if declared else None
+    yield _visible_byline(tree, url, sites, agrees), "byline"
+
+
+def _written_out(short: str, full: str) -> bool:
+    """``full`` writes out a one-word ``short`` name: its first name ("Todd" for "Todd Bates") or a handle
+    ("arianschlichenmayer", "christian.stadtfeld" for "Christian P. Stadtfeld")."""
+    words = full.split()
+    return " " not in short and _looks_like_full_names(full) and folded(short) in {
+        folded(full), folded(words[0]), folded(words[0] + words[-1])}
+
+
+def _same_people(these: list[str], those: list[str]) -> bool:
+    """Two sources agree when they name someone in common, or one writes out the other's one-word name."""
+    return any(folded(a) == folded(b) or _written_out(a, b) or _written_out(b, a) for a in these for b in those)
 
 
 def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
                  guess: Callable[[], str | None] = lambda: None, url: str | None = None,
-                 ) -> tuple[list[str], str | None]:
-    """The article's authors and where they came from: json-ld, meta, byline or trafilatura.
+                 ) -> tuple[list[str], str | None, tuple[str, ...]]:
+    """The article's authors, where they came from (json-ld, meta, byline or trafilatura) and the other sources that
+    name one of them (among those looked at: the meta tags always, the visible byline and trafilatura's guess only
+    when the page's metadata named no person, or only by a first name or a handle, which the byline then writes
+    out in full).
 
     A name the page declares (JSON-LD, meta, byline) is kept even when it is the
-    outlet's own ("Escalon", "Resy Staff"), a JSON-LD Organization or a user handle
-    ("andrew.keaveney"), but a person named by a later source wins over it;
+    outlet's own ("Escalon", "Resy Staff"), a JSON-LD Organization, a user handle
+    ("andrew.keaveney") or a wire service ("dpa"), but a person named by a later source wins over it;
     trafilatura's ``guess``, asked for only when the page names nobody, is never taken when it is just the
     site's name."""
     sites = site_names(meta, ld, url)
-    outlet: tuple[list[str], str | None] = ([], None)
-    for names, source in _declared_then_visible(tree, meta, ld, url):
+    found: dict[str, list[str]] = {}
+    outlet: str | None = None
+    chosen: str | None = None
+    for names, source in _declared_then_visible(tree, meta, ld, url, sites):
         organisations = source == "json-ld" and ld is not None and ld.authors_are_organisations
         if source == "byline":  # cleaned already; visible text may run on into the outlet's name
             people = [_without_site_suffix(person, sites) for person in names]
         else:
             people = clean_authors(names, declared=True, max_words=8 if organisations else 5)
-        stand_in = organisations or _stands_in(people, sites)
-        if people and stand_in:
-            outlet = outlet if outlet[0] else (people, source)
+        found[source] = people
+        if people and (organisations or _stands_in(people, sites)):
+            outlet = outlet or source
         elif people:
-            return people, source
-    if outlet[0]:
-        return outlet
-    fallback = guess()
-    if fallback:
+            chosen = source
+            break
+    if chosen == "json-ld":  # the meta tags cost nothing to compare
+        found["meta"] = clean_authors(_meta_names(meta), declared=True)
+    if chosen in {"json-ld", "meta"} and all(" " not in name for name in found[chosen]):
+        short = found[chosen]
+        fuller = _visible_byline(tree, url, sites, settle=False,
+                                 agrees=lambda people: any(_written_out(n, p) for n in short for p in people))
+        if fuller:
+            chosen, found["byline"] = "byline", fuller
+    chosen = chosen or outlet
+    if chosen is None:
+        fallback = guess()
         people = clean_authors(_split_names(fallback), site_names(meta, ld, None),
-                               {squash(h) for h in host_labels(url)})
-        if people:
-            return people, "trafilatura"
-    return [], None
+                               {squash(h) for h in host_labels(url)}) if fallback else []
+        if not people:
+            return [], None, ()
+        chosen, found["trafilatura"] = "trafilatura", people
+    authors = found[chosen]
+    return authors, chosen, tuple(s for s, people in found.items() if s != chosen and _same_people(people, authors))

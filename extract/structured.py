@@ -41,6 +41,25 @@ def read_meta(tree: HtmlElement) -> dict[str, str]:
     return meta
 
 
+# Between the names of several authors: "A, B", "A; B", "A & B", "A / B"; "A and B", "A und B", "A et B", "A y B",
+# "A e B", "A og B" when both are short enough to be names ("Landesanstalt für Wald und Forstwirtschaft" is one).
+# The words only in lower case and set apart ("E" and "Y" are initials, "e.V." ends a club's name).
+_NAME_MARKS = re.compile(r"\s*[,;&/]\s*")
+_NAME_AND = re.compile(r"\s+(?:and|und|et|y|e|og|i)\s+")
+MAX_JOINED_NAME_WORDS = 3
+
+
+def split_names(value: str) -> list[str]:
+    """The names in a value naming several people."""
+    if "://" in value or "www." in value:  # a profile's address, not names ("https://www.facebook.com/outlet")
+        return [value]
+    names = []
+    for part in _NAME_MARKS.split(value):
+        joined = _NAME_AND.split(part)
+        names.extend(joined if all(len(n.split()) <= MAX_JOINED_NAME_WORDS for n in joined) else [part])
+    return [n for n in names if n]
+
+
 def _json_objects(tree: HtmlElement) -> list[dict[str, Any]]:
     """Every JSON object in the page's JSON-LD scripts, @graph members flattened."""
     found: list[dict[str, Any]] = []
@@ -105,12 +124,14 @@ def _author_names(value: Any, by_id: dict[str, dict[str, Any]]) -> tuple[list[st
         if isinstance(item, dict) and set(item) <= {"@id"} and item.get("@id") in by_id:
             item = by_id[item["@id"]]
         if isinstance(item, str):
-            people.extend(part for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", unescape(item)) if part)
+            people.extend(split_names(unescape(item)))
         elif isinstance(item, dict):
             name = _text(item.get("name"))
             if name:
-                is_org = bool(_types(item) & {"organization", "newsmediaorganization"})
-                (organisations if is_org else people).append(name)
+                if _types(item) & {"organization", "newsmediaorganization"}:
+                    organisations.append(name)
+                else:  # "Jane Doe, Professor of Law, Example University": the affiliation is cleaned off later
+                    people.extend(split_names(name))
     return people, organisations
 
 

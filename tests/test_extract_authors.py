@@ -12,7 +12,8 @@ SITE = '<meta property="og:site_name" content="Acme Blog">'
 
 def authors_of(head: str, body: str, fallback: str | None = None, url: str = "https://acme.example/post/1"):
     tree = load_html(f"<html><head>{head}</head><body>{body}</body></html>")
-    return pick_authors(tree, read_meta(tree), read_json_ld(tree), lambda: fallback, url)
+    authors, origin, _agreed = pick_authors(tree, read_meta(tree), read_json_ld(tree), lambda: fallback, url)
+    return authors, origin
 
 
 BYLINES = [
@@ -290,3 +291,124 @@ def test_a_portrait_may_name_its_writer_by_first_name_only():
     assert authors_of(SITE, body) == (["Stefan"], "byline")
     related = '<h1>Headline</h1><p><img class="blavatar" src="b.png"> Keeping Bees in <a>Gardening</a></p>'
     assert authors_of(SITE, related) == ([], None)
+
+
+# -- other languages, wire services, agreement -----------------------------------
+
+
+BYLINES_IN_OTHER_LANGUAGES = [
+    ('<h1>Überschrift</h1><p><i>von Daniela Obers</i></p><p>Text.</p>', ["Daniela Obers"]),
+    ('<h1>Überschrift</h1><p>Text von Christian Seiler</p>', ["Christian Seiler"]),
+    ('<h1>Titre</h1><div><span>Par Matthieu Hy le 07 mai 2020</span></div>', ["Matthieu Hy"]),
+    ('<h1>Título</h1><p><em>Por Williams Perdomo</em></p>', ["Williams Perdomo"]),
+    ('<h1>Titolo</h1><p>di Mario Bianchi</p>', ["Mario Bianchi"]),
+    ('<h1>Kop</h1><p>Door Jan de Vries</p>', ["Jan de Vries"]),
+    ('<h1>Rubrik</h1><p>Av Anna Berg</p>', ["Anna Berg"]),
+    ('<h1>Überschrift</h1><p>Autorin: Jana Roe</p>', ["Jana Roe"]),
+    ('<h1>Überschrift</h1><div>Ein Artikel von Pamela Sladky | 27.01.2022 - 12:45</div>', ["Pamela Sladky"]),
+    ('<h1>Überschrift</h1><div>06.11.2023 13:30 von Olga Berg</div>', ["Olga Berg"]),
+    ('<h1>Überschrift</h1><p>Von Felix Schröder und Jörg Soldwisch</p>', ["Felix Schröder", "Jörg Soldwisch"]),
+]
+
+
+@pytest.mark.parametrize("body, expected", BYLINES_IN_OTHER_LANGUAGES)
+def test_bylines_in_other_languages(body, expected):
+    assert authors_of(SITE, body) == (expected, "byline")
+
+
+def test_a_weekday_or_an_italian_surname_is_not_read_as_a_byline_word():
+    assert authors_of(SITE, "<h1>Angebot</h1><p><strong>von Montag, den 1. Mai bis Sonntag</strong></p>") == ([], None)
+    assert clean_authors(["Di Maio"]) == ["Di Maio"]
+
+
+def test_names_joined_in_other_languages_are_several_authors():
+    meta = '<meta name="author" content="Felix Schröder und Jörg Soldwisch">'
+    assert authors_of(SITE + meta, "<h1>Überschrift</h1>") == (["Felix Schröder", "Jörg Soldwisch"], "meta")
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "author": "Ana Ruiz y Luis Gil"}</script>'
+    assert authors_of(SITE + ld, "<h1>Título</h1>") == (["Ana Ruiz", "Luis Gil"], "json-ld")
+    assert clean_authors(["Bund der Energieverbraucher e.V."], declared=True) == ["Bund der Energieverbraucher e.V."]
+
+
+def test_a_wire_service_is_the_author_only_when_no_person_is_named():
+    assert authors_of(SITE, "<h1>Überschrift</h1><p>Von dpa</p>") == (["dpa"], "byline")
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "author": "The Associated Press"}</script>'
+    assert authors_of(SITE + ld, "<h1>Headline</h1>") == (["The Associated Press"], "json-ld")
+    assert authors_of(SITE + ld, "<h1>Headline</h1><p>By Jane Roe</p>") == (["Jane Roe"], "byline")
+
+
+def test_a_comment_signed_par_is_not_the_byline():
+    body = ('<h1>Titre</h1><div class="comment-wrapper"><div><b>Par Bruno Gobin,</b> le 3 mai</div></div>'
+            '<div class="signature"><span>Par Emmanuelle Ducros</span></div>')
+    assert authors_of(SITE, body) == (["Emmanuelle Ducros"], "byline")
+
+
+def test_dublin_core_names_surname_first():
+    assert authors_of(SITE + '<meta name="dc.creator" content="Brazil, Rachel">', "<h1>Headline</h1>") \
+        == (["Rachel Brazil"], "meta")
+
+
+def test_a_writers_initials_after_the_name_are_dropped():
+    assert clean_authors(["Elena Oberholzer (obe)", "Corina Gall (cog.)"], declared=True) \
+        == ["Elena Oberholzer", "Corina Gall"]
+
+
+def test_a_name_set_apart_first_or_last_in_the_body_signs_the_article():
+    text = "<p>" + "A paragraph of the story, long enough to count as its body. " * 3 + "</p>"
+    signed_first = f"<h1>Headline</h1><div><p><strong>Mohloai Mpesi</strong></p>{text * 3}</div>"
+    assert authors_of(SITE, signed_first) == (["Mohloai Mpesi"], "byline")
+    signed_last = f'<h1>Tiêu đề</h1><article>{text * 3}<p style="text-align:right;"><b>Lê Phương</b></p></article>'
+    assert authors_of(SITE, signed_last) == (["Lê Phương"], "byline")
+    heading = f"<h1>Headline</h1><div>{text * 3}<p>Final thoughts on the matter</p></div>"
+    assert authors_of(SITE, heading) == ([], None)
+
+
+def test_a_byline_the_metadata_agrees_with_wins_over_an_earlier_teaser():
+    head = SITE + '<meta name="article:author" content="gabor_munier">'
+    body = ('<h1>Überschrift</h1><ul><li><div>Von Cara Lyn</div></li></ul>'
+            '<header><span>Autor: Gàbor Muniér</span></header><p>Text.</p>')
+    tree = load_html(f"<html><head>{head}</head><body>{body}</body></html>")
+    assert pick_authors(tree, read_meta(tree), read_json_ld(tree)) == (["Gàbor Muniér"], "byline", ("meta",))
+
+
+def test_the_sources_that_agree_with_the_chosen_authors():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Roe"}}</script>'
+    tree = load_html(f'<html><head>{ld}<meta name="author" content="Jane Roe"></head><body><p>x</p></body></html>')
+    assert pick_authors(tree, read_meta(tree), read_json_ld(tree)) == (["Jane Roe"], "json-ld", ("meta",))
+    tree = load_html(f'<html><head>{ld}<meta name="author" content="Tom Poe"></head><body><p>x</p></body></html>')
+    assert pick_authors(tree, read_meta(tree), read_json_ld(tree)) == (["Jane Roe"], "json-ld", ())
+
+
+def test_a_label_standing_alone_needs_no_colon():
+    body = '<h1>Überschrift</h1><ul><li>Datum 28.04.2023</li><li><b>Autorin/Autor</b> Roman Goncharenko</li></ul>'
+    assert authors_of(SITE, body) == (["Roman Goncharenko"], "byline")
+
+
+def test_labels_and_job_titles_in_other_languages_are_not_names():
+    assert clean_authors(["Eingestellt von", "Veröffentlicht", "Publié par", "Rezept von", "More Posts",
+                          "About the Author"]) == []
+    assert clean_authors(["Christoph Hein Chefredakteur", "Interview Julia Lauter", "Alles von Martin Junker"]) \
+        == ["Christoph Hein", "Julia Lauter", "Martin Junker"]
+
+
+def test_a_first_name_or_handle_in_the_metadata_is_written_out_by_the_byline():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Todd"}}</script>'
+    tree = load_html(f'<html><head>{SITE}{ld}</head><body><h1>Headline</h1><p>By Todd Bates</p></body></html>')
+    assert pick_authors(tree, read_meta(tree), read_json_ld(tree)) == (["Todd Bates"], "byline", ("json-ld",))
+    handle = '<meta name="author" content="arianschlichenmayer">'
+    assert authors_of(SITE + handle, '<h1>Titel</h1><p>Von Arian Schlichenmayer</p>') \
+        == (["Arian Schlichenmayer"], "byline")
+
+
+def test_a_full_name_beside_the_date_by_the_headline():
+    assert authors_of(SITE, "<h1>Variablen</h1><div>11.12.2019 - Amelie Loevenich</div><p>Text.</p>") \
+        == (["Amelie Loevenich"], "byline")
+    assert authors_of(SITE, "<h1>Judul</h1><div><span>Naufal Zuhdi</span><span>20/1/2026 18:30</span></div>") \
+        == (["Naufal Zuhdi"], "byline")
+    assert authors_of(SITE, "<h1>Headline</h1><div>Home | World News | Europe</div><p>Text.</p>") == ([], None)
+    assert authors_of(SITE, "<h1>Headline</h1><div>New York, 12.03.2020</div><p>Text.</p>") == ([], None)
+
+
+def test_a_name_after_a_label_as_bare_text_a_handle_after_a_name_and_names_split_at_a_slash():
+    body = '<h1>Überschrift</h1><div><h5>Datum:</h5>03.11.2021<br><h5>Autor:</h5>Peter Maahn/SP-X</div>'
+    assert authors_of(SITE, body) == (["Peter Maahn", "SP-X"], "byline")
+    assert clean_authors(["Williams Perdomo @wperdomod"], declared=True) == ["Williams Perdomo"]

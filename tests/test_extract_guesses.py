@@ -34,6 +34,6 @@ def test_trafilaturas_author_is_asked_for_only_when_the_page_names_nobody():
 
     named = load_html("<html><head><meta name='author' content='Jane Doe'></head><body><p>Text.</p></body></html>")
     anonymous = load_html("<html><body><p>Text.</p></body></html>")
-    assert pick_authors(named, read_meta(named), read_json_ld(named), guess) == (["Jane Doe"], "meta") and not asked
-    assert pick_authors(anonymous, read_meta(anonymous), read_json_ld(anonymous), guess) == (["Mary Major"], "trafilatura")
+    assert pick_authors(named, read_meta(named), read_json_ld(named), guess) == (["Jane Doe"], "meta", ()) and not asked
+    assert pick_authors(anonymous, read_meta(anonymous), read_json_ld(anonymous), guess) == (["Mary Major"], "trafilatura", ())
     assert asked == [True]
