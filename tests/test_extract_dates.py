@@ -15,7 +15,7 @@ def dates_of(head: str, body: str, url: str = "https://acme.example/post/1", lan
              headline: str = "Headline", htmldate_result: str | None = None):
     html = f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
     tree = load_html(html)
-    published, _modified, source, _ = pick_dates(html, tree, read_meta(tree), read_json_ld(tree), url,
+    published, _modified, source, _, _agreed = pick_dates(html, tree, read_meta(tree), read_json_ld(tree), url,
                                                  htmldate_result=htmldate_result, headline=headline)
     return published, source
 
@@ -174,3 +174,66 @@ def test_date_in_url(url, expected):
 
 
 # -- more bylines --------------------------------------------------------------
+
+
+# -- month names of the page's language, agreement between sources -----------------------------
+
+@pytest.mark.parametrize("lang, byline, expected", [
+    ("de", "<p>Von Eva Muster | 18. März 2020</p>", "2020-03-18"),
+    ("fr", "<p>Publié le 3 mai 2022</p>", "2022-05-03"),
+    ("es", "<p>Por Ana Pérez, 6 de mayo de 2022</p>", "2022-05-06"),
+    ("pl", "<p>12 października 2021</p>", "2021-10-12"),
+    ("", "<p>wurde am 19. Mai 2010 gepostet</p>", "2010-05-19"),  # no declared language: every language's names
+    ("ja", "<p>2019年6月24日 12時00分</p>", "2019-06-24"),
+])
+def test_a_dateline_is_read_in_the_page_s_language(lang, byline, expected):
+    published, source = dates_of("", f"<h1>Headline</h1>{byline}", lang=lang, htmldate_result="2001-01-01")
+    assert (day_of(published), source) == (expected, "byline")
+
+
+def test_three_sources_that_agree_overturn_a_dateline_none_agrees_with():
+    head = article_ld(datePublished="2016-04-15T10:00:00+02:00")
+    body = '<h1>Headline</h1><p>Related: an older post, May 26, 2015</p><time datetime="2016-04-15">15.4.2016</time>'
+    published, source, agreed = dates_and_agreement(head, body, url="https://acme.example/2016-04-15/headline/")
+    assert (day_of(published), source, agreed) == ("2016-04-15", "json-ld", ("byline", "url"))
+
+
+def test_two_sources_that_agree_do_not_overturn_the_dateline():
+    body = '<h1>Headline</h1><p>May 26, 2015</p><time datetime="2016-04-15">15.4.2016</time>'
+    published, source, agreed = dates_and_agreement("", body, url="https://acme.example/2016-04-15/headline/",
+                                                    htmldate_result="2015-05-26")
+    assert (day_of(published), source, agreed) == ("2015-05-26", "byline", ("htmldate",))
+
+
+def test_htmldate_breaks_a_tie_and_is_named_among_the_agreeing_sources():
+    head = '<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">'
+    body = "<h1>Headline</h1><p>February 24, 2020 | 9:25pm</p>"
+    url = "https://acme.example/2020/02/24/headline/"
+    published, source, agreed = dates_and_agreement(head, body, url=url, htmldate_result="2020-02-24")
+    assert (day_of(published), source, agreed) == ("2020-02-24", "byline", ("url", "htmldate"))
+    published, source, agreed = dates_and_agreement(head, body, url=url, htmldate_result="2020-02-25")
+    assert (day_of(published), source, agreed) == ("2020-02-25", "meta", ("htmldate",))
+
+
+def dates_and_agreement(head: str, body: str, url: str, htmldate_result: str | None = None):
+    html = f'<html lang="en"><head>{head}</head><body>{body}</body></html>'
+    tree = load_html(html)
+    published, _modified, source, _, agreed = pick_dates(html, tree, read_meta(tree), read_json_ld(tree), url,
+                                                         htmldate_result=htmldate_result, headline="Headline")
+    return published, source, agreed
+
+
+@pytest.mark.parametrize("lang, dateline, expected", [
+    ("de", "<p>Sidney Muster 28. Juni 2025 - 16.03 Uhr Akt.: 29. Juni 2025 - 21.18 Uhr</p>", "2025-06-28"),
+    ("is", "<p>12.2.2025 | 7:25 Uppfært | 11.2.2025 | 23:55</p>", "2025-02-11"),
+    ("en", "<p>Published May 9, 2025 · Updated May 2, 2025</p>", "2025-05-09"),  # labelled: as labelled
+])
+def test_of_two_dates_in_one_dateline_the_earlier_is_the_publication(lang, dateline, expected):
+    published, _ = dates_of("", f"{dateline}<h1>Headline</h1><p>Text.</p>", lang=lang, htmldate_result="2001-01-01")
+    assert day_of(published) == expected
+
+
+def test_a_dotted_date_with_a_two_digit_year():
+    published, _ = dates_of("", "<h1>Headline</h1><p>Do 25.04.24 | 14:07 Uhr | Von Eva Muster</p>", lang="de",
+                            htmldate_result="2001-01-01")
+    assert day_of(published) == "2024-04-25"
