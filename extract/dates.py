@@ -43,6 +43,7 @@ _MONTH_FIRST_LANGUAGES = {"", "en", "en-us"}  # "03/10/2023" is March 10th only 
 DATELINE_BEFORE = 150  # characters of visible text before the headline (dates above it: "May 2, 2025 · News")
 DATELINE_AFTER = 500  # ... and from its start (headline, standfirst, byline)
 MAX_DATELINE_CHARS = 150  # longer text nodes are prose: the dates in them are what the article is about
+MAX_DATELINE_WORDS = 12  # ... and so are text nodes of more words ("Der nächste Stammtisch findet am 5. Mai ...")
 DATELINE_PAIR_CHARS = 60  # two dates this close are one dateline's published and updated days
 
 
@@ -275,13 +276,15 @@ def _texts_before(anchor: HtmlElement, root: HtmlElement):
 
 def _dateline_pieces(texts, limit: int, collapsed: bool) -> list[str]:
     """``texts`` until ``limit`` characters (counted with whitespace collapsed, or raw), each
-    longer one reduced to "…": a dateline is not prose."""
+    longer or wordier one reduced to "…": a dateline is not prose."""
     pieces: list[str] = []
     length = 0
     for text in texts:
         if text.isspace():
             continue
-        pieces.append(text if len(text) <= MAX_DATELINE_CHARS else "…")
+        words = sum(1 for word in text.split() if not word.isdigit() and any(c.isalpha() for c in word))
+        prose = len(text) > MAX_DATELINE_CHARS or words > MAX_DATELINE_WORDS
+        pieces.append("…" if prose else text)
         length += len(" ".join(pieces[-1].split())) + 1 if collapsed else len(text)
         if length > limit:
             break
@@ -311,11 +314,13 @@ def shown_dates(tree: HtmlElement, headline: str | None, known: set[date], today
     ahead, below = _text_around(tree, anchor, DATELINE_BEFORE, DATELINE_AFTER)
     month_first = (tree.get("lang") or "").strip().lower().replace("_", "-") in _MONTH_FIRST_LANGUAGES
     language = page_language(tree)
+    title = " ".join((headline or "").split()).casefold()
+    in_title = len(title) if title and below.casefold().startswith(title) else 0  # "Minutes of the 10 Oct 2019 meeting"
     shown = []
     for text, after_headline in ((below, True), (ahead, False)):
         previous_end = 0
         for day, start in _written_dates(text, known, month_first, language):
-            if 1990 <= day.year and day <= today:
+            if 1990 <= day.year and day <= today and not (after_headline and start < in_title):
                 distance = start if after_headline else len(text) - start
                 shown.append(ShownDate(day, _label_before(text[previous_end:start]), after_headline, distance))
             previous_end = start + 1

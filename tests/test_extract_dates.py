@@ -237,3 +237,16 @@ def test_a_dotted_date_with_a_two_digit_year():
     published, _ = dates_of("", "<h1>Headline</h1><p>Do 25.04.24 | 14:07 Uhr | Von Eva Muster</p>", lang="de",
                             htmldate_result="2001-01-01")
     assert day_of(published) == "2024-04-25"
+
+
+def test_a_date_in_the_headline_is_not_its_dateline():
+    headline = "Protokoll der Vorstandssitzung vom 10. Oktober 2019"
+    published, _ = dates_of("", f"<h1>{headline}</h1><p>26/12/2019 von Webteam</p>", lang="de-DE", headline=headline)
+    assert day_of(published) == "2019-12-26"
+
+
+def test_a_date_in_a_sentence_is_not_a_dateline():
+    body = ("<h1>Headline</h1><p>Der nächste Stammtisch findet am Mi. 5. Februar 2020 ab 19 Uhr im Cafe Hurricane "
+            "in der Innenstadt statt.</p>")
+    published, source = dates_of("", body, lang="de", htmldate_result="2020-01-29")
+    assert (day_of(published), source) == ("2020-01-29", "htmldate")
