@@ -11,12 +11,18 @@ from extract.dates import date_in_url, parse_datetime, pick_dates
 from extract.structured import read_json_ld, read_meta
 
 
-def dates_of(head: str, body: str, url: str = "https://acme.example/post/1", lang: str = "en",
-             headline: str = "Headline", htmldate_result: str | None = None):
+def dates_and_agreement(head: str, body: str, url: str = "https://acme.example/post/1", lang: str = "en",
+                        headline: str = "Headline", htmldate_result: str | None = None):
+    """(published, its source, the other sources that agreed)."""
     html = f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
     tree = load_html(html)
-    published, _modified, source, _, _agreed = pick_dates(html, tree, read_meta(tree), read_json_ld(tree), url,
-                                                 htmldate_result=htmldate_result, headline=headline)
+    published, _modified, source, _, agreed = pick_dates(html, tree, read_meta(tree), read_json_ld(tree), url,
+                                                         htmldate_result=htmldate_result, headline=headline)
+    return published, source, agreed
+
+
+def dates_of(head: str, body: str, **page):
+    published, source, _ = dates_and_agreement(head, body, **page)
     return published, source
 
 
@@ -213,14 +219,6 @@ def test_htmldate_breaks_a_tie_and_is_named_among_the_agreeing_sources():
     assert (day_of(published), source, agreed) == ("2020-02-24", "byline", ("url", "htmldate"))
     published, source, agreed = dates_and_agreement(head, body, url=url, htmldate_result="2020-02-25")
     assert (day_of(published), source, agreed) == ("2020-02-25", "meta", ("htmldate",))
-
-
-def dates_and_agreement(head: str, body: str, url: str, htmldate_result: str | None = None):
-    html = f'<html lang="en"><head>{head}</head><body>{body}</body></html>'
-    tree = load_html(html)
-    published, _modified, source, _, agreed = pick_dates(html, tree, read_meta(tree), read_json_ld(tree), url,
-                                                         htmldate_result=htmldate_result, headline="Headline")
-    return published, source, agreed
 
 
 @pytest.mark.parametrize("lang, dateline, expected", [
