@@ -44,7 +44,7 @@ DATELINE_BEFORE = 150  # characters of visible text before the headline (dates a
 DATELINE_AFTER = 500  # ... and from its start (headline, standfirst, byline)
 MAX_DATELINE_CHARS = 150  # longer text nodes are prose: the dates in them are what the article is about
 MAX_DATELINE_WORDS = 12  # ... and so are text nodes of more words ("Der nächste Stammtisch findet am 5. Mai ...")
-DATELINE_PAIR_CHARS = 60  # two dates this close are one dateline's published and updated days
+DATELINE_PAIR_WORDS = 2  # two dates with no more words between them are one dateline's published and updated
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class ShownDate:
     label: str | None  # "published", "updated" or None when the page gives none
     after_headline: bool
     distance: int  # characters from the headline's start
+    partner: date | None = None  # the other day of a dateline that gives two ("28. Juni 2025 · Akt.: 29. Juni 2025")
 
     def rank(self) -> tuple:
         """Below the headline before above it, nearest first; a date labelled updated only when there is no other."""
@@ -74,7 +75,7 @@ def parse_datetime(value: str | None) -> datetime | None:
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
-            day = _day_of(match) if match else next((d for d, _ in _written_dates(value[:40], set(), True)), None)
+            day = _day_of(match) if match else next((d for d, _, _ in _written_dates(value[:40], set(), True)), None)
             parsed = datetime(day.year, day.month, day.day) if day else None
     if parsed is None:
         return None
@@ -119,19 +120,21 @@ def _locale_months(languages: list[str] | None) -> list[dict[str, int]]:
 @lru_cache(maxsize=64)
 def month_names(language: str) -> MonthNames:
     """The month names of ``language`` (its primary subtag, e.g. "de" of "de-AT") and English's;
-    for a page that declares no language dateparser knows, those of every language, less the
-    names that mean different months in two of them ("listopad" is November in Polish, October in Croatian)."""
+    for a page that declares no language dateparser knows, English's and those of every other
+    language, less the names that mean different months in two of them ("listopad" is November
+    in Polish, October in Croatian)."""
+    english = _locale_months([_ENGLISH])[0]
     try:
-        tables = _locale_months(sorted({language, _ENGLISH}))
+        others = _locale_months([language]) if language != _ENGLISH else []
     except ValueError:  # a language dateparser does not know, or none
-        tables = _locale_months(None)
+        others = _locale_months(None)
     months: dict[str, int] = {}
     clashes: set[str] = set()
-    for table in tables:
+    for table in others:
         for name, number in table.items():
             if months.setdefault(name, number) != number:
                 clashes.add(name)
-    months = {name: number for name, number in months.items() if name not in clashes}
+    months = {name: number for name, number in months.items() if name not in clashes} | english
     names = "|".join(re.escape(name) for name in sorted(months, key=len, reverse=True))
     return MonthNames(
         months,
@@ -162,9 +165,9 @@ def _numeric_day(first: int, second: int, year: int, separator: str, known: set[
 
 
 def _written_dates(text: str, known: set[date], month_first: bool, language: str = _ENGLISH
-                   ) -> list[tuple[date, int]]:
+                   ) -> list[tuple[date, int, int]]:
     """Every date written out in ``text`` (December 15th, 2025; 16. Dezember 2025; 2025-12-16;
-    12/16/2025; 16.12.25; 2025年12月16日), with its offset. Month names are those of ``language`` and English."""
+    12/16/2025; 16.12.25; 2025年12月16日), with where each starts and ends, in order. Month names are those of ``language`` and English."""
     names = month_names(language)
     found = []
     patterns = (names.month_day_year, names.day_month_year, _ISO_DAY, _CJK_DAY, _NUMERIC_DAY, _SHORT_DOTTED_DAY)
@@ -185,8 +188,7 @@ def _written_dates(text: str, known: set[date], month_first: bool, language: str
                 continue
             if day:
                 found.append((day, match.start(), match.end()))
-    found.sort(key=lambda item: item[1])
-    return [(day, start) for day, start, _ in found]
+    return sorted(found, key=lambda item: item[1])
 
 
 def _label_before(text: str) -> str | None:
@@ -318,30 +320,44 @@ def shown_dates(tree: HtmlElement, headline: str | None, known: set[date], today
     in_title = len(title) if title and below.casefold().startswith(title) else 0  # "Minutes of the 10 Oct 2019 meeting"
     shown = []
     for text, after_headline in ((below, True), (ahead, False)):
+        written = [(day, start, end) for day, start, end in _written_dates(text, known, month_first, language)
+                   if not (after_headline and start < in_title)]
         previous_end = 0
-        for day, start in _written_dates(text, known, month_first, language):
-            if 1990 <= day.year and day <= today and not (after_headline and start < in_title):
+        for index, (day, start, end) in enumerate(written):
+            if 1990 <= day.year and day <= today:
                 distance = start if after_headline else len(text) - start
-                shown.append(ShownDate(day, _label_before(text[previous_end:start]), after_headline, distance))
+                shown.append(ShownDate(day, _label_before(text[previous_end:start]), after_headline, distance,
+                                       _partner(text, written, index)))
             previous_end = start + 1
     return _earlier_of_a_pair_first(sorted(shown, key=ShownDate.rank))
 
 
+def _partner(text: str, written: list[tuple[date, int, int]], index: int) -> date | None:
+    """The day written next to ``written[index]`` in one dateline: at most a short label
+    between them ("Akt.:", "| 7:25 Uppfært |"), no prose."""
+    for other in (index - 1, index + 1):
+        if 0 <= other < len(written):
+            first, second = sorted((written[index], written[other]), key=lambda item: item[1])
+            between = text[first[2]:second[1]]
+            words = [word for word in between.split() if any(c.isalpha() for c in word)]
+            if len(words) <= DATELINE_PAIR_WORDS and "…" not in between:
+                return written[other][0]
+    return None
+
+
 def _earlier_of_a_pair_first(shown: list[ShownDate]) -> list[ShownDate]:
     """A dateline that gives two days ("28. Juni 2025 - 16.03 Uhr Akt.: 29. Juni 2025",
-    "12.2.2025 | Uppfært | 11.2.2025"), in whatever language it labels them, gives the
+    "12.2.2025 | 7:25 Uppfært | 11.2.2025"), in whatever language it labels them, gives the
     publication's first: an update never comes before it. The earlier one goes first unless
     the later is labelled published."""
-    if not shown or shown[0].label == "published":
+    if not shown or shown[0].label == "published" or not shown[0].partner or shown[0].partner >= shown[0].day:
         return shown
     best = shown[0]
-    paired = [other for other in shown[1:] if other.after_headline == best.after_headline
-              and abs(other.distance - best.distance) <= DATELINE_PAIR_CHARS and other.day < best.day
-              and other.label != "updated"]
-    if not paired:
+    earlier = next((other for other in shown[1:] if other.day == best.partner and other.label != "updated"
+                    and other.after_headline == best.after_headline), None)
+    if earlier is None:
         return shown
-    earliest = min(paired, key=lambda other: other.day)
-    return [earliest, *(other for other in shown if other is not earliest)]
+    return [earlier, *(other for other in shown if other is not earlier)]
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2}|[a-z]{3,9})[/-](\d{1,2})(?:/|[-_]|$)", re.I)
@@ -488,9 +504,9 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
     time zone when its URL dates it there.
 
     Then the sources vote, one vote per family (see _Vote): the declared stamps, the <time
-    pubdate>, the date shown by the headline, the first <time datetime>, the URL's date and,
-    when its vote could decide, htmldate's extensive search. A day that enough families agree
-    on overturns a first choice fewer agree on. With no first choice, htmldate's answer is
+    pubdate>, the date shown by the headline (not one labelled updated), the first <time
+    datetime>, the URL's date and, when its vote could decide, htmldate's extensive search.
+    A day that enough families agree on overturns a first choice fewer agree on. With no first choice, htmldate's answer is
     taken (``htmldate_result``, when given, is its answer already found).
     """
     now = datetime.now(timezone.utc)
@@ -510,7 +526,7 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
 
     votes = [_Vote(stamp.date(), origin, "declared") for stamp, origin in opengraph + declared + page]
     votes += [_Vote(stamp.date(), "byline", "pubdate") for stamp, _ in marked]
-    votes += [_Vote(shown[0].day, "byline", "shown")] if shown else []
+    votes += [_Vote(shown[0].day, "byline", "shown")] if shown and shown[0].label != "updated" else []
     votes += [_Vote(times[0][0].date(), "byline", "time")] if times else []
     votes += [_Vote(url_day, "url", "url")] if url_day else []
     found: list[datetime | None] = []

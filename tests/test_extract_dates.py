@@ -231,6 +231,12 @@ def test_of_two_dates_in_one_dateline_the_earlier_is_the_publication(lang, datel
     assert day_of(published) == expected
 
 
+def test_a_date_a_few_words_after_the_dateline_is_not_its_pair():
+    body = "<h1>Headline</h1><p>Datum: 18.10.2021 Im Bundesgesetzblatt vom 17. August 2021 (Teil I)</p>"
+    published, _ = dates_of("", body, lang="de", htmldate_result="2001-01-01")
+    assert day_of(published) == "2021-10-18"
+
+
 def test_a_dotted_date_with_a_two_digit_year():
     published, _ = dates_of("", "<h1>Headline</h1><p>Do 25.04.24 | 14:07 Uhr | Von Eva Muster</p>", lang="de",
                             htmldate_result="2001-01-01")
@@ -248,3 +254,10 @@ def test_a_date_in_a_sentence_is_not_a_dateline():
             "in der Innenstadt statt.</p>")
     published, source = dates_of("", body, lang="de", htmldate_result="2020-01-29")
     assert (day_of(published), source) == ("2020-01-29", "htmldate")
+
+
+def test_a_shown_date_labelled_updated_does_not_vote_for_publication():
+    head = '<meta property="article:published_time" content="2025-12-08T22:31:00Z">'
+    body = '<h1>Headline</h1><p>Updated <time datetime="2025-12-31T20:51:17Z">Dec 31, 2025</time></p>'
+    published, source, agreed = dates_and_agreement(head, body, htmldate_result="2025-12-31")
+    assert (day_of(published), source, agreed) == ("2025-12-08", "meta", ())
