@@ -89,16 +89,12 @@ def _day_of(match: re.Match) -> date | None:
         return None
 
 
-@dataclass(frozen=True)
-class MonthNames:
-    """The month names of a language (full and abbreviated, case-folded) and the patterns of
-    the dates written with them: "December 15th, 2025", "16. Dezember 2025", "3 de mayo de 2022"."""
-    months: dict[str, int]
-    month_day_year: re.Pattern
-    day_month_year: re.Pattern
-
-    def number(self, name: str) -> int:
-        return self.months[name.casefold().rstrip(".")]
+# A date written with a month's name ("December 15th, 2025", "16. Dezember 2025", "3 de mayo
+# de 2022"): any word stands in the pattern, and counts when it names a month in the page's language.
+_WORD = r"([^\W\d_]{3,})"
+_MONTH_DAY_YEAR = re.compile(rf"(?<!\w){_WORD}\.?\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})")
+_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s*(?:of\s+|de\s+)?{_WORD}(?!\w)\.?,?\s*"
+                             rf"(?:de\s+|del\s+)?(\d{{4}})")
 
 
 def _locale_months(languages: list[str] | None) -> list[dict[str, int]]:
@@ -118,11 +114,11 @@ def _locale_months(languages: list[str] | None) -> list[dict[str, int]]:
 
 
 @lru_cache(maxsize=64)
-def month_names(language: str) -> MonthNames:
-    """The month names of ``language`` (its primary subtag, e.g. "de" of "de-AT") and English's;
-    for a page that declares no language dateparser knows, English's and those of every other
-    language, less the names that mean different months in two of them ("listopad" is November
-    in Polish, October in Croatian)."""
+def month_names(language: str) -> dict[str, int]:
+    """The month names (full and abbreviated, case-folded) of ``language`` (its primary subtag,
+    e.g. "de" of "de-AT") and English's → month number; for a page that declares no language
+    dateparser knows, English's and those of every other language, less the names that mean
+    different months in two of them ("listopad" is November in Polish, October in Croatian)."""
     english = _locale_months([_ENGLISH])[0]
     try:
         others = _locale_months([language]) if language != _ENGLISH else []
@@ -134,14 +130,7 @@ def month_names(language: str) -> MonthNames:
         for name, number in table.items():
             if months.setdefault(name, number) != number:
                 clashes.add(name)
-    months = {name: number for name, number in months.items() if name not in clashes} | english
-    names = "|".join(re.escape(name) for name in sorted(months, key=len, reverse=True))
-    return MonthNames(
-        months,
-        re.compile(rf"(?<!\w)({names})\.?\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})", re.I),
-        re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s*(?:of\s+|de\s+)?({names})(?!\w)\.?,?\s*"
-                   rf"(?:de\s+|del\s+)?(\d{{4}})", re.I),
-    )
+    return {name: number for name, number in months.items() if name not in clashes} | english
 
 
 def page_language(tree: HtmlElement) -> str:
@@ -168,23 +157,23 @@ def _written_dates(text: str, known: set[date], month_first: bool, language: str
                    ) -> list[tuple[date, int, int]]:
     """Every date written out in ``text`` (December 15th, 2025; 16. Dezember 2025; 2025-12-16;
     12/16/2025; 16.12.25; 2025年12月16日), with where each starts and ends, in order. Month names are those of ``language`` and English."""
-    names = month_names(language)
+    months = month_names(language)
     found = []
-    patterns = (names.month_day_year, names.day_month_year, _ISO_DAY, _CJK_DAY, _NUMERIC_DAY, _SHORT_DOTTED_DAY)
+    patterns = (_MONTH_DAY_YEAR, _DAY_MONTH_YEAR, _ISO_DAY, _CJK_DAY, _NUMERIC_DAY, _SHORT_DOTTED_DAY)
     for pattern in patterns:
         for match in pattern.finditer(text):
             try:
-                if pattern is names.month_day_year:
-                    day = date(int(match[3]), names.number(match[1]), int(match[2]))
-                elif pattern is names.day_month_year:
-                    day = date(int(match[3]), names.number(match[2]), int(match[1]))
+                if pattern is _MONTH_DAY_YEAR:
+                    day = date(int(match[3]), months[match[1].casefold()], int(match[2]))
+                elif pattern is _DAY_MONTH_YEAR:
+                    day = date(int(match[3]), months[match[2].casefold()], int(match[1]))
                 elif pattern in (_ISO_DAY, _CJK_DAY):
                     day = date(int(match[1]), int(match[2]), int(match[3]))
                 elif pattern is _SHORT_DOTTED_DAY:
                     day = date(2000 + int(match[3]), int(match[2]), int(match[1]))
                 else:
                     day = _numeric_day(int(match[1]), int(match[3]), int(match[4]), match[2], known, month_first)
-            except ValueError:
+            except (KeyError, ValueError):  # a word that names no month, a day that does not exist
                 continue
             if day:
                 found.append((day, match.start(), match.end()))
@@ -369,7 +358,7 @@ def date_in_url(url: str | None) -> date | None:
     if match is None:
         return None
     try:
-        month = int(match[2]) if match[2].isdigit() else month_names(_ENGLISH).number(match[2])
+        month = int(match[2]) if match[2].isdigit() else month_names(_ENGLISH)[match[2].casefold()]
         return date(int(match[1]), month, int(match[3]))
     except (KeyError, ValueError):
         return None
