@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -91,6 +90,7 @@ def _day_of(match: re.Match) -> date | None:
 
 # A date written with a month's name ("December 15th, 2025", "16. Dezember 2025", "3 de mayo
 # de 2022"): any word stands in the pattern, and counts when it names a month in the page's language.
+# The year may run into the next word on pages whose spans are glued together ("Feb 11, 20268 min read").
 _WORD = r"([^\W\d_]{3,})"
 _MONTH_DAY_YEAR = re.compile(rf"(?<!\w){_WORD}\.?\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})")
 _DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s*(?:of\s+|de\s+)?{_WORD}(?!\w)\.?,?\s*"
@@ -156,7 +156,8 @@ def _numeric_day(first: int, second: int, year: int, separator: str, known: set[
 def _written_dates(text: str, known: set[date], month_first: bool, language: str = _ENGLISH
                    ) -> list[tuple[date, int, int]]:
     """Every date written out in ``text`` (December 15th, 2025; 16. Dezember 2025; 2025-12-16;
-    12/16/2025; 16.12.25; 2025年12月16日), with where each starts and ends, in order. Month names are those of ``language`` and English."""
+    12/16/2025; 16.12.25; 2025年12月16日), with where each starts and ends, in order. Month
+    names are those of ``language`` and English."""
     months = month_names(language)
     found = []
     patterns = (_MONTH_DAY_YEAR, _DAY_MONTH_YEAR, _ISO_DAY, _CJK_DAY, _NUMERIC_DAY, _SHORT_DOTTED_DAY)
