@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -433,7 +434,8 @@ def _supporters(votes: list[_Vote]) -> dict[date, set[str]]:
     return support
 
 
-def _agreed_day(chosen: date | None, votes: list[_Vote], htmldate_vote) -> tuple[date | None, list[_Vote]]:
+def _agreed_day(chosen: date | None, votes: list[_Vote], htmldate_vote: Callable[[], list[_Vote]],
+                ) -> tuple[date | None, list[_Vote]]:
     """The first choice, unless at least MIN_AGREEING_FAMILIES families agree on another day
     and more of them than on the first choice. htmldate is asked (``htmldate_vote``) only when
     its vote could change the outcome, so most pages never run it."""
@@ -452,8 +454,12 @@ def _agreed_day(chosen: date | None, votes: list[_Vote], htmldate_vote) -> tuple
     return (max(winners, key=lambda day: len(support[day])) if winners else chosen), votes
 
 
-def _first_choice(marked, opengraph, shown: list[ShownDate], declared, updates, page, times, url_day: date | None,
-                  offset) -> tuple[datetime, str] | None:
+Stamps = list[tuple[datetime, str]]  # (stamp, provenance)
+
+
+def _first_choice(marked: Stamps, opengraph: Stamps, shown: list[ShownDate], declared: Stamps, updates: Stamps,
+                  page: Stamps, times: Stamps, url_day: date | None, offset: timedelta | None,
+                  ) -> tuple[datetime, str] | None:
     """The published stamp in pick_dates' order of sources, before their agreement is weighed."""
     if marked:
         stamp, origin = _on_day(marked[0][0].date(), opengraph + declared + updates + marked)
@@ -468,7 +474,7 @@ def _first_choice(marked, opengraph, shown: list[ShownDate], declared, updates, 
     return _on_local_day(stamp, url_day, offset), origin
 
 
-def _stamp_of(day: date, votes: list[_Vote], stamps: list[tuple[datetime, str]]) -> tuple[datetime, str]:
+def _stamp_of(day: date, votes: list[_Vote], stamps: Stamps) -> tuple[datetime, str]:
     """A day the sources agreed on, as a declared stamp of that day if the page has one, else
     as the day itself from its first source."""
     for stamp, origin in stamps:
@@ -496,8 +502,9 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
     Then the sources vote, one vote per family (see _Vote): the declared stamps, the <time
     pubdate>, the date shown by the headline (not one labelled updated), the first <time
     datetime>, the URL's date and, when its vote could decide, htmldate's extensive search.
-    A day that enough families agree on overturns a first choice fewer agree on. With no first choice, htmldate's answer is
-    taken (``htmldate_result``, when given, is its answer already found).
+    A day that enough families agree on overturns a first choice fewer agree on. With no
+    first choice, htmldate's answer is taken (``htmldate_result``, when given, is its answer
+    already found).
     """
     now = datetime.now(timezone.utc)
     opengraph = _stamps([(meta.get(key), "meta") for key in _OPENGRAPH_PUBLISHED], now)
@@ -536,7 +543,6 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
         if found[0] is None:
             return None, modified, None, modified_from, ()
         published, origin = _with_time_of_day(found[0], times), "htmldate"
-        votes = votes + [_Vote(published.date(), "htmldate", "htmldate")]
     agreed = dict.fromkeys(vote.origin for vote in votes if vote.day == published.date() and vote.origin != origin)
     return published, modified, origin, modified_from, tuple(agreed)
 
