@@ -44,6 +44,7 @@ DATELINE_BEFORE = 150  # characters of visible text before the headline (dates a
 DATELINE_AFTER = 500  # ... and from its start (headline, standfirst, byline)
 MAX_DATELINE_CHARS = 150  # longer text nodes are prose: the dates in them are what the article is about
 MAX_DATELINE_WORDS = 12  # ... and so are text nodes of more words ("Der nächste Stammtisch findet am 5. Mai ...")
+REIMPORT_DATELINE_CHARS = 200  # how far below the headline a re-imported post's own dateline sits
 DATELINE_PAIR_WORDS = 2  # two dates with no more words between them are one dateline's published and updated
 
 
@@ -398,8 +399,10 @@ def _dateline_predates(shown: list[ShownDate], stamp: datetime) -> bool:
     """The page's dateline below its headline (not an update date) is days older than its
     OpenGraph stamp: the stamp is that of a re-import into a new CMS (a blog moved to Medium
     in 2024 still shows Dec 30, 2013). A day apart is only the stamp's time zone against the
-    dateline's; a date above the headline may be another story's."""
-    if not shown or shown[0].label == "updated" or not shown[0].after_headline:
+    dateline's; a date above the headline, or further below it than a byline sits, may be
+    another story's."""
+    if not shown or shown[0].label == "updated" or not shown[0].after_headline \
+            or shown[0].distance > REIMPORT_DATELINE_CHARS:
         return False
     return (stamp.date() - shown[0].day).days > 1
 

@@ -69,6 +69,8 @@ def test_a_time_marked_pubdate_wins_over_opengraph_unless_a_commenter_s(comment_
     ("<h1>Headline</h1><p>July 4, 2025</p>", "2025-07-05", "meta"),  # a day apart: the stamp's time zone
     ("<h1>Headline</h1><p>Updated Jan 2, 2024</p>", "2025-07-05", "meta"),  # an update date is no dateline
     ("<p>Jan 2, 2024</p><h1>Headline</h1><p>Text.</p>", "2025-07-05", "meta"),  # above the headline: another story's
+    ("<h1>Headline</h1>" + "<p>Share this post on your favourite network</p>" * 5 + "<p>Dec 30, 2013</p>",
+     "2025-07-05", "meta"),  # far below the headline: a related post's
 ])
 def test_a_dateline_days_older_than_the_opengraph_stamp_wins(body, expected, source):
     head = '<meta property="article:published_time" content="2025-07-05T00:04:00+00:00">'
