@@ -143,7 +143,8 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     guesses = TrafilaturaGuesses(tree)
     title, title_from, title_agreed = pick_title(tree, meta, ld, guesses.title, sites)
     authors, authors_from, authors_agreed = pick_authors(tree, meta, ld, lambda: guesses.author, url)
-    published, modified, published_from, modified_from = pick_dates(source, tree, meta, ld, url, headline=title)
+    published, modified, published_from, modified_from, published_agreed = pick_dates(source, tree, meta, ld, url,
+                                                                                          headline=title)
     site_labels = [name for name in (meta.get("og:site_name"), ld.publisher if ld else None) if name]
     text = recovered = ""
     blocks = None

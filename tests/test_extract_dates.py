@@ -11,12 +11,18 @@ from extract.dates import date_in_url, parse_datetime, pick_dates
 from extract.structured import read_json_ld, read_meta
 
 
-def dates_of(head: str, body: str, url: str = "https://acme.example/post/1", lang: str = "en",
-             headline: str = "Headline", htmldate_result: str | None = None):
+def dates_and_agreement(head: str, body: str, url: str = "https://acme.example/post/1", lang: str = "en",
+                        headline: str = "Headline", htmldate_result: str | None = None):
+    """(published, its source, the other sources that agreed)."""
     html = f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
     tree = load_html(html)
-    published, _modified, source, _ = pick_dates(html, tree, read_meta(tree), read_json_ld(tree), url,
-                                                 htmldate_result=htmldate_result, headline=headline)
+    published, _modified, source, _, agreed = pick_dates(html, tree, read_meta(tree), read_json_ld(tree), url,
+                                                         htmldate_result=htmldate_result, headline=headline)
+    return published, source, agreed
+
+
+def dates_of(head: str, body: str, **page):
+    published, source, _ = dates_and_agreement(head, body, **page)
     return published, source
 
 
@@ -63,6 +69,8 @@ def test_a_time_marked_pubdate_wins_over_opengraph_unless_a_commenter_s(comment_
     ("<h1>Headline</h1><p>July 4, 2025</p>", "2025-07-05", "meta"),  # a day apart: the stamp's time zone
     ("<h1>Headline</h1><p>Updated Jan 2, 2024</p>", "2025-07-05", "meta"),  # an update date is no dateline
     ("<p>Jan 2, 2024</p><h1>Headline</h1><p>Text.</p>", "2025-07-05", "meta"),  # above the headline: another story's
+    ("<h1>Headline</h1>" + "<p>Share this post on your favourite network</p>" * 5 + "<p>Dec 30, 2013</p>",
+     "2025-07-05", "meta"),  # far below the headline: a related post's
 ])
 def test_a_dateline_days_older_than_the_opengraph_stamp_wins(body, expected, source):
     head = '<meta property="article:published_time" content="2025-07-05T00:04:00+00:00">'
@@ -174,3 +182,84 @@ def test_date_in_url(url, expected):
 
 
 # -- more bylines --------------------------------------------------------------
+
+
+# -- month names of the page's language, agreement between sources -----------------------------
+
+@pytest.mark.parametrize("lang, byline, expected", [
+    ("de", "<p>Von Eva Muster | 18. März 2020</p>", "2020-03-18"),
+    ("fr", "<p>Publié le 3 mai 2022</p>", "2022-05-03"),
+    ("es", "<p>Por Ana Pérez, 6 de mayo de 2022</p>", "2022-05-06"),
+    ("pl", "<p>12 października 2021</p>", "2021-10-12"),
+    ("", "<p>wurde am 19. Mai 2010 gepostet</p>", "2010-05-19"),  # no declared language: every language's names
+    ("ja", "<p>2019年6月24日 12時00分</p>", "2019-06-24"),
+])
+def test_a_dateline_is_read_in_the_page_s_language(lang, byline, expected):
+    published, source = dates_of("", f"<h1>Headline</h1>{byline}", lang=lang, htmldate_result="2001-01-01")
+    assert (day_of(published), source) == (expected, "byline")
+
+
+def test_three_sources_that_agree_overturn_a_dateline_none_agrees_with():
+    head = article_ld(datePublished="2016-04-15T10:00:00+02:00")
+    body = '<h1>Headline</h1><p>Related: an older post, May 26, 2015</p><time datetime="2016-04-15">15.4.2016</time>'
+    published, source, agreed = dates_and_agreement(head, body, url="https://acme.example/2016-04-15/headline/")
+    assert (day_of(published), source, agreed) == ("2016-04-15", "json-ld", ("byline", "url"))
+
+
+def test_two_sources_that_agree_do_not_overturn_the_dateline():
+    body = '<h1>Headline</h1><p>May 26, 2015</p><time datetime="2016-04-15">15.4.2016</time>'
+    published, source, agreed = dates_and_agreement("", body, url="https://acme.example/2016-04-15/headline/",
+                                                    htmldate_result="2015-05-26")
+    assert (day_of(published), source, agreed) == ("2015-05-26", "byline", ("htmldate",))
+
+
+def test_htmldate_breaks_a_tie_and_is_named_among_the_agreeing_sources():
+    head = '<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">'
+    body = "<h1>Headline</h1><p>February 24, 2020 | 9:25pm</p>"
+    url = "https://acme.example/2020/02/24/headline/"
+    published, source, agreed = dates_and_agreement(head, body, url=url, htmldate_result="2020-02-24")
+    assert (day_of(published), source, agreed) == ("2020-02-24", "byline", ("url", "htmldate"))
+    published, source, agreed = dates_and_agreement(head, body, url=url, htmldate_result="2020-02-25")
+    assert (day_of(published), source, agreed) == ("2020-02-25", "meta", ("htmldate",))
+
+
+@pytest.mark.parametrize("lang, dateline, expected", [
+    ("de", "<p>Sidney Muster 28. Juni 2025 - 16.03 Uhr Akt.: 29. Juni 2025 - 21.18 Uhr</p>", "2025-06-28"),
+    ("is", "<p>12.2.2025 | 7:25 Uppfært | 11.2.2025 | 23:55</p>", "2025-02-11"),
+    ("en", "<p>Published May 9, 2025 · Updated May 2, 2025</p>", "2025-05-09"),  # labelled: as labelled
+])
+def test_of_two_dates_in_one_dateline_the_earlier_is_the_publication(lang, dateline, expected):
+    published, _ = dates_of("", f"{dateline}<h1>Headline</h1><p>Text.</p>", lang=lang, htmldate_result="2001-01-01")
+    assert day_of(published) == expected
+
+
+def test_a_date_a_few_words_after_the_dateline_is_not_its_pair():
+    body = "<h1>Headline</h1><p>Datum: 18.10.2021 Im Bundesgesetzblatt vom 17. August 2021 (Teil I)</p>"
+    published, _ = dates_of("", body, lang="de", htmldate_result="2001-01-01")
+    assert day_of(published) == "2021-10-18"
+
+
+def test_a_dotted_date_with_a_two_digit_year():
+    published, _ = dates_of("", "<h1>Headline</h1><p>Do 25.04.24 | 14:07 Uhr | Von Eva Muster</p>", lang="de",
+                            htmldate_result="2001-01-01")
+    assert day_of(published) == "2024-04-25"
+
+
+def test_a_date_in_the_headline_is_not_its_dateline():
+    headline = "Protokoll der Vorstandssitzung vom 10. Oktober 2019"
+    published, _ = dates_of("", f"<h1>{headline}</h1><p>26/12/2019 von Webteam</p>", lang="de-DE", headline=headline)
+    assert day_of(published) == "2019-12-26"
+
+
+def test_a_date_in_a_sentence_is_not_a_dateline():
+    body = ("<h1>Headline</h1><p>Der nächste Stammtisch findet am Mi. 5. Februar 2020 ab 19 Uhr im Cafe Hurricane "
+            "in der Innenstadt statt.</p>")
+    published, source = dates_of("", body, lang="de", htmldate_result="2020-01-29")
+    assert (day_of(published), source) == ("2020-01-29", "htmldate")
+
+
+def test_a_shown_date_labelled_updated_does_not_vote_for_publication():
+    head = '<meta property="article:published_time" content="2025-12-08T22:31:00Z">'
+    body = '<h1>Headline</h1><p>Updated <time datetime="2025-12-31T20:51:17Z">Dec 31, 2025</time></p>'
+    published, source, agreed = dates_and_agreement(head, body, htmldate_result="2025-12-31")
+    assert (day_of(published), source, agreed) == ("2025-12-08", "meta", ())
