@@ -87,22 +87,29 @@ def _headings_after(headline: HtmlElement) -> list[str]:
 
 
 _CARD_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
+# A paragraph or a subheading that is one link to another story is its teaser.
+_LINKED_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6"})
+# A subheading so linked is a teaser when it is a headline, a sentence; a shopping guide links its products' names.
+MIN_LINKED_HEADING_WORDS = 8
 # A teaser is a headline: "CO-FOUNDER 'PROUD' OF HOME DEPOT EMPLOYEES", not "CLICK HERE".
 MIN_TEASER_WORDS = 4
 # The share of a paragraph's text its one link must hold to make it a link rather than a sentence with one.
 TEASER_LINK_SHARE = 0.9
+# The words of a label a CMS sets before a teaser's link.
+MAX_TEASER_LABEL_WORDS = 3
 
 
 def link_teasers(tree: HtmlElement, texts: dict[HtmlElement, str] | None = None) -> list[str]:
-    """The texts of paragraphs that are nothing but one link: the "read this too" teasers some CMSs put
-    between a story's paragraphs or after it (one shouted in capitals whatever it links to, another when it
-    leads to another page and the page sets its text nowhere else, as a table of contents would); and the
-    headlines and summaries of cards made links as a whole (<a href><h3>headline</h3><p>summary</p></a>)."""
+    """The texts of paragraphs and subheadings that are nothing but one link, a label aside: the "read this too"
+    teasers some CMSs put between a story's paragraphs or after it (a paragraph shouted in capitals whatever it
+    links to, another when it leads to another page and the page sets its text nowhere else, as a table of
+    contents would); and the headlines and summaries of cards made links as a whole
+    (<a href><h3>headline</h3><p>summary</p></a>)."""
     texts = block_texts(tree) if texts is None else texts
-    one_link = [(text, link) for paragraph, text in texts.items()
-                if paragraph.tag == "p" and (link := _only_link(paragraph, text)) is not None]
-    shouted = [text for text, _ in one_link if text.upper() == text]
-    linked = [text for text, link in one_link if text.upper() != text and _leads_elsewhere(link)]
+    one_link = [(block, text, link) for block, text in texts.items()
+                if block.tag in _LINKED_BLOCKS and (link := _only_link(block, text)) is not None]
+    shouted = [text for block, text, _ in one_link if block.tag == "p" and text.upper() == text]
+    linked = [text for _, text, link in one_link if text not in shouted and _leads_elsewhere(link)]
     if linked:
         counts = Counter(texts.values())
         linked = [text for text in linked if counts[text] == 1]
@@ -129,11 +136,18 @@ def _leads_elsewhere(link: HtmlElement) -> bool:
 
 
 def _only_link(paragraph: HtmlElement, text: str) -> HtmlElement | None:
-    """The paragraph's one link, when it makes the paragraph (a headline's worth of words)."""
+    """The paragraph's one link, when it makes the paragraph (a headline's worth of words), but for a label
+    before it ("Read also:", "Lesen Sie auch »")."""
     links = paragraph.findall(".//a")
-    if len(links) != 1 or len(text.split()) < MIN_TEASER_WORDS or not any(c.isalpha() for c in text):
+    least_words = MIN_TEASER_WORDS if paragraph.tag == "p" else MIN_LINKED_HEADING_WORDS
+    if len(links) != 1 or len(text.split()) < least_words or not any(c.isalpha() for c in text):
         return None
-    return links[0] if len(run_together_text(links[0])) >= TEASER_LINK_SHARE * len(text) else None
+    link_text = run_together_text(links[0])
+    if len(link_text) >= TEASER_LINK_SHARE * len(text):
+        return links[0]
+    label = text[:-len(link_text)] if link_text and text.endswith(link_text) else ""
+    labelled = 0 < len(label.split()) <= MAX_TEASER_LABEL_WORDS and len(link_text.split()) >= MIN_TEASER_WORDS
+    return links[0] if labelled else None
 
 
 _STAMP_PROPS = frozenset({"datePublished", "dateModified"})

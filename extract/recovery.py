@@ -23,6 +23,7 @@ from copy import deepcopy
 from trafilatura.baseline import basic_cleaning
 
 from extract.metadata import run_together_text
+from extract.structured import _json_objects, unescape
 
 SHINGLE = 4
 
@@ -386,3 +387,43 @@ def _comparable(line: str) -> str:
 def _key(line: str) -> str:
     return f" {' '.join(_WORDS.findall(line.lower()))} "
 
+
+
+# A declared body holding fewer words than this share of the text's is a summary or a first page, not the story.
+MIN_DECLARED_BODY_SHARE = 0.7
+# A line with less than this share of its words in the declared body is furniture the page's markup set in the story.
+MIN_LINE_IN_BODY_SHARE = 0.7
+_TAG = re.compile(r"<[^>]+>")
+
+
+def within_declared_body(tree, text: str) -> str:
+    """``text`` without the lines after the story's first that the page's own JSON-LD articleBody does not hold:
+    the teasers, calls to action and captions its markup sets among the paragraphs. The lines before are kept
+    whatever the body says: many CMSs leave the kicker and the standfirst out of it, and the posts of social
+    networks quoted in the story."""
+    body = _declared_body(tree)
+    if not body:
+        return text
+    vocabulary = set(_WORDS.findall(body)) | _embedded_post_words(tree)
+    lines = text.split("\n\n")
+    words = [_WORDS.findall(line.lower()) for line in lines]
+    if len(_WORDS.findall(body)) < MIN_DECLARED_BODY_SHARE * sum(map(len, words)):
+        return text
+    held = [bool(line_words) and sum(word in vocabulary for word in line_words)
+            >= MIN_LINE_IN_BODY_SHARE * len(line_words) for line_words in words]
+    first = held.index(True) if True in held else len(lines)
+    return "\n\n".join(line for number, line in enumerate(lines) if number <= first or held[number])
+
+
+def _declared_body(tree) -> str | None:
+    """The longest articleBody of the page's JSON-LD, lower case, markup taken out."""
+    scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+    if not any("articleBody" in (script.text or "") for script in scripts):
+        return None
+    bodies = [value for item in _json_objects(tree) if isinstance(value := item.get("articleBody"), str)]
+    return _TAG.sub(" ", unescape(max(bodies, key=len))).lower() if bodies else None
+
+
+def _embedded_post_words(tree) -> set[str]:
+    posts = [element for element in tree.iter("blockquote") if _EMBEDDED_POST.search(_names(element))]
+    return {word for post in posts for word in _WORDS.findall(run_together_text(post).lower())}
