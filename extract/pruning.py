@@ -113,7 +113,7 @@ def link_teasers(tree: HtmlElement, texts: dict[HtmlElement, str] | None = None)
     if linked:
         counts = Counter(texts.values())
         linked = [text for text in linked if counts[text] == 1]
-    return shouted + linked + _card_texts(tree, texts)
+    return shouted + linked + _card_texts(tree, texts) + _link_lists(tree, texts)
 
 
 def _card_texts(tree: HtmlElement, texts: dict[HtmlElement, str]) -> list[str]:
@@ -125,6 +125,33 @@ def _card_texts(tree: HtmlElement, texts: dict[HtmlElement, str]) -> list[str]:
     elsewhere = {text for block, text in texts.items() if block.tag in _CARD_BLOCKS and block not in in_cards}
     return [text for block in in_cards if len((text := texts[block]).split()) >= MIN_TEASER_WORDS
             and text not in elsewhere]
+
+
+# A list of links to other stories holds this many items at least; its label ("Read also:") stands right before it.
+MIN_LINK_LIST_ITEMS = 2
+MAX_LINK_LIST_LABEL_WORDS = 8
+
+
+def _link_lists(tree: HtmlElement, texts: dict[HtmlElement, str]) -> list[str]:
+    """The items of lists made of links to other pages, one an item, and the label set right before such a list:
+    the further reading a CMS sets after or inside a story."""
+    found = []
+    for listing in tree.iter("ul", "ol"):
+        items = [item for item in listing if item.tag == "li"]
+        if len(items) < MIN_LINK_LIST_ITEMS or not all(_one_link_item(item, texts) for item in items):
+            continue
+        found += [texts[item] for item in items]
+        label = listing.getprevious()
+        if label is not None and label in texts and len(texts[label].split()) <= MAX_LINK_LIST_LABEL_WORDS:
+            found.append(texts[label])
+    return found
+
+
+def _one_link_item(item: HtmlElement, texts: dict[HtmlElement, str]) -> bool:
+    links = item.findall(".//a")
+    text = texts.get(item, "")
+    return (len(links) == 1 and _leads_elsewhere(links[0]) and len(text.split()) >= MIN_TEASER_WORDS
+            and len(run_together_text(links[0])) >= TEASER_LINK_SHARE * len(text))
 
 
 def _leads_elsewhere(link: HtmlElement) -> bool:
@@ -190,9 +217,9 @@ def repeated_items(tree: HtmlElement, texts: dict[HtmlElement, str] | None = Non
 
 # Class or id names of the boxes a CMS sets in and around a story that are never part of it: promotions and
 # calls to action ("cta" opening a name), newsletter and subscription forms, pop-ups, carousels, other stories'
-# excerpts, the latest stories.
+# excerpts, the latest stories, the placeholder of an embed the page did not load (a consent notice).
 _BOX_NAMES = ("promo", "cta", "sponsored", "newsletter", "subscri", "signup", "sign-up", "popup", "modal", "overlay",
-              "carousel", "excerpt", "latest", "disclosure", "advert", "breadcrumb")
+              "carousel", "excerpt", "latest", "disclosure", "advert", "breadcrumb", "placeholder")
 _CLASS_AND_ID = XPath("//body//@class | //body//@id")
 # A box holding more text than this is a layout container so named, and may hold the story.
 MAX_BOX_CHARS = 1500

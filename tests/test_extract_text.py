@@ -6,8 +6,9 @@ import json
 
 from lxml import html
 
+from extract.cleaning import clean_text
 from extract.decoding import decode_html
-from extract.pruning import link_teasers
+from extract.pruning import link_teasers, marked_furniture
 from extract.recovery import within_declared_body
 
 STORY = ["Der Stadtrat hat am Freitag beschlossen, den vom Herbststurm beschädigten Flusshafen wieder aufzubauen.",
@@ -63,3 +64,32 @@ def test_utf8_bytes_under_a_legacy_multibyte_label_are_read_as_utf8():
     page = f'<html><head><meta charset="GB2312"></head><body><p>{story}</p></body></html>'.encode()
     assert story in decode_html(page)
     assert story in decode_html(f'<meta charset="GB2312"><p>{story}</p>'.encode("gb18030"))
+
+
+def test_a_list_of_links_to_other_pages_and_its_label_are_teasers_but_a_table_of_contents_is_not():
+    page = html.fromstring(
+        "<html><body><p>Lesen Sie auch die folgenden Beiträge:</p><ul>"
+        "<li><a href='/a'>Wie der Hafen nach dem Sturm wieder aufgebaut wird</a></li>"
+        "<li><a href='/b'>Was die Reedereien zum neuen Kai sagen</a></li></ul>"
+        "<h2>Inhalt</h2><ul><li><a href='#bau'>Der Bau des neuen Kais beginnt</a></li>"
+        "<li><a href='#kosten'>Wer die Kosten des Baus trägt</a></li></ul></body></html>")
+    assert link_teasers(page) == ["Wie der Hafen nach dem Sturm wieder aufgebaut wird",
+                                  "Was die Reedereien zum neuen Kai sagen", "Lesen Sie auch die folgenden Beiträge:"]
+
+
+def test_a_text_holding_less_than_half_the_declared_body_gives_way_to_it():
+    body = "\n".join(STORY * 2)
+    assert within_declared_body(_page(body), STORY[0]) == "\n\n".join(STORY * 2)
+
+
+def test_the_text_comes_in_canonical_composition():
+    decomposed, composed = "ক্ষ্টিয\u09bcা", "ক্ষ্টি\u09dfা"  # NFC decomposes U+09DF, a composition exclusion
+    assert clean_text(f"সংসদ সদস্য {composed} অ্যাডভোকেট") == f"সংসদ সদস্য {decomposed} অ্যাডভোকেট"
+    assert clean_text("Cafe\u0301 au lait in the old town") == "Café au lait in the old town"
+
+
+def test_a_story_set_whole_in_its_headlines_header_is_not_taken_for_a_standfirst():
+    story = " ".join(STORY)
+    tree = html.fromstring(f"<html><body><article><header><h1>Hafen wird wieder aufgebaut</h1><p>{story}</p>"
+                           "</header></article></body></html>")
+    assert clean_text(story, furniture=marked_furniture(tree)) == story
