@@ -10,7 +10,6 @@ in ``CleaningRules.drop_lines`` (from seeds/sources.yaml).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -375,8 +374,7 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
     seen: set[str] = set()
     previous = None
     kept: list[str] = []
-    # In canonical composition, as other extractors give text and as it is searched.
-    for raw in _without_related_section(unicodedata.normalize("NFC", text).splitlines()):
+    for raw in _without_related_section(text.splitlines()):
         line = trim_line(" ".join(raw.split()))
         if not line or is_boilerplate(line, extra):
             continue

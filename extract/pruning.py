@@ -107,7 +107,7 @@ def link_teasers(tree: HtmlElement, texts: dict[HtmlElement, str] | None = None)
     (<a href><h3>headline</h3><p>summary</p></a>)."""
     texts = block_texts(tree) if texts is None else texts
     one_link = [(block, text, link) for block, text in texts.items()
-                if block.tag in _LINKED_BLOCKS and (link := _only_link(block, text)) is not None]
+                if block.tag in _LINKED_BLOCKS and (link := _only_link(block, text, _least_words(block))) is not None]
     shouted = [text for block, text, _ in one_link if block.tag == "p" and text.upper() == text]
     linked = [text for _, text, link in one_link if text not in shouted and _leads_elsewhere(link)]
     if linked:
@@ -148,10 +148,13 @@ def _link_lists(tree: HtmlElement, texts: dict[HtmlElement, str]) -> list[str]:
 
 
 def _one_link_item(item: HtmlElement, texts: dict[HtmlElement, str]) -> bool:
-    links = item.findall(".//a")
-    text = texts.get(item, "")
-    return (len(links) == 1 and _leads_elsewhere(links[0]) and len(text.split()) >= MIN_TEASER_WORDS
-            and len(run_together_text(links[0])) >= TEASER_LINK_SHARE * len(text))
+    """A list item that is one link to another page, a label aside; in a list of them, a word is a link's worth."""
+    link = _only_link(item, texts.get(item, ""), 1)
+    return link is not None and _leads_elsewhere(link)
+
+
+def _least_words(block: HtmlElement) -> int:
+    return MIN_TEASER_WORDS if block.tag == "p" else MIN_LINKED_HEADING_WORDS
 
 
 def _leads_elsewhere(link: HtmlElement) -> bool:
@@ -162,11 +165,10 @@ def _leads_elsewhere(link: HtmlElement) -> bool:
     return "sponsored" not in (link.get("rel") or "")
 
 
-def _only_link(paragraph: HtmlElement, text: str) -> HtmlElement | None:
-    """The paragraph's one link, when it makes the paragraph (a headline's worth of words), but for a label
-    before it ("Read also:", "Lesen Sie auch »")."""
-    links = paragraph.findall(".//a")
-    least_words = MIN_TEASER_WORDS if paragraph.tag == "p" else MIN_LINKED_HEADING_WORDS
+def _only_link(block: HtmlElement, text: str, least_words: int) -> HtmlElement | None:
+    """The block's one link, when it makes the block (``least_words`` at least), but for a label before it
+    ("Read also:", "Lesen Sie auch »", a date)."""
+    links = block.findall(".//a")
     if len(links) != 1 or len(text.split()) < least_words or not any(c.isalpha() for c in text):
         return None
     link_text = run_together_text(links[0])

@@ -17,7 +17,6 @@ recovered only over a paragraph that is in the text or put back.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from copy import deepcopy
 
@@ -429,7 +428,7 @@ def _declared_body(tree) -> str | None:
     if not any("articleBody" in (script.text or "") for script in scripts):
         return None
     bodies = [value for item in _json_objects(tree) if isinstance(value := item.get("articleBody"), str)]
-    return unicodedata.normalize("NFC", _TAG.sub(" ", unescape(max(bodies, key=len)))) if bodies else None
+    return _TAG.sub(" ", unescape(max(bodies, key=len))) if bodies else None
 
 
 def _embedded_post_words(tree) -> set[str]:

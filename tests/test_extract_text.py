@@ -82,14 +82,17 @@ def test_a_text_holding_less_than_half_the_declared_body_gives_way_to_it():
     assert within_declared_body(_page(body), STORY[0]) == "\n\n".join(STORY * 2)
 
 
-def test_the_text_comes_in_canonical_composition():
-    decomposed, composed = "ক্ষ্টিয\u09bcা", "ক্ষ্টি\u09dfা"  # NFC decomposes U+09DF, a composition exclusion
-    assert clean_text(f"সংসদ সদস্য {composed} অ্যাডভোকেট") == f"সংসদ সদস্য {decomposed} অ্যাডভোকেট"
-    assert clean_text("Cafe\u0301 au lait in the old town") == "Café au lait in the old town"
-
-
 def test_a_story_set_whole_in_its_headlines_header_is_not_taken_for_a_standfirst():
     story = " ".join(STORY)
     tree = html.fromstring(f"<html><body><article><header><h1>Hafen wird wieder aufgebaut</h1><p>{story}</p>"
                            "</header></article></body></html>")
     assert clean_text(story, furniture=marked_furniture(tree)) == story
+
+
+def test_a_list_of_short_or_dated_links_is_one_of_teasers():
+    page = html.fromstring(
+        "<html><body><ul><li><a href='/politica'>Política</a></li><li><a href='/economia'>Economía</a></li></ul>"
+        "<ol><li>19.03.2024 <a href='/a'>Fahndung nach Verrätern im Amt</a></li>"
+        "<li>05.03.2024 <a href='/b'>Aufklärung nur intern, sagt der Minister</a></li></ol></body></html>")
+    assert link_teasers(page) == ["Política", "Economía", "19.03.2024 Fahndung nach Verrätern im Amt",
+                                  "05.03.2024 Aufklärung nur intern, sagt der Minister"]
