@@ -221,7 +221,7 @@ def repeated_items(tree: HtmlElement, texts: dict[HtmlElement, str] | None = Non
 # calls to action ("cta" opening a name), newsletter and subscription forms, pop-ups, carousels, other stories'
 # excerpts, the latest stories, the placeholder of an embed the page did not load (a consent notice).
 _BOX_NAMES = ("promo", "cta", "sponsored", "newsletter", "subscri", "signup", "sign-up", "popup", "modal", "overlay",
-              "carousel", "excerpt", "latest", "disclosure", "advert", "breadcrumb", "placeholder")
+              "carousel", "excerpt", "latest", "disclosure", "advert", "breadcrumb", "placeholder", "comment")
 _CLASS_AND_ID = XPath("//body//@class | //body//@id")
 # A box holding more text than this is a layout container so named, and may hold the story.
 MAX_BOX_CHARS = 1500
