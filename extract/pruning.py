@@ -219,7 +219,7 @@ def repeated_items(tree: HtmlElement, texts: dict[HtmlElement, str] | None = Non
 
 # Class or id names of the boxes a CMS sets in and around a story that are never part of it: promotions and
 # calls to action ("cta" opening a name), newsletter and subscription forms, pop-ups, carousels, other stories'
-# excerpts, the latest stories, the placeholder of an embed the page did not load (a consent notice).
+# excerpts, the latest stories, the placeholder of an embed the page did not load (a consent notice), the comments.
 _BOX_NAMES = ("promo", "cta", "sponsored", "newsletter", "subscri", "signup", "sign-up", "popup", "modal", "overlay",
               "carousel", "excerpt", "latest", "disclosure", "advert", "breadcrumb", "placeholder", "comment")
 _CLASS_AND_ID = XPath("//body//@class | //body//@id")
