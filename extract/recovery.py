@@ -12,6 +12,9 @@ last included. Blocks inside page furniture (navigation, asides, forms, links,
 share, related and promotion boxes, footnotes) or made mostly of links are
 never recovered. Subheadings and list items too short to be a paragraph are
 recovered only over a paragraph that is in the text or put back.
+
+The page's own JSON-LD articleBody, when it declares one, checks the result: lines it does not hold are dropped,
+and it stands in for a text that lost most of the story.
 """
 
 from __future__ import annotations
@@ -386,7 +389,6 @@ def _comparable(line: str) -> str:
 
 def _key(line: str) -> str:
     return f" {' '.join(_WORDS.findall(line.lower()))} "
-
 
 
 # A declared body holding fewer words than this share of the text's is a summary or a first page, not the story.
