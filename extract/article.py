@@ -18,7 +18,7 @@ from extract.guesses import TrafilaturaGuesses
 from extract.layout import drop_other_posts, unwrap_layout_tables
 from extract.metadata import canonical_hrefs, pick_canonical, pick_language, site_names
 from extract.pruning import block_texts, marked_furniture
-from extract.recovery import recover_dropped_text, split_run_together, without_trailing_outside
+from extract.recovery import recover_dropped_text, split_run_together, within_declared_body, without_trailing_outside
 from extract.streamed import drop_streamed_fallbacks, inline_streamed_content
 from extract.structured import read_json_ld, read_meta
 from extract.titles import pick_title
@@ -153,7 +153,7 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
         recovered = recover_dropped_text(tree, extracted)
         blocks = block_texts(tree)
         text = clean_text(recovered, rules, title, site_labels, authors, marked_furniture(tree, blocks))
-        text = without_trailing_outside(tree, text)
+        text = within_declared_body(tree, without_trailing_outside(tree, text))
     canonicals = canonical_hrefs(tree)
     # The credit line is looked for in the article text before cleaning (which drops such lines), and near it.
     credited_url = pick_credited_url(tree, meta, url, canonicals, recovered, blocks)

@@ -333,18 +333,19 @@ def _normalise(line: str) -> str:
     return " ".join(WORD.findall(line.casefold()))
 
 
-# Boxed furniture is at most this share of the text's words; more, and the box held the story itself.
+# Boxed furniture or standfirsts are at most this share of the text's words; more, and the box or the page's header
+# held the story itself.
 MAX_BOXED_SHARE = 0.5
 
 
-def _boxed_lines(text: str, boxed: Sequence[str]) -> set[str]:
-    """The (normalised) texts of the page's furniture boxes, unless the text's lines are mostly theirs."""
-    keys = {_normalise(line) for line in boxed} - {""}
+def _marked_lines(text: str, marked: Sequence[str]) -> set[str]:
+    """The (normalised) texts the markup marks as furniture, unless the text's lines are mostly theirs."""
+    keys = {_normalise(line) for line in marked} - {""}
     if not keys:
         return keys
     lines = [_normalise(line) for line in text.splitlines()]
-    boxed_words = sum(len(line.split()) for line in lines if line in keys)
-    return keys if boxed_words <= MAX_BOXED_SHARE * sum(len(line.split()) for line in lines) else set()
+    marked_words = sum(len(line.split()) for line in lines if line in keys)
+    return keys if marked_words <= MAX_BOXED_SHARE * sum(len(line.split()) for line in lines) else set()
 
 
 def _headline_with_source(line: str, not_text: set[str]) -> bool:
@@ -367,8 +368,8 @@ def clean_text(text: str, rules: CleaningRules | None = None, title: str | None 
     extra = [re.compile(p) for p in (rules.drop_lines if rules else ())]
     not_text = {_normalise(name) for name in [title or "", *site_names]} - {""}
     not_text |= {_normalise(line) for line in (*furniture.link_teasers, *furniture.labels)} - {""}
-    not_text |= _boxed_lines(text, furniture.boxed)
-    not_opening = {_normalise(line) for line in furniture.standfirsts} - {""}
+    not_text |= _marked_lines(text, furniture.boxed)
+    not_opening = _marked_lines(text, furniture.standfirsts)
     repeatable = {_normalise(line) for line in furniture.repeated_items}
     seen: set[str] = set()
     previous = None

@@ -41,6 +41,18 @@ def _is_utf8_with_non_ascii(data: bytes) -> bool:
     return True
 
 
+def _bad_sequences(data: bytes, encoding: str) -> int:
+    return data.decode(encoding, errors="replace").count("\ufffd")
+
+
+def _fits_utf8_better(data: bytes, declared: str) -> bool:
+    """The declared charset leaves bad sequences, and UTF-8 leaves far fewer and decodes multi-byte characters."""
+    if data.isascii():
+        return False
+    declared_bad = _bad_sequences(data, declared)
+    return declared_bad >= MISLABELLED_MIN_BAD_SEQUENCES and _bad_sequences(data, "utf-8") * 10 < declared_bad
+
+
 def _decodes(data: bytes, encoding: str) -> bool:
     try:
         data.decode(encoding)
@@ -78,6 +90,8 @@ def decode_html(data: bytes | str, encoding: str | None = None) -> str:
     chosen = _known(encoding) or declared_charset(data) or "utf-8"
     if chosen in _SINGLE_BYTE and _is_utf8_with_non_ascii(data):
         chosen = "utf-8"  # a page saved as UTF-8 that still declares latin-1 would come out as mojibake ("â€™")
+    elif chosen != "utf-8" and _fits_utf8_better(data, chosen):
+        chosen = "utf-8"  # a page saved as UTF-8 that still declares its former multi-byte charset (GB2312, Shift_JIS)
     elif chosen == "utf-8" and not _decodes(data, "utf-8") and _mostly_not_utf8(data):
         meta = declared_charset(data)
         chosen = meta if meta and meta != "utf-8" and _decodes(data, meta) else _detected(data)

@@ -87,26 +87,33 @@ def _headings_after(headline: HtmlElement) -> list[str]:
 
 
 _CARD_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
+# A paragraph or a subheading that is one link to another story is its teaser.
+_LINKED_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6"})
+# A subheading so linked is a teaser when it is a headline, a sentence; a shopping guide links its products' names.
+MIN_LINKED_HEADING_WORDS = 8
 # A teaser is a headline: "CO-FOUNDER 'PROUD' OF HOME DEPOT EMPLOYEES", not "CLICK HERE".
 MIN_TEASER_WORDS = 4
 # The share of a paragraph's text its one link must hold to make it a link rather than a sentence with one.
 TEASER_LINK_SHARE = 0.9
+# The words of a label a CMS sets before a teaser's link.
+MAX_TEASER_LABEL_WORDS = 3
 
 
 def link_teasers(tree: HtmlElement, texts: dict[HtmlElement, str] | None = None) -> list[str]:
-    """The texts of paragraphs that are nothing but one link: the "read this too" teasers some CMSs put
-    between a story's paragraphs or after it (one shouted in capitals whatever it links to, another when it
-    leads to another page and the page sets its text nowhere else, as a table of contents would); and the
-    headlines and summaries of cards made links as a whole (<a href><h3>headline</h3><p>summary</p></a>)."""
+    """The texts of paragraphs and subheadings that are nothing but one link, a label aside: the "read this too"
+    teasers some CMSs put between a story's paragraphs or after it (a paragraph shouted in capitals whatever it
+    links to, another when it leads to another page and the page sets its text nowhere else, as a table of
+    contents would); and the headlines and summaries of cards made links as a whole
+    (<a href><h3>headline</h3><p>summary</p></a>)."""
     texts = block_texts(tree) if texts is None else texts
-    one_link = [(text, link) for paragraph, text in texts.items()
-                if paragraph.tag == "p" and (link := _only_link(paragraph, text)) is not None]
-    shouted = [text for text, _ in one_link if text.upper() == text]
-    linked = [text for text, link in one_link if text.upper() != text and _leads_elsewhere(link)]
+    one_link = [(block, text, link) for block, text in texts.items()
+                if block.tag in _LINKED_BLOCKS and (link := _only_link(block, text, _least_words(block))) is not None]
+    shouted = [text for block, text, _ in one_link if block.tag == "p" and text.upper() == text]
+    linked = [text for _, text, link in one_link if text not in shouted and _leads_elsewhere(link)]
     if linked:
         counts = Counter(texts.values())
         linked = [text for text in linked if counts[text] == 1]
-    return shouted + linked + _card_texts(tree, texts)
+    return shouted + linked + _card_texts(tree, texts) + _link_lists(tree, texts)
 
 
 def _card_texts(tree: HtmlElement, texts: dict[HtmlElement, str]) -> list[str]:
@@ -120,6 +127,36 @@ def _card_texts(tree: HtmlElement, texts: dict[HtmlElement, str]) -> list[str]:
             and text not in elsewhere]
 
 
+# A list of links to other stories holds this many items at least; its label ("Read also:") stands right before it.
+MIN_LINK_LIST_ITEMS = 2
+MAX_LINK_LIST_LABEL_WORDS = 8
+
+
+def _link_lists(tree: HtmlElement, texts: dict[HtmlElement, str]) -> list[str]:
+    """The items of lists made of links to other pages, one an item, and the label set right before such a list:
+    the further reading a CMS sets after or inside a story."""
+    found = []
+    for listing in tree.iter("ul", "ol"):
+        items = [item for item in listing if item.tag == "li"]
+        if len(items) < MIN_LINK_LIST_ITEMS or not all(_one_link_item(item, texts) for item in items):
+            continue
+        found += [texts[item] for item in items]
+        label = listing.getprevious()
+        if label is not None and label in texts and len(texts[label].split()) <= MAX_LINK_LIST_LABEL_WORDS:
+            found.append(texts[label])
+    return found
+
+
+def _one_link_item(item: HtmlElement, texts: dict[HtmlElement, str]) -> bool:
+    """A list item that is one link to another page, a label aside; in a list of them, a word is a link's worth."""
+    link = _only_link(item, texts.get(item, ""), 1)
+    return link is not None and _leads_elsewhere(link)
+
+
+def _least_words(block: HtmlElement) -> int:
+    return MIN_TEASER_WORDS if block.tag == "p" else MIN_LINKED_HEADING_WORDS
+
+
 def _leads_elsewhere(link: HtmlElement) -> bool:
     """A link to another page, not a jump or a toggle within this one, nor a shop's product page (rel=sponsored)."""
     href = (link.get("href") or "").strip()
@@ -128,12 +165,18 @@ def _leads_elsewhere(link: HtmlElement) -> bool:
     return "sponsored" not in (link.get("rel") or "")
 
 
-def _only_link(paragraph: HtmlElement, text: str) -> HtmlElement | None:
-    """The paragraph's one link, when it makes the paragraph (a headline's worth of words)."""
-    links = paragraph.findall(".//a")
-    if len(links) != 1 or len(text.split()) < MIN_TEASER_WORDS or not any(c.isalpha() for c in text):
+def _only_link(block: HtmlElement, text: str, least_words: int) -> HtmlElement | None:
+    """The block's one link, when it makes the block (``least_words`` at least), but for a label before it
+    ("Read also:", "Lesen Sie auch »", a date)."""
+    links = block.findall(".//a")
+    if len(links) != 1 or len(text.split()) < least_words or not any(c.isalpha() for c in text):
         return None
-    return links[0] if len(run_together_text(links[0])) >= TEASER_LINK_SHARE * len(text) else None
+    link_text = run_together_text(links[0])
+    if len(link_text) >= TEASER_LINK_SHARE * len(text):
+        return links[0]
+    label = text[:-len(link_text)] if link_text and text.endswith(link_text) else ""
+    labelled = 0 < len(label.split()) <= MAX_TEASER_LABEL_WORDS and len(link_text.split()) >= MIN_TEASER_WORDS
+    return links[0] if labelled else None
 
 
 _STAMP_PROPS = frozenset({"datePublished", "dateModified"})
@@ -176,9 +219,9 @@ def repeated_items(tree: HtmlElement, texts: dict[HtmlElement, str] | None = Non
 
 # Class or id names of the boxes a CMS sets in and around a story that are never part of it: promotions and
 # calls to action ("cta" opening a name), newsletter and subscription forms, pop-ups, carousels, other stories'
-# excerpts, the latest stories.
+# excerpts, the latest stories, the placeholder of an embed the page did not load (a consent notice), the comments.
 _BOX_NAMES = ("promo", "cta", "sponsored", "newsletter", "subscri", "signup", "sign-up", "popup", "modal", "overlay",
-              "carousel", "excerpt", "latest", "disclosure", "advert", "breadcrumb")
+              "carousel", "excerpt", "latest", "disclosure", "advert", "breadcrumb", "placeholder", "comment")
 _CLASS_AND_ID = XPath("//body//@class | //body//@id")
 # A box holding more text than this is a layout container so named, and may hold the story.
 MAX_BOX_CHARS = 1500

@@ -12,6 +12,9 @@ last included. Blocks inside page furniture (navigation, asides, forms, links,
 share, related and promotion boxes, footnotes) or made mostly of links are
 never recovered. Subheadings and list items too short to be a paragraph are
 recovered only over a paragraph that is in the text or put back.
+
+The page's own JSON-LD articleBody, when it declares one, checks the result: lines it does not hold are dropped,
+and it stands in for a text that lost most of the story.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from copy import deepcopy
 from trafilatura.baseline import basic_cleaning
 
 from extract.metadata import run_together_text
+from extract.structured import _json_objects, unescape
 
 SHINGLE = 4
 
@@ -386,3 +390,49 @@ def _comparable(line: str) -> str:
 def _key(line: str) -> str:
     return f" {' '.join(_WORDS.findall(line.lower()))} "
 
+
+# A declared body holding fewer words than this share of the text's is a summary or a first page, not the story.
+MIN_DECLARED_BODY_SHARE = 0.7
+# A text holding fewer words than this share of the declared body's lost the story (a paywall or a script shows it).
+MIN_TEXT_SHARE_OF_BODY = 0.5
+# A line with less than this share of its words in the declared body is furniture the page's markup set in the story.
+MIN_LINE_IN_BODY_SHARE = 0.7
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
+
+
+def within_declared_body(tree, text: str) -> str:
+    """``text`` checked against the page's own JSON-LD articleBody: without the lines after the story's first that
+    the body does not hold (the teasers, calls to action and captions its markup sets among the paragraphs), or the
+    body itself when the text holds less than half of it. The lines before the story's first are kept whatever the
+    body says: many CMSs leave the kicker and the standfirst out of it, and the posts of social networks quoted in
+    the story."""
+    body = _declared_body(tree)
+    if not body:
+        return text
+    lines = text.split("\n\n")
+    words = [_WORDS.findall(line.lower()) for line in lines]
+    text_words, body_words = sum(map(len, words)), len(_WORDS.findall(body))
+    if text_words < MIN_TEXT_SHARE_OF_BODY * body_words:
+        return _PARAGRAPH_BREAK.sub("\n\n", body.strip())
+    if body_words < MIN_DECLARED_BODY_SHARE * text_words:
+        return text
+    vocabulary = set(_WORDS.findall(body.lower())) | _embedded_post_words(tree)
+    held = [bool(line_words) and sum(word in vocabulary for word in line_words)
+            >= MIN_LINE_IN_BODY_SHARE * len(line_words) for line_words in words]
+    first = held.index(True) if True in held else len(lines)
+    return "\n\n".join(line for number, line in enumerate(lines) if number <= first or held[number])
+
+
+def _declared_body(tree) -> str | None:
+    """The longest articleBody of the page's JSON-LD, markup taken out."""
+    scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+    if not any("articleBody" in (script.text or "") for script in scripts):
+        return None
+    bodies = [value for item in _json_objects(tree) if isinstance(value := item.get("articleBody"), str)]
+    return _TAG.sub(" ", unescape(max(bodies, key=len))) if bodies else None
+
+
+def _embedded_post_words(tree) -> set[str]:
+    posts = [element for element in tree.iter("blockquote") if _EMBEDDED_POST.search(_names(element))]
+    return {word for post in posts for word in _WORDS.findall(run_together_text(post).lower())}
