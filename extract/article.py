@@ -17,6 +17,7 @@ from extract.decoding import decode_html, looks_binary
 from extract.guesses import TrafilaturaGuesses
 from extract.layout import drop_other_posts, unwrap_layout_tables
 from extract.metadata import canonical_hrefs, pick_canonical, pick_language, site_names
+from extract.provenance import FieldSource, provenance_record
 from extract.pruning import block_texts, marked_furniture
 from extract.recovery import recover_dropped_text, split_run_together, within_declared_body, without_trailing_outside
 from extract.streamed import drop_streamed_fallbacks, inline_streamed_content
@@ -49,7 +50,9 @@ class ExtractedPage:
     - ``htmldate``: htmldate's extensive search over the page (date only)
     - ``html-lang``: <html lang>; ``langid``: detected from the text; ``rules``: the source's default
     - ``trafilatura``: trafilatura's own metadata, the last resort
-    A field without a value has no provenance entry."""
+    A field without a value has no provenance entry. Beside them, ``agreed`` maps a field to the other
+    sources that gave the same value and ``confidence`` maps each field to ``high``, ``medium`` or ``low``
+    (``extract.provenance``)."""
     is_article: bool
     reason: str | None = None
     url: str | None = None
@@ -65,7 +68,7 @@ class ExtractedPage:
     description: str | None = None
     text: str = ""
     word_count: int = 0
-    provenance: dict[str, str] = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
     extractor_version: str = ""  # extract.version: set on every page that went through extraction
 
     def to_json(self) -> dict:
@@ -139,7 +142,6 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     unwrap_layout_tables(tree)
     tree, document = _main_text(tree, url)
 
-    provenance: dict[str, str] = {}
     guesses = TrafilaturaGuesses(tree)
     title, title_from, title_agreed = pick_title(tree, meta, ld, guesses.title, sites)
     authors, authors_from, authors_agreed = pick_authors(tree, meta, ld, lambda: guesses.author, url)
@@ -158,10 +160,13 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     # The credit line is looked for in the article text before cleaning (which drops such lines), and near it.
     credited_url = pick_credited_url(tree, meta, url, canonicals, recovered, blocks)
     language, language_from = pick_language(tree, meta, ld, text, rules.language)
-    for key, origin in (("title", title_from), ("authors", authors_from),
-                        ("published", published_from), ("modified", modified_from), ("language", language_from)):
-        if origin:
-            provenance[key] = origin
+    provenance = provenance_record({
+        "title": FieldSource(title_from, title_agreed) if title_from else None,
+        "authors": FieldSource(authors_from, authors_agreed) if authors_from else None,
+        "published": FieldSource(published_from, published_agreed) if published_from else None,
+        "modified": FieldSource(modified_from) if modified_from else None,
+        "language": FieldSource(language_from) if language_from else None,
+    })
 
     words = word_count(text)
     reason = _not_article_reason(words, len(text), meta.get("og:type"))

@@ -10,7 +10,8 @@ origin under the field's name, as it always has, and adds two maps:
 
 Confidence is a level, not a probability:
 
-- ``high``: another independent source gave the same value;
+- ``high``: another source gave the same value (trafilatura's metadata, which reads the
+  same tags, does not count);
 - ``medium``: one source the page declares for that purpose (structured data, meta
   tags, a byline element, a ``<time>`` element, the page's own language declaration)
   and nothing to back it;
@@ -26,6 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 GUESSED = frozenset({"htmldate", "trafilatura", "langid", "rules", "url"})
+# trafilatura's metadata reads the same tags as the pickers: it agreeing with them is no second opinion.
+DERIVED = frozenset({"trafilatura"})
 LEVELS = ("high", "medium", "low")
 
 
@@ -37,7 +40,7 @@ class FieldSource:
 
     @property
     def confidence(self) -> str:
-        if any(other != self.origin for other in self.agreed):
+        if any(other != self.origin and other not in DERIVED for other in self.agreed):
             return "high"
         return "low" if self.origin in GUESSED else "medium"
 

@@ -11,6 +11,7 @@ def test_confidence_levels():
     assert FieldSource("htmldate").confidence == "low"
     assert FieldSource("trafilatura").confidence == "low"
     assert FieldSource("htmldate", ("byline",)).confidence == "high"
+    assert FieldSource("h1", ("trafilatura",)).confidence == "medium"
 
 
 def test_a_source_agreeing_with_itself_is_no_agreement():
