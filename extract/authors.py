@@ -366,9 +366,16 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
 
 def _signatures(tree: HtmlElement):
     """Names that only their place marks as the writer's (see ``_names_set_apart``, ``_names_on_dateline``): looked
-    at when neither the metadata nor a byline names anyone, the outlet included."""
-    yield from _names_set_apart(tree)
-    yield from _names_on_dateline(tree)
+    at when neither the metadata nor a byline names anyone, the outlet included. A heading in title case is made of
+    words the page also writes in lower case ("Best Practices", "Privacy Policy"); a name's words are not."""
+    ordinary: set[str] | None = None
+    for people in chain(_names_set_apart(tree), _names_on_dateline(tree)):
+        ordinary = _LOWER_CASE_WORD.findall(tree.text_content()) if ordinary is None else ordinary
+        if not {w.casefold() for p in people for w in p.split()} & set(ordinary):
+            yield people
+
+
+_LOWER_CASE_WORD = re.compile(r"(?<![\w'’-])[^\W\d_A-ZÀ-ÖØ-Þ][\w'’-]*")
 
 
 _ARTICLES = {"the", "a", "an", "der", "die", "das", "dem", "den", "des", "ein", "eine", "zur", "zum", "im", "le", "la",
@@ -417,25 +424,21 @@ _DATELINE_REACH = 12  # text pieces after the headline (6 before it) where its d
 
 
 def _names_on_dateline(tree: HtmlElement):
-    """A full name beside the date by the headline, with nothing but a separator between them: "11.12.2019 - Amelie
-    Loevenich", "04.02.2022 | 13:10 Uhr | Uta Helkenberg", "Naufal Zuhdi" then "20/1/2026 18:30" (a short piece
-    with digits, on the same side of the headline)."""
+    """A full name beside the date by the headline, with nothing but a separator between them in one piece of text:
+    "11.12.2019 - Amelie Loevenich", "04.02.2022 | 13:10 Uhr | Uta Helkenberg"."""
     headline = next(tree.iter("h1"), None)
     if headline is None:
         return
     before = headline.xpath(f"preceding::text()[normalize-space()][position() <= {_DATELINE_REACH // 2}]")
     after = headline.xpath(f"following::text()[normalize-space()][position() <= {_DATELINE_REACH}]")
-    for side in ([" ".join(t.split()) for t in reversed(before)], [" ".join(t.split()) for t in after]):
-        for i, piece in enumerate(side):
-            parts = [p for p in _DATELINE_PARTS.split(piece) if p]
-            words = [p for p in parts if not _DIGIT.search(p) and p.casefold() not in {"uhr", "h"}]
-            neighbours = side[max(i - 1, 0):i] + side[i + 1:i + 2]
-            dated = len(words) < len(parts) or any(_DIGIT.search(n) and len(n) <= 30 for n in neighbours)
-            if dated and len(words) == 1 and len(words[0]) <= 40 and _looks_like_full_names(words[0]):
-                people = clean_authors([words[0]])
-                if people:
-                    yield people
-                    return
+    for piece in (" ".join(t.split()) for t in [*before, *after]):
+        parts = [p for p in _DATELINE_PARTS.split(piece) if p]
+        words = [p for p in parts if not _DIGIT.search(p) and p.casefold() not in {"uhr", "h"}]
+        if len(words) < len(parts) and len(words) == 1 and len(words[0]) <= 40 and _looks_like_full_names(words[0]):
+            people = clean_authors([words[0]])
+            if people:
+                yield people
+                return
 
 
 # A picture shown as a portrait: an avatar (not a blog's "blavatar"), a headshot, an author's photo, a picture
