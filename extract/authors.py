@@ -405,10 +405,15 @@ def _body_paragraphs(tree: HtmlElement) -> list[HtmlElement]:
     return max(siblings.values(), key=lambda ps: sum(len(p.text_content()) for p in ps), default=[])
 
 
+MIN_SIGNED_BODY_CHARS = 800  # a page of a few lines is a form or a menu, not a signed story
+
+
 def _names_set_apart(tree: HtmlElement):
     """The writer's name set apart as the first or last paragraph of the body, all of it bold, italic or aligned
     right ("<p><strong>Jane Roe</strong></p>" above or below the story), as many sites sign their articles."""
     paragraphs = [p for p in _body_paragraphs(tree) if p.text_content().strip()]
+    if sum(len(p.text_content()) for p in paragraphs) < MIN_SIGNED_BODY_CHARS:
+        return
     for paragraph in paragraphs[:1] + paragraphs[-1:]:
         text = visible_text(paragraph)
         set_apart = "right" in (paragraph.get("style") or "") + (paragraph.get("align") or "") or any(
@@ -421,6 +426,7 @@ def _names_set_apart(tree: HtmlElement):
 
 _DATELINE_PARTS = re.compile(r"\s+[|·•–—-]\s+|\s*\|\s*")
 _DATELINE_REACH = 12  # text pieces after the headline (6 before it) where its dateline may stand
+_DATE_PART = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
 
 
 def _names_on_dateline(tree: HtmlElement):
@@ -434,7 +440,8 @@ def _names_on_dateline(tree: HtmlElement):
     for piece in (" ".join(t.split()) for t in [*before, *after]):
         parts = [p for p in _DATELINE_PARTS.split(piece) if p]
         words = [p for p in parts if not _DIGIT.search(p) and p.casefold() not in {"uhr", "h"}]
-        if len(words) < len(parts) and len(words) == 1 and len(words[0]) <= 40 and _looks_like_full_names(words[0]):
+        dated = any(_DATE_PART.search(p) for p in parts)
+        if dated and len(words) == 1 and len(words[0]) <= 40 and _looks_like_full_names(words[0]):
             people = clean_authors([words[0]])
             if people:
                 yield people
@@ -500,11 +507,10 @@ _ADMIN_ACCOUNT = re.compile(r"\b(?:admin|administrator|webmaster)$", re.I)
 _USER_HANDLE = re.compile(r"^\S*[._\d]\S*$")
 
 
-# Dublin Core and citation tags write a name surname first: "Brazil, Rachel"
-_SURNAME_FIRST_KEYS = {"dc.creator", "citation_author"}
+# Dublin Core writes a name surname first: "Brazil, Rachel"
+_SURNAME_FIRST_KEYS = {"dc.creator"}
 _SURNAME_FIRST = re.compile(r"([^\W\d][\w'-]+),\s+([^\W\d][\w.'-]*(?:\s+[^\W\d][\w.'-]*)?)")
-_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "citation_author", "sailthru.author", "parsely-author",
-                     "byl")
+_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "byl")
 MAX_BYLINE_CANDIDATES = 8
 
 

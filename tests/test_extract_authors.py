@@ -353,7 +353,7 @@ def test_a_writers_initials_after_the_name_are_dropped():
 
 
 def test_a_name_set_apart_first_or_last_in_the_body_signs_the_article():
-    text = "<p>" + "A paragraph of the story, long enough to count as its body. " * 3 + "</p>"
+    text = "<p>" + "A paragraph of the story, long enough to count as its body. " * 5 + "</p>"
     signed_first = f"<h1>Headline</h1><div><p><strong>Mohloai Mpesi</strong></p>{text * 3}</div>"
     assert authors_of(SITE, signed_first) == (["Mohloai Mpesi"], "byline")
     signed_last = f'<h1>Tiêu đề</h1><article>{text * 3}<p style="text-align:right;"><b>Lê Phương</b></p></article>'
