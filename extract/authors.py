@@ -366,9 +366,16 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
 
 def _signatures(tree: HtmlElement):
     """Names that only their place marks as the writer's (see ``_names_set_apart``, ``_names_on_dateline``): looked
-    at when neither the metadata nor a byline names anyone, the outlet included."""
-    yield from _names_set_apart(tree)
-    yield from _names_on_dateline(tree)
+    at when neither the metadata nor a byline names anyone, the outlet included. A heading in title case is made of
+    words the page also writes in lower case ("Best Practices", "Privacy Policy"); a name's words are not."""
+    ordinary: set[str] | None = None
+    for people in chain(_names_set_apart(tree), _names_on_dateline(tree)):
+        ordinary = _LOWER_CASE_WORD.findall(tree.text_content()) if ordinary is None else ordinary
+        if not {w.casefold() for p in people for w in p.split()} & set(ordinary):
+            yield people
+
+
+_LOWER_CASE_WORD = re.compile(r"(?<![\w'’-])[^\W\d_A-ZÀ-ÖØ-Þ][\w'’-]*")
 
 
 _ARTICLES = {"the", "a", "an", "der", "die", "das", "dem", "den", "des", "ein", "eine", "zur", "zum", "im", "le", "la",
@@ -398,10 +405,15 @@ def _body_paragraphs(tree: HtmlElement) -> list[HtmlElement]:
     return max(siblings.values(), key=lambda ps: sum(len(p.text_content()) for p in ps), default=[])
 
 
+MIN_SIGNED_BODY_CHARS = 800  # a page of a few lines is a form or a menu, not a signed story
+
+
 def _names_set_apart(tree: HtmlElement):
     """The writer's name set apart as the first or last paragraph of the body, all of it bold, italic or aligned
     right ("<p><strong>Jane Roe</strong></p>" above or below the story), as many sites sign their articles."""
     paragraphs = [p for p in _body_paragraphs(tree) if p.text_content().strip()]
+    if sum(len(p.text_content()) for p in paragraphs) < MIN_SIGNED_BODY_CHARS:
+        return
     for paragraph in paragraphs[:1] + paragraphs[-1:]:
         text = visible_text(paragraph)
         set_apart = "right" in (paragraph.get("style") or "") + (paragraph.get("align") or "") or any(
@@ -414,28 +426,26 @@ def _names_set_apart(tree: HtmlElement):
 
 _DATELINE_PARTS = re.compile(r"\s+[|·•–—-]\s+|\s*\|\s*")
 _DATELINE_REACH = 12  # text pieces after the headline (6 before it) where its dateline may stand
+_DATE_PART = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
 
 
 def _names_on_dateline(tree: HtmlElement):
-    """A full name beside the date by the headline, with nothing but a separator between them: "11.12.2019 - Amelie
-    Loevenich", "04.02.2022 | 13:10 Uhr | Uta Helkenberg", "Naufal Zuhdi" then "20/1/2026 18:30" (a short piece
-    with digits, on the same side of the headline)."""
+    """A full name beside the date by the headline, with nothing but a separator between them in one piece of text:
+    "11.12.2019 - Amelie Loevenich", "04.02.2022 | 13:10 Uhr | Uta Helkenberg"."""
     headline = next(tree.iter("h1"), None)
     if headline is None:
         return
     before = headline.xpath(f"preceding::text()[normalize-space()][position() <= {_DATELINE_REACH // 2}]")
     after = headline.xpath(f"following::text()[normalize-space()][position() <= {_DATELINE_REACH}]")
-    for side in ([" ".join(t.split()) for t in reversed(before)], [" ".join(t.split()) for t in after]):
-        for i, piece in enumerate(side):
-            parts = [p for p in _DATELINE_PARTS.split(piece) if p]
-            words = [p for p in parts if not _DIGIT.search(p) and p.casefold() not in {"uhr", "h"}]
-            neighbours = side[max(i - 1, 0):i] + side[i + 1:i + 2]
-            dated = len(words) < len(parts) or any(_DIGIT.search(n) and len(n) <= 30 for n in neighbours)
-            if dated and len(words) == 1 and len(words[0]) <= 40 and _looks_like_full_names(words[0]):
-                people = clean_authors([words[0]])
-                if people:
-                    yield people
-                    return
+    for piece in (" ".join(t.split()) for t in [*before, *after]):
+        parts = [p for p in _DATELINE_PARTS.split(piece) if p]
+        words = [p for p in parts if not _DIGIT.search(p) and p.casefold() not in {"uhr", "h"}]
+        dated = any(_DATE_PART.search(p) for p in parts)
+        if dated and len(words) == 1 and len(words[0]) <= 40 and _looks_like_full_names(words[0]):
+            people = clean_authors([words[0]])
+            if people:
+                yield people
+                return
 
 
 # A picture shown as a portrait: an avatar (not a blog's "blavatar"), a headshot, an author's photo, a picture
@@ -497,11 +507,10 @@ _ADMIN_ACCOUNT = re.compile(r"\b(?:admin|administrator|webmaster)$", re.I)
 _USER_HANDLE = re.compile(r"^\S*[._\d]\S*$")
 
 
-# Dublin Core and citation tags write a name surname first: "Brazil, Rachel"
-_SURNAME_FIRST_KEYS = {"dc.creator", "citation_author"}
+# Dublin Core writes a name surname first: "Brazil, Rachel"
+_SURNAME_FIRST_KEYS = {"dc.creator"}
 _SURNAME_FIRST = re.compile(r"([^\W\d][\w'-]+),\s+([^\W\d][\w.'-]*(?:\s+[^\W\d][\w.'-]*)?)")
-_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "citation_author", "sailthru.author", "parsely-author",
-                     "byl")
+_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "byl")
 MAX_BYLINE_CANDIDATES = 8
 
 

@@ -130,8 +130,8 @@ def _author_names(value: Any, by_id: dict[str, dict[str, Any]]) -> tuple[list[st
             if name:
                 if _types(item) & {"organization", "newsmediaorganization"}:
                     organisations.append(name)
-                else:  # "Jane Doe, Professor of Law, Example University": the affiliation is cleaned off later
-                    people.extend(split_names(name))
+                else:  # "Jane Doe, MS, RD", "Jane Doe, Professor of Law": credentials or affiliation after a comma
+                    people.extend(split_names(name.split(",")[0]))
     return people, organisations
 
 
