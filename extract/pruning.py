@@ -138,7 +138,9 @@ def _link_lists(tree: HtmlElement, texts: dict[HtmlElement, str]) -> list[str]:
     found = []
     for listing in tree.iter("ul", "ol"):
         items = [item for item in listing if item.tag == "li"]
-        if len(items) < MIN_LINK_LIST_ITEMS or not all(_one_link_item(item, texts) for item in items):
+        if len(items) < MIN_LINK_LIST_ITEMS or sum(1 for _ in listing.iter("a")) != len(items):
+            continue
+        if not all(_one_link_item(item, texts) for item in items):
             continue
         found += [texts[item] for item in items]
         label = listing.getprevious()
