@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import re
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
 from extract import CleaningRules, extract_article
+from wirehouse.config import settings
 from wirehouse.sources import Source
 from wirehouse.urls import canonical_url, normalize
 
@@ -56,7 +56,7 @@ def cleaning_rules(source: Source | None) -> CleaningRules:
 
 def clean_workers() -> int:
     """Processes extracting pages in one clean task: WIREHOUSE_CLEAN_WORKERS, else one per core."""
-    return int(os.environ.get("WIREHOUSE_CLEAN_WORKERS") or os.cpu_count() or 1)
+    return settings().workers
 
 
 class _InProcess:
