@@ -235,7 +235,7 @@ def _plain(body: bytes, url: str) -> None:
 
 def clean_sample(pages: list[tuple[bytes, str]]) -> dict:
     from extract import CleaningRules
-    from wirehouse.cleaning import WARM_UP_CALLS, extract_raw, extraction_pool
+    from wirehouse.cleaning import extract_raw, extraction_pool
 
     rules = CleaningRules(language="en")
     for body, url in pages[:3]:  # one-off costs (imports, regex compilation) paid by neither side
@@ -253,7 +253,7 @@ def clean_sample(pages: list[tuple[bytes, str]]) -> dict:
     walls = {}
     for workers in sorted({1, os.cpu_count() or 1}):
         with extraction_pool(workers) as pool:
-            warm_up = pages[:WARM_UP_CALLS + 2 * workers]
+            warm_up = pages[:4 * workers]
             for future in [pool.submit(extract_raw, body, url, rules, "text/html") for body, url in warm_up]:
                 future.result()  # the workers are forked and warm before the clock starts
             started = time.perf_counter()

@@ -73,7 +73,7 @@ def test_server_answers_404_and_its_ceiling_counts_every_page(site, server):
 
 def test_clean_extracts_in_worker_processes_as_it_does_in_one(site, server, warehouse_db, monkeypatch):
     """The clean stage's extraction pool (several batches, two workers) stores what one process does."""
-    from wirehouse import cleaning, pipeline
+    from wirehouse import pipeline
     from wirehouse.runs import Interval
 
     monkeypatch.setenv("WIREHOUSE_SOURCES", str(site.sources_file))
@@ -81,7 +81,6 @@ def test_clean_extracts_in_worker_processes_as_it_does_in_one(site, server, ware
     interval = Interval(loadgen.INTERVAL_START, loadgen.INTERVAL_END)
     pipeline.fetch("o001", interval)
     monkeypatch.setattr(pipeline, "CLEAN_BATCH", 4)
-    monkeypatch.setattr(cleaning, "WARM_UP_CALLS", 3)  # the rest goes to the forked workers
     results = []
     for workers in ("2", "1"):
         monkeypatch.setenv("WIREHOUSE_CLEAN_WORKERS", workers)

@@ -200,3 +200,32 @@ def test_a_page_staged_again_after_fingerprinting_is_fingerprinted_by_the_load(c
         fingerprint_stage(conn, [run_id])
         conn.execute("delete from stage.fingerprints where page_id = (select min(page_id) from stage.articles)")
         assert load_interval(conn, [run_id], Interval(SEEN - timedelta(hours=1), SEEN), {}) == {"new": 2}
+
+
+@pytest.mark.parametrize("workers", ["2", "1"])
+def test_fingerprints_from_worker_processes_equal_those_of_one_process(conn, monkeypatch, workers):
+    """The fingerprint task in worker processes (several batches, an outlet's boilerplate in play, a URL
+    seen twice) stores exactly what the pure code computes, page by page."""
+    from bench.dedup_data import stage
+    from wirehouse import fingerprinting
+
+    template = outlets(1, random.Random(5))["outlet00"]
+    pages = [page("outlet00", f"brief{i}", templated(" ".join(t.split()[:60]), template), i)
+             for i, t in enumerate(TEXTS[:9])]
+    pages.append(page("outlet00", "brief0", templated(TEXTS[9], template), 9))  # the same URL again
+    monkeypatch.setattr(fingerprinting, "FINGERPRINT_BATCH", 3)
+    monkeypatch.setenv("WIREHOUSE_CLEAN_WORKERS", workers)
+    with conn.transaction():
+        run_id = stage(conn, pages, SEEN)
+        counters = fingerprinting.fingerprint_stage(conn, [run_id])
+        stored = conn.execute("select s.source, s.text, s.title, f.content_hash, f.body_hash, f.anchors,"
+                              " f.shingle_count, f.line_hashes, f.story_terms from stage.fingerprints f"
+                              " join stage.articles s using (page_id) order by page_id").fetchall()
+    # the outlet's furniture is in every page but counted once for the repeated URL: its lines are boilerplate
+    assert counters["fingerprinted"] == len(pages) and counters["boilerplate_lines"] > 0
+    boilerplate = {line for *_, lines, _ in stored for line in lines
+                   if sum(line in other for *_, other, _ in stored[:9]) >= fingerprinting.BOILERPLATE_MIN_PAGES}
+    for source, text, title, *fields in stored:
+        fp = fingerprint(text, boilerplate, title)
+        assert fields == [fp.content_hash, fp.body_hash, fp.anchors, fp.shingle_count, fp.line_hashes,
+                          fp.story_terms]

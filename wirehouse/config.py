@@ -21,6 +21,7 @@ class Settings:
     ops_retention_days: int  # ops.runs, page_outcomes and rejects kept this long
     shards: int  # a DAG run cuts its sources into this many shards: one crawl and one clean task each
     health_history_days: int  # a source's "usual", for `wirehouse health`: the median of this many days before
+    workers: int  # processes a clean or fingerprint task works its pages in (WIREHOUSE_CLEAN_WORKERS)
 
     @property
     def embedded_dir(self) -> Path:
@@ -46,6 +47,7 @@ def settings() -> Settings:
         ops_retention_days=_days("WIREHOUSE_OPS_RETENTION_DAYS", 365),
         shards=_whole("WIREHOUSE_SHARDS", 2, "shards"),
         health_history_days=_days("WIREHOUSE_HEALTH_HISTORY_DAYS", 14),
+        workers=_whole("WIREHOUSE_CLEAN_WORKERS", os.cpu_count() or 1, "processes"),
     )
 
 
