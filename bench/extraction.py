@@ -131,7 +131,11 @@ def _ours(path: str, url: str | None) -> dict:
 
 def warm_up(pages: list[Page]) -> None:
     """Run every side once, untimed, so one-off costs (dateparser and regex compilation, lazy
-    imports) are paid before timing starts and by neither side in particular."""
+    imports) are paid before timing starts and by neither side in particular. htmldate's
+    extensive search, which both sides use, falls back on dateparser's language detection over
+    every locale (1–3 s of regex compilation per process, once): that is compiled here too."""
+    from htmldate.extractors import get_external_parser
+    get_external_parser().get_date_data("no date 2020")  # no locale reads it, so every locale is tried
     for page in pages:
         for call in (lambda: _ours(page.path, page.url), lambda: _plain(page.path, page.url, False),
                      lambda: _plain(page.path, page.url, True)):
