@@ -80,7 +80,7 @@ def _repair_mojibake(value: str) -> str:
 _LEADING_LABEL = re.compile(r"^(?:(?:blog|news|article|post)\s*:\s+|[a-z0-9-]+\.(?:com|org|net|io|dev|co)\s+(?=[A-Z]))", re.I)
 
 
-_DANGLING_SEPARATOR = re.compile(r"\s+[|\-–—:·•]+$")  # "Headline -" where a CMS left out the site name
+_DANGLING_SEPARATOR = re.compile(r"\s+[|\-–—:·•]$")  # "Headline -" where a CMS left out the site name (one mark: "--" may be text)
 _QUOTE_PAIRS = ('""', "“”")
 _MARKDOWN_PAIRS = ("**", "__")
 

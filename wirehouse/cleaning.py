@@ -55,7 +55,11 @@ def cleaning_rules(source: Source | None) -> CleaningRules:
 
 
 def clean_workers() -> int:
-    """Processes extracting pages in one clean task: WIREHOUSE_CLEAN_WORKERS, else one per core."""
+    """Processes a clean or fingerprint task works its pages in: WIREHOUSE_CLEAN_WORKERS, else one per
+    core; one inside a daemonic process (a Celery prefork worker), which may not fork children: there
+    the worker's own concurrency runs tasks side by side."""
+    if multiprocessing.current_process().daemon:
+        return 1
     return settings().workers
 
 

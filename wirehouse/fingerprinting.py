@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 import psycopg
 
 from dedup.fingerprints import fingerprint, line_hash, line_words
-from wirehouse.config import settings
+from wirehouse.cleaning import clean_workers
 from wirehouse.queries import queries
 
 log = logging.getLogger(__name__)
@@ -51,13 +51,12 @@ class _PagePool:
     in flight: results come back in the order the batches went in."""
 
     def __init__(self, workers: int):
-        self.workers, self.pool, self.calls = workers, None, 0
+        self.workers, self.pool = workers, None
 
     def map(self, fn: Callable, batches: Iterator[tuple]) -> Iterator:
         in_flight: deque[Future] = deque()
-        for args in batches:
-            self.calls += 1
-            if self.pool is None and self.calls > 1 and self.workers > 1:
+        for number, args in enumerate(batches, start=1):
+            if self.pool is None and number > 1 and self.workers > 1:
                 self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
             if self.pool is None:
                 future = Future()
@@ -81,7 +80,7 @@ class _PagePool:
 def fingerprint_stage(conn: psycopg.Connection, fetch_runs: list[int]) -> dict:
     """Fingerprint the not-yet-fingerprinted stage.articles of `fetch_runs`."""
     counters: Counter[str] = Counter()
-    with _PagePool(settings().workers) as pool:
+    with _PagePool(clean_workers()) as pool:
         boilerplate = _boilerplate(conn, fetch_runs, pool)
         # two runs of one interval at once may fingerprint the same pages: written through a
         # temporary table and upserted, so the second writes the same values again
