@@ -19,7 +19,6 @@ and it stands in for a text that lost most of the story.
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_right
 from copy import deepcopy
@@ -27,7 +26,7 @@ from copy import deepcopy
 from trafilatura.baseline import basic_cleaning
 
 from extract.metadata import run_together_text
-from extract.structured import unescape
+from extract.structured import article_bodies, unescape
 
 SHINGLE = 4
 
@@ -426,24 +425,9 @@ def within_declared_body(tree, text: str) -> str:
 
 
 def _declared_body(tree) -> str | None:
-    """The longest articleBody of the page's JSON-LD, markup taken out. Only the scripts that name one are read."""
-    bodies: list[str] = []
-    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
-        if "articleBody" in (raw := script.text or ""):
-            try:
-                bodies += _article_bodies(json.loads(raw, strict=False))
-            except ValueError:
-                continue
+    """The longest articleBody of the page's JSON-LD, markup taken out."""
+    bodies = article_bodies(tree)
     return _TAG.sub(" ", unescape(max(bodies, key=len))) if bodies else None
-
-
-def _article_bodies(node) -> list[str]:
-    if isinstance(node, list):
-        return [body for item in node for body in _article_bodies(item)]
-    if not isinstance(node, dict):
-        return []
-    own = [node["articleBody"]] if isinstance(node.get("articleBody"), str) else []
-    return own + [body for value in node.values() if isinstance(value, (dict, list)) for body in _article_bodies(value)]
 
 
 def _embedded_post_words(tree) -> set[str]:

@@ -60,8 +60,9 @@ def split_names(value: str) -> list[str]:
     return [n for n in names if n]
 
 
-def _json_objects(tree: HtmlElement) -> list[dict[str, Any]]:
-    """Every JSON object in the page's JSON-LD scripts, @graph members flattened."""
+def _json_objects(tree: HtmlElement, containing: str | None = None) -> list[dict[str, Any]]:
+    """Every JSON object in the page's JSON-LD scripts, @graph members flattened; only the scripts whose
+    text holds ``containing``, when given, are parsed."""
     found: list[dict[str, Any]] = []
 
     def walk(node: Any) -> None:
@@ -75,6 +76,8 @@ def _json_objects(tree: HtmlElement) -> list[dict[str, Any]]:
 
     for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
         raw = (script.text or "").strip()
+        if containing and containing not in raw:
+            continue
         # CMSs sometimes wrap JSON-LD in HTML comments or CDATA
         raw = re.sub(r"^\s*(?:<!--|/\*<!\[CDATA\[\*/|//<!\[CDATA\[)|(?:-->|/\*\]\]>\*/|//\]\]>)\s*$", "", raw)
         try:
@@ -156,6 +159,20 @@ def read_json_ld(tree: HtmlElement) -> JsonLdArticle | None:
         publisher=_text(article.get("publisher")) if not isinstance(article.get("publisher"), dict)
         else _text(by_id.get(article["publisher"].get("@id"), article["publisher"]).get("name")),
     )
+
+
+def article_bodies(tree: HtmlElement) -> list[str]:
+    """Every articleBody the page's JSON-LD declares, at any depth, as written."""
+    return [body for obj in _json_objects(tree, "articleBody") for body in _article_bodies(obj)]
+
+
+def _article_bodies(node: Any) -> list[str]:
+    if isinstance(node, list):
+        return [body for item in node for body in _article_bodies(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [node["articleBody"]] if isinstance(node.get("articleBody"), str) else []
+    return own + [body for value in node.values() if isinstance(value, (dict, list)) for body in _article_bodies(value)]
 
 
 def webpage_published(tree: HtmlElement) -> str | None:
