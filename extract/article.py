@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from trafilatura import bare_extraction
-from trafilatura.utils import load_html
 
 from extract.authors import pick_authors
 from extract.cleaning import CleaningRules, clean_text, word_count
@@ -17,6 +16,7 @@ from extract.decoding import decode_html, looks_binary
 from extract.guesses import TrafilaturaGuesses
 from extract.layout import drop_other_posts, unwrap_layout_tables
 from extract.metadata import canonical_hrefs, pick_canonical, pick_language, site_names
+from extract.parsing import parse_html
 from extract.provenance import FieldSource, provenance_record
 from extract.pruning import block_texts, marked_furniture
 from extract.recovery import recover_dropped_text, split_run_together, within_declared_body, without_trailing_outside
@@ -128,10 +128,7 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
         return ExtractedPage(is_article=False, reason="empty document", url=url)
     if looks_binary(source):
         return ExtractedPage(is_article=False, reason="binary or undecodable content", url=url)
-    try:
-        tree = load_html(drop_streamed_fallbacks(source))
-    except Exception:
-        tree = None
+    tree = parse_html(drop_streamed_fallbacks(source))
     if tree is None:
         return ExtractedPage(is_article=False, reason="unparseable HTML", url=url)
 
