@@ -25,7 +25,7 @@ from extract.structured import read_json_ld, read_meta
 from extract.titles import pick_title
 from extract.version import extractor_version
 
-__all__ = ["CleaningRules", "ExtractedPage", "extract_article", "MIN_ARTICLE_WORDS"]
+__all__ = ["CleaningRules", "ExtractedPage", "extract_article", "MIN_ARTICLE_WORDS", "warm_up"]
 
 MIN_ARTICLE_WORDS = 80
 # Far beyond any article (a book is ~500k characters), and keeps the search tsvector under PostgreSQL's 1 MB limit.
@@ -115,6 +115,18 @@ def _not_article_reason(text_words: int, text_chars: int, og_type: str | None) -
     if og_type and "article" not in og_type.lower() and text_words < MIN_WORDS_FOR_NON_ARTICLE_OG_TYPE:
         return f"og:type={og_type}"
     return None
+
+
+def warm_up() -> None:
+    """Pay extraction's one-off costs now: py3langid's model, and dateparser's patterns for every
+    locale, which htmldate's last-resort date parser compiles the first time a page's date string
+    names no language it knows (~3 s of CPU; met within a few dozen pages of most sites). Processes
+    forked afterwards share them instead of each paying again."""
+    from htmldate.extractors import get_external_parser
+    from py3langid import classify
+
+    get_external_parser().get_date_data("no date 2020")
+    classify("warm")
 
 
 def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRules | None = None,

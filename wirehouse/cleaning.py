@@ -11,7 +11,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
-from extract import CleaningRules, extract_article
+from extract import CleaningRules, extract_article, warm_up
 from wirehouse.config import settings
 from wirehouse.sources import Source
 from wirehouse.urls import canonical_url, normalize
@@ -79,21 +79,20 @@ class _InProcess:
 
 
 class _ForkPool:
-    """Forks the workers at the first call, so they all extract from the start.
-
-    What the extraction loads lazily (py3langid's model, ~0.5 s of CPU at its first use; dateparser's
-    locales, met by a page's dates) each worker loads when its pages first need it, the workers in
-    parallel. Until 2026-12-04 the task extracted its first 20 pages itself before forking, to load
-    such things once: when they cost ~4 s that paid; now the serial start on one core costs more
-    wall time than it saves (~0.6 s of extraction on one core, against < 0.2 s of one-off loading
-    in those pages, measured on the benchmark site).
-    """
+    """Forks the workers at the first call, so they all extract from the start, after paying the
+    extraction's one-off costs (``extract.warm_up``, ~3 s of CPU) once in this process: each worker
+    of each pool would pay them otherwise, and where a run's tasks share a process (``airflow dags
+    test``, hence ``wirehouse run``) each clean shard forks a pool."""
+    warmed = False  # per process: forked workers inherit it
 
     def __init__(self, workers: int):
         self.workers, self.pool = workers, None
 
     def submit(self, fn, *args) -> Future:
         if self.pool is None:
+            if not _ForkPool.warmed:
+                warm_up()
+                _ForkPool.warmed = True
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         return self.pool.submit(fn, *args)
 

@@ -79,7 +79,8 @@ def reextract(conn: psycopg.Connection, targets: list[Target], sources: dict[str
     A page that no longer yields an article (or fails) keeps its stored text, and is counted."""
     counters: Counter[str] = Counter()
     by_page = {t.page_id: t for t in targets}
-    stored = [StoredPage(r[0], r[1], RawPage(*r[2:])) for r in conn.execute(Q.stored_pages, {"pages": list(by_page)})]
+    stored = [StoredPage(r[0], r[1], RawPage(*r[2:]))
+              for r in conn.execute(Q.stored_pages, {"pages": list(by_page)}, binary=True)]  # bytea as bytes
     counters["page_gone"] = len(by_page) - len(stored)
     done = []
     with extraction_pool(workers) as pool, conn.cursor() as cur:
