@@ -302,23 +302,24 @@ MAX_TEASER_WORDS = 50
 BIO_TAIL_LINES = 3
 
 
-def _bio_opening(authors: Sequence[str]) -> re.Pattern[str] | None:
-    """A line opening with a byline's full or given name and a verb of a bio, for the bylines that name a person."""
-    names = {name for author in authors if len(parts := author.split()) >= 2 for name in (author, parts[0])}
-    if not names:
-        return None
-    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rf"^(?:{alternatives})(?:,[^,]{{1,60}},)? {_BIO_VERB}\b")
+# What follows a byline's name at the start of a bio (checked after the name, not compiled with the names: one
+# pattern per page would cost more than the rest of the cleaning's regexes).
+_BIO_AFTER_NAME = re.compile(rf"(?:,[^,]{{1,60}},)? {_BIO_VERB}\b")
+
+
+def _opens_bio(line: str, names: set[str]) -> bool:
+    """The line opens with one of ``names`` and a verb of a bio."""
+    return any(line.startswith(name) and _BIO_AFTER_NAME.match(line, len(name)) for name in names)
 
 
 def _without_trailing_bios(lines: list[str], authors: Sequence[str]) -> list[str]:
-    """The lines before the first bio among the last ones: an author box's further lines ("When she's not
-    writing, ...") go with it."""
-    opening = _bio_opening(authors)
-    if opening is None:
+    """The lines before the first bio among the last ones, for the bylines that name a person (their full or
+    given names): an author box's further lines ("When she's not writing, ...") go with it."""
+    names = {name for author in authors if len(parts := author.split()) >= 2 for name in (author, parts[0])}
+    if not names:
         return lines
     tail = max(1, len(lines) - BIO_TAIL_LINES)
-    return lines[:next((i for i in range(tail, len(lines)) if opening.match(lines[i])), len(lines))]
+    return lines[:next((i for i in range(tail, len(lines)) if _opens_bio(lines[i], names)), len(lines))]
 
 
 def _without_related_section(lines: list[str]) -> list[str]:
