@@ -20,7 +20,7 @@ from extract.parsing import parse_html
 from extract.provenance import FieldSource, provenance_record
 from extract.pruning import block_texts, marked_furniture
 from extract.recovery import recover_dropped_text, split_run_together, within_declared_body, without_trailing_outside
-from extract.streamed import drop_streamed_fallbacks, inline_streamed_content
+from extract.streamed import drop_streamed_fallbacks, inline_streamed_content, scripted_body
 from extract.structured import read_json_ld, read_meta
 from extract.titles import pick_title
 from extract.version import extractor_version
@@ -90,18 +90,26 @@ def _run_trafilatura(tree, url: str | None, favor_recall: bool = False):
 def _main_text(tree, url: str | None):
     """The page's tree and trafilatura's extraction from it. A page streamed in parts is read both as sent and
     with the parts in place, as shown: the longer text wins (in place, a part may land in a container
-    trafilatura drops)."""
+    trafilatura drops). A page with no text at all may be client-rendered: it is read again with the
+    article its scripts hold as data in place."""
     document = _run_trafilatura(tree, url)
     if document is None or not document.text:
         # Nothing passed its tests, as when a broken page opens the article inside an <aside> or <header>
         # it always drops: its recall mode keeps such elements when nothing else is left.
         document = _run_trafilatura(tree, url, favor_recall=True) or document
-    inlined = inline_streamed_content(tree)
-    if inlined is None:
+    tree, document = _longer(tree, document, inline_streamed_content(tree), url)
+    if document is None or not document.text:
+        tree, document = _longer(tree, document, scripted_body(tree), url)
+    return tree, document
+
+
+def _longer(tree, document, alternative_tree, url: str | None):
+    """(tree, extraction) of the two readings of the page that gives the longer text."""
+    if alternative_tree is None:
         return tree, document
-    alternative = _run_trafilatura(inlined, url)
+    alternative = _run_trafilatura(alternative_tree, url)
     if alternative is not None and len(alternative.text or "") > (len(document.text or "") if document else 0):
-        return inlined, alternative
+        return alternative_tree, alternative
     return tree, document
 
 

@@ -14,7 +14,7 @@ from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
 
-from extract.metadata import squash, visible_text
+from extract.metadata import html_lang, squash, visible_text
 from extract.structured import JsonLdArticle, webpage_published
 
 # OpenGraph's article date: set once, when the article first appears, and left alone by later updates.
@@ -27,7 +27,8 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "d
 
 _ENGLISH = "en"
 _ISO_DAY = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_NUMERIC_DAY = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?!\d)")
+# "4. 2. 2022": a space after each dot is common typography (Czech, German).
+_NUMERIC_DAY = re.compile(r"(?<![\d/.])(\d{1,2})(/|\.\s?)(\d{1,2})\2(\d{4})(?!\d)")
 # "Do 25.04.24 | 14:07 Uhr": a two-digit year, only with dots, where the day always comes first.
 _SHORT_DOTTED_DAY = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?![\d.])")
 _CJK_DAY = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")  # 2020年1月5日, in every CJK language
@@ -137,7 +138,7 @@ def month_names(language: str) -> dict[str, int]:
 
 def page_language(tree: HtmlElement) -> str:
     """The primary subtag of the page's declared language, lower-cased ("" when it declares none)."""
-    return (tree.get("lang") or "").strip().lower().replace("_", "-").split("-")[0]
+    return html_lang(tree).strip().lower().replace("_", "-").split("-")[0]
 
 
 def _numeric_day(first: int, second: int, year: int, separator: str, known: set[date], month_first: bool) -> date | None:
@@ -306,7 +307,7 @@ def shown_dates(tree: HtmlElement, headline: str | None, known: set[date], today
     if anchor is None:
         return []
     ahead, below = _text_around(tree, anchor, DATELINE_BEFORE, DATELINE_AFTER)
-    month_first = (tree.get("lang") or "").strip().lower().replace("_", "-") in _MONTH_FIRST_LANGUAGES
+    month_first = html_lang(tree).strip().lower().replace("_", "-") in _MONTH_FIRST_LANGUAGES
     language = page_language(tree)
     title = " ".join((headline or "").split()).casefold()
     in_title = len(title) if title and below.casefold().startswith(title) else 0  # "Minutes of the 10 Oct 2019 meeting"
@@ -386,13 +387,29 @@ def _local_offset(stamps: list[datetime]):
     return max(set(offsets), key=offsets.count) if offsets else None
 
 
-def _on_local_day(stamp: datetime, url_day: date | None, offset) -> datetime:
-    """A UTC stamp shown in the page's own time zone when its URL dates it there
-    (02:41 UTC on the 19th is 21:41 on the 18th in New York, where /2025/12/18/ was published)."""
-    if url_day is None or offset is None or stamp.date() == url_day or stamp.utcoffset():
+def _on_local_day(stamp: datetime, url_day: date | None, shown_day: date | None, offset: timedelta | None) -> datetime:
+    """A UTC stamp shown in the page's own time zone when its URL dates it there (02:41 UTC on the 19th
+    is 21:41 on the 18th in New York, where /2025/12/18/ was published), or, for a stamp on the hour, in
+    the zone whose midnight it is when the page's URL or headline gives that day (23:00 UTC on the 4th
+    is midnight of the 5th in Berlin: a day stored as local midnight). The instant stays the same."""
+    if stamp.utcoffset():
         return stamp
-    local = stamp.astimezone(timezone(offset))
-    return local if local.date() == url_day else stamp
+    for candidate, days in ((offset, {url_day}), (_midnight_offset(stamp), {url_day, shown_day})):
+        local = stamp.astimezone(timezone(candidate)) if candidate else stamp
+        if stamp.date() not in days and local.date() in days:
+            return local
+    return stamp
+
+
+LATEST_OFFSET = timedelta(hours=14)  # the easternmost time zone's
+
+
+def _midnight_offset(stamp: datetime) -> timedelta | None:
+    """The offset east of UTC at which a stamp on the hour is midnight."""
+    if (stamp.minute, stamp.second, stamp.microsecond) != (0, 0, 0) or stamp.hour == 0:
+        return None
+    offset = timedelta(hours=24 - stamp.hour)
+    return offset if offset <= LATEST_OFFSET else None
 
 
 def _dateline_predates(shown: list[ShownDate], stamp: datetime) -> bool:
@@ -470,11 +487,12 @@ def _first_choice(marked: Stamps, opengraph: Stamps, shown: list[ShownDate], dec
         stamp, origin = opengraph[0]
     elif shown:
         stamp, origin = _on_day(shown[0].day, declared + updates + times)
-    elif declared or page:
-        stamp, origin = (declared or page)[0]
+    elif declared or page or times or updates:
+        stamp, origin = (declared or page or times or updates)[0]
     else:
         return None
-    return _on_local_day(stamp, url_day, offset), origin
+    shown_day = shown[0].day if shown and shown[0].label != "updated" else None
+    return _on_local_day(stamp, url_day, shown_day, offset), origin
 
 
 def _stamp_of(day: date, votes: list[_Vote], stamps: Stamps) -> tuple[datetime, str]:
@@ -498,9 +516,11 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
     is days older (a re-import's stamp); the date the page shows by its headline (the
     nearest below it; one labelled updated only when the page shows no other: a page that
     shows only its update date presents itself as of that day); JSON-LD datePublished;
-    other meta tags; a WebPage's datePublished. A date taken from the page's text gets its
-    time of day from a declared stamp of that day. A UTC stamp is moved into the page's own
-    time zone when its URL dates it there.
+    other meta tags; a WebPage's datePublished; the first <time datetime>; the declared
+    modified date (a page that declares only that presents itself as of that day). A date
+    taken from the page's text gets its time of day from a declared stamp of that day. A UTC
+    stamp is moved into the page's own time zone when its URL dates it there, and a UTC stamp
+    on the hour into the zone whose midnight it is when the URL or headline gives that day.
 
     Then the sources vote, one vote per family (see _Vote): the declared stamps, the <time
     pubdate>, the date shown by the headline (not one labelled updated), the first <time

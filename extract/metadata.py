@@ -69,10 +69,15 @@ def _iso639_1(value: str | None) -> str | None:
     return code if re.fullmatch(r"[a-z]{2}", code) else None
 
 
+def html_lang(tree: HtmlElement) -> str:
+    """The language the <html> element declares, as written ("" when none): lang, or xml:lang on XHTML pages."""
+    return tree.get("lang") or tree.get("xml:lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+
+
 def pick_language(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
                   text: str, default: str | None) -> Picked:
     candidates = [
-        (tree.get("lang") or tree.get("xml:lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang"), "html-lang"),
+        (html_lang(tree), "html-lang"),
         (meta.get("og:locale") or meta.get("content-language") or meta.get("language"), "meta"),
         (ld.language if ld else None, "json-ld"),
     ]

@@ -263,3 +263,44 @@ def test_a_shown_date_labelled_updated_does_not_vote_for_publication():
     body = '<h1>Headline</h1><p>Updated <time datetime="2025-12-31T20:51:17Z">Dec 31, 2025</time></p>'
     published, source, agreed = dates_and_agreement(head, body, htmldate_result="2025-12-31")
     assert (day_of(published), source, agreed) == ("2025-12-08", "meta", ())
+
+
+@pytest.mark.parametrize("lang, byline", [("de", "<p>Von Eva Muster, 4. 2. 2022</p>"), ("cs", "<p>Jan Novák | 4. 2. 2022</p>")])
+def test_a_numeric_date_spaced_after_its_dots_is_read_day_first(lang, byline):
+    published, source = dates_of("", f"<h1>Headline</h1>{byline}", lang=lang, htmldate_result="2022-04-02")
+    assert (day_of(published), source) == ("2022-02-04", "byline")
+
+
+def test_a_time_element_dates_a_page_that_declares_nothing_before_htmldate_does():
+    body = '<h1>Headline</h1><p>Text.</p><p><time datetime="2022-01-25T08:00:00+01:00">Tuesday</time></p>'
+    published, source = dates_of("", body, htmldate_result="2022-01-21")
+    assert (published.isoformat(), source) == ("2022-01-25T08:00:00+01:00", "byline")
+
+
+def test_a_page_that_declares_only_its_modified_date_is_dated_that_day():
+    head = '<meta name="datemodified" content="06/13/2019">'
+    published, source = dates_of(head, "<h1>Headline</h1><p>Text.</p>", htmldate_result="2004-01-01")
+    assert (day_of(published), source) == ("2019-06-13", "meta")
+    published, source = dates_of("", "<h1>Headline</h1><p>Text.</p>", htmldate_result="2004-01-01")
+    assert (day_of(published), source) == ("2004-01-01", "htmldate")
+
+
+@pytest.mark.parametrize("stamp, shown, expected", [
+    ("2021-11-04T23:00:00Z", "5. November 2021", "2021-11-05T00:00:00+01:00"),  # local midnight in Berlin
+    ("2021-11-04T15:00:00Z", "5. listopadu 2021", "2021-11-05T00:00:00+09:00"),  # ... in Tokyo, a Czech page or not
+    ("2021-11-04T23:00:55Z", "5. November 2021", "2021-11-04T23:00:55+00:00"),  # a time of day: the stamp's day
+    ("2021-11-04T23:00:00Z", "4. November 2021", "2021-11-04T23:00:00+00:00"),  # the shown day agrees already
+])
+def test_a_utc_stamp_on_the_hour_is_the_midnight_of_the_day_the_page_shows(stamp, shown, expected):
+    head = f'<meta property="article:published_time" content="{stamp}">'
+    published, _ = dates_of(head, f"<h1>Headline</h1><p>{shown}</p>", lang="de" if "November" in shown else "cs")
+    assert published.isoformat() == expected
+
+
+@pytest.mark.parametrize("root, expected", [('<html xml:lang="en-GB">', "2020-10-02"), ('<html xml:lang="en-US">', "2020-02-10")])
+def test_an_xhtml_page_s_xml_lang_sets_the_order_of_a_numeric_date(root, expected):
+    html = f'{root}<head></head><body><h1>Headline</h1><p><span class="time">02/10/2020</span></p></body></html>'
+    tree = load_html(html)
+    published, *_ = pick_dates(html, tree, read_meta(tree), read_json_ld(tree), None, htmldate_result="2001-01-01",
+                               headline="Headline")
+    assert day_of(published) == expected

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from trafilatura.utils import load_html
 
 from extract import extract_article
 from extract.metadata import run_together_text
-from extract.streamed import drop_streamed_fallbacks, inline_streamed_content
+from extract.streamed import drop_streamed_fallbacks, inline_streamed_content, scripted_body
 
 LEAD = ("The council voted on Tuesday to rebuild the old bridge over the river, after two years of debate "
         "about its cost, its design and the traffic that its closure would push through the town centre.")
@@ -44,3 +46,28 @@ def test_a_streamed_article_is_extracted_in_page_order():
     text = extract_article(streamed_page(paragraphs=4)).text
     assert text.index(LEAD) < text.index(MIDDLE) < text.index(END)
     assert "Loading" not in text
+
+
+def scripted_page(paragraphs: list[str], shown: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    state = json.dumps({"detail": {"title": "Bridge to be rebuilt", "contentHtml": body,
+                                   "teaser": "<p>Another story</p>"}}).replace("<", "\\u003c")
+    return (f'<html><head><title>Bridge to be rebuilt</title></head><body><main><div class="spinner"></div>{shown}</main>'
+            f'<script>window["__STATE__"] = {state};</script></body></html>')
+
+
+def test_the_article_a_client_rendered_page_holds_only_in_a_script_is_extracted():
+    text = extract_article(scripted_page([LEAD, MIDDLE, END])).text
+    assert text.index(LEAD) < text.index(MIDDLE) < text.index(END)
+    assert "Another story" not in text
+
+
+def test_a_script_with_fewer_paragraphs_than_an_article_is_not_read_as_one():
+    assert scripted_body(load_html(scripted_page([LEAD, END]))) is None
+    assert scripted_body(load_html(scripted_page([LEAD, MIDDLE, END]))) is not None
+
+
+def test_a_page_that_shows_its_article_is_not_read_from_its_scripts():
+    shown = "<article><p>" + " ".join([END] * 3) + "</p></article>"
+    text = extract_article(scripted_page([LEAD, MIDDLE, END], shown=shown)).text
+    assert END in text and LEAD not in text
