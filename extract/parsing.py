@@ -24,7 +24,7 @@ def parse_html(source: str) -> HtmlElement | None:
     tree = None
     try:
         tree = fromstring(source, parser=_PARSER)
-    except ValueError:  # a str with an encoding declaration
+    except Exception:  # a str with an encoding declaration (ValueError), or what lxml cannot parse as text
         pass
     if tree is None or len(tree) < 1:
         try:
