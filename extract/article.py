@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cache
 
 from trafilatura import bare_extraction
 
@@ -125,11 +126,12 @@ def _not_article_reason(text_words: int, text_chars: int, og_type: str | None) -
     return None
 
 
+@cache
 def warm_up() -> None:
-    """Pay extraction's one-off costs now: py3langid's model, and dateparser's patterns for every
-    locale, which htmldate's last-resort date parser compiles the first time a page's date string
-    names no language it knows (~3 s of CPU; met within a few dozen pages of most sites). Processes
-    forked afterwards share them instead of each paying again."""
+    """Pay extraction's one-off costs now, once per process: py3langid's model, and dateparser's patterns
+    for every locale, which htmldate's last-resort date parser compiles the first time a page's date
+    string names no language it knows (~3 s of CPU; met within a few dozen pages of most sites).
+    Processes forked afterwards share them instead of each paying again."""
     from htmldate.extractors import get_external_parser
     from py3langid import classify
 

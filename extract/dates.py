@@ -136,9 +136,14 @@ def month_names(language: str) -> dict[str, int]:
     return {name: number for name, number in months.items() if name not in clashes} | english
 
 
+def _declared_language(tree: HtmlElement) -> str:
+    """The page's declared language tag, lower-cased, "_" written "-" ("" when it declares none)."""
+    return html_lang(tree).strip().lower().replace("_", "-")
+
+
 def page_language(tree: HtmlElement) -> str:
     """The primary subtag of the page's declared language, lower-cased ("" when it declares none)."""
-    return html_lang(tree).strip().lower().replace("_", "-").split("-")[0]
+    return _declared_language(tree).split("-")[0]
 
 
 def _numeric_day(first: int, second: int, year: int, separator: str, known: set[date], month_first: bool) -> date | None:
@@ -307,7 +312,7 @@ def shown_dates(tree: HtmlElement, headline: str | None, known: set[date], today
     if anchor is None:
         return []
     ahead, below = _text_around(tree, anchor, DATELINE_BEFORE, DATELINE_AFTER)
-    month_first = html_lang(tree).strip().lower().replace("_", "-") in _MONTH_FIRST_LANGUAGES
+    month_first = _declared_language(tree) in _MONTH_FIRST_LANGUAGES
     language = page_language(tree)
     title = " ".join((headline or "").split()).casefold()
     in_title = len(title) if title and below.casefold().startswith(title) else 0  # "Minutes of the 10 Oct 2019 meeting"

@@ -83,16 +83,13 @@ class _ForkPool:
     extraction's one-off costs (``extract.warm_up``, ~3 s of CPU) once in this process: each worker
     of each pool would pay them otherwise, and where a run's tasks share a process (``airflow dags
     test``, hence ``wirehouse run``) each clean shard forks a pool."""
-    warmed = False  # per process: forked workers inherit it
 
     def __init__(self, workers: int):
         self.workers, self.pool = workers, None
 
     def submit(self, fn, *args) -> Future:
         if self.pool is None:
-            if not _ForkPool.warmed:
-                warm_up()
-                _ForkPool.warmed = True
+            warm_up()  # once per process
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         return self.pool.submit(fn, *args)
 
