@@ -234,10 +234,11 @@ def _plain(body: bytes, url: str) -> None:
 
 
 def clean_sample(pages: list[tuple[bytes, str]]) -> dict:
-    from extract import CleaningRules
+    from extract import CleaningRules, warm_up
     from wirehouse.cleaning import extract_raw, extraction_pool
 
     rules = CleaningRules(language="en")
+    warm_up()  # the loading a clean task pays once before its workers fork (dateparser's locales: both sides use them)
     for body, url in pages[:3]:  # one-off costs (imports, regex compilation) paid by neither side
         extract_raw(body, url, rules, "text/html; charset=utf-8")
         _plain(body, url)
