@@ -64,14 +64,15 @@ def task(site: loadgen.Site, url: str) -> dict:
 
 def bare_pool(url: str) -> dict:
     from extract import CleaningRules
-    from wirehouse.cleaning import clean_workers, extract_raw, extraction_pool
+    from wirehouse.cleaning import extract_raw, extraction_pool
+    from wirehouse.workers import worker_count
 
     with psycopg.connect(url) as conn:
         pages = conn.execute("select body, final_url from raw.pages where kind = 'article' and status = 200",
                              binary=True).fetchall()
     rules = CleaningRules(language="en")
     children, started = _cpu(resource.RUSAGE_CHILDREN), time.perf_counter()
-    with extraction_pool(clean_workers()) as pool:
+    with extraction_pool(worker_count()) as pool:
         for future in [pool.submit(extract_raw, body, final_url, rules, "text/html") for body, final_url in pages]:
             future.result()
     return {"wall": time.perf_counter() - started, "workers_cpu": _cpu(resource.RUSAGE_CHILDREN) - children}

@@ -5,16 +5,14 @@ Used by the clean task (wirehouse/pipeline.py) and by re-extraction (wirehouse/r
 from __future__ import annotations
 
 import json
-import multiprocessing
 import re
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
 from extract import CleaningRules, extract_article, warm_up
-from wirehouse.config import settings
 from wirehouse.sources import Source
 from wirehouse.urls import canonical_url, normalize
+from wirehouse.workers import ForkedPool, InProcess, executor
 
 CLEAN_BATCH = 100  # pages held in memory at once by clean and re-extraction
 # PostgreSQL text cannot hold NUL, and UTF-8 cannot encode a lone surrogate; both reach an
@@ -54,55 +52,12 @@ def cleaning_rules(source: Source | None) -> CleaningRules:
     return CleaningRules(drop_lines=source.drop_lines, language=source.language) if source else CleaningRules()
 
 
-def clean_workers() -> int:
-    """Processes a clean or fingerprint task works its pages in: WIREHOUSE_CLEAN_WORKERS, else one per
-    core; one inside a daemonic process (a Celery prefork worker), which may not fork children: there
-    the worker's own concurrency runs tasks side by side."""
-    if multiprocessing.current_process().daemon:
-        return 1
-    return settings().workers
-
-
-class _InProcess:
-    """The executor interface, running each call at once in this process."""
-
-    def submit(self, fn, *args) -> Future:
-        future = Future()
-        future.set_result(fn(*args))
-        return future
-
-    def __enter__(self) -> "_InProcess":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pass
-
-
-class _ForkPool:
-    """Forks the workers at the first call, so they all extract from the start, after paying the
-    extraction's one-off costs (``extract.warm_up``, ~3 s of CPU) once in this process: each worker
-    of each pool would pay them otherwise, and where a run's tasks share a process (``airflow dags
-    test``, hence ``wirehouse run``) each clean shard forks a pool."""
-
-    def __init__(self, workers: int):
-        self.workers, self.pool = workers, None
-
-    def submit(self, fn, *args) -> Future:
-        if self.pool is None:
-            warm_up()  # once per process
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-        return self.pool.submit(fn, *args)
-
-    def __enter__(self) -> "_ForkPool":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=exc[0] is not None)
-
-
-def extraction_pool(workers: int):
-    return _ForkPool(workers) if workers > 1 else _InProcess()
+def extraction_pool(workers: int) -> InProcess | ForkedPool:
+    """Where a clean extracts its pages: forked workers, after paying the extraction's one-off costs
+    (``extract.warm_up``, ~3 s of CPU) once in this process: each worker of each pool would pay them
+    otherwise, and where a run's tasks share a process (``airflow dags test``, hence ``wirehouse run``)
+    each clean shard forks a pool."""
+    return executor(workers, before_fork=warm_up)
 
 
 def extract_raw(body, final_url, rules, content_type):

@@ -10,16 +10,15 @@ ahead of the database; an interval of one batch is fingerprinted in the task's o
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 
 import psycopg
 
 from dedup.fingerprints import fingerprint, line_hash, line_words
-from wirehouse.cleaning import clean_workers
 from wirehouse.queries import queries
+from wirehouse.workers import ForkedPool, InProcess, worker_count
 
 log = logging.getLogger(__name__)
 Q = queries("dedup")
@@ -51,19 +50,15 @@ class _PagePool:
     in flight: results come back in the order the batches went in."""
 
     def __init__(self, workers: int):
-        self.workers, self.pool = workers, None
+        self.workers = workers
+        self.executor: InProcess | ForkedPool = InProcess()
 
     def map(self, fn: Callable, batches: Iterator[tuple]) -> Iterator:
         in_flight: deque[Future] = deque()
         for number, args in enumerate(batches, start=1):
-            if self.pool is None and number > 1 and self.workers > 1:
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-            if self.pool is None:
-                future = Future()
-                future.set_result(fn(*args))
-            else:
-                future = self.pool.submit(fn, *args)
-            in_flight.append(future)
+            if number == 2 and self.workers > 1:
+                self.executor = ForkedPool(self.workers)
+            in_flight.append(self.executor.submit(fn, *args))
             while len(in_flight) > self.workers:
                 yield in_flight.popleft().result()
         while in_flight:
@@ -73,14 +68,13 @@ class _PagePool:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=exc[0] is not None)
+        self.executor.__exit__(*exc)
 
 
 def fingerprint_stage(conn: psycopg.Connection, fetch_runs: list[int]) -> dict:
     """Fingerprint the not-yet-fingerprinted stage.articles of `fetch_runs`."""
     counters: Counter[str] = Counter()
-    with _PagePool(clean_workers()) as pool:
+    with _PagePool(worker_count()) as pool:
         boilerplate = _boilerplate(conn, fetch_runs, pool)
         # two runs of one interval at once may fingerprint the same pages: written through a
         # temporary table and upserted, so the second writes the same values again

@@ -20,8 +20,8 @@ from concurrent.futures import Future
 import psycopg
 
 from extract import extractor_version
-from wirehouse.cleaning import (CLEAN_BATCH, RawPage, clean_workers, cleaning_rules, extract_raw, extraction_pool,
-                                stage_article, storable)
+from wirehouse.cleaning import (CLEAN_BATCH, RawPage, cleaning_rules, extract_raw, extraction_pool, stage_article,
+                                storable)
 from wirehouse.config import PROJECT_ROOT, settings
 from wirehouse.db import connect, database_url
 from wirehouse.fingerprinting import fingerprint_stage
@@ -30,6 +30,7 @@ from wirehouse.migrate import migrate
 from wirehouse.queries import queries
 from wirehouse.runs import Interval, current_fetch_runs, finish_run, recorded_run, start_run
 from wirehouse.sources import Source, load_sources, source_by_name
+from wirehouse.workers import worker_count
 
 log = logging.getLogger(__name__)
 Q = queries("stages")
@@ -157,7 +158,7 @@ def clean_shard(names: list[str], interval: Interval, dag_id: str | None = None,
         fetch_runs = {name: run for name, run in current_fetch_runs(conn, interval).items() if name in names}
         pending_pages, = conn.execute(Q.pages_to_clean_count, {"runs": list(fetch_runs.values())}).fetchone()
         # worker processes only for enough pages to keep them busy: a small shard is extracted here
-        with extraction_pool(clean_workers() if pending_pages >= CLEAN_BATCH else 1) as pool, \
+        with extraction_pool(worker_count() if pending_pages >= CLEAN_BATCH else 1) as pool, \
                 contextlib.ExitStack() as open_sources:
             pending = None  # (source, batch, extractions): written once the next batch is submitted
             for name in sorted(fetch_runs):

@@ -22,7 +22,7 @@ import psycopg
 from psycopg import sql
 
 from extract import extractor_version
-from wirehouse.cleaning import RawPage, clean_workers, cleaning_rules, extract_raw, extraction_pool, stage_article
+from wirehouse.cleaning import RawPage, cleaning_rules, extract_raw, extraction_pool, stage_article
 from wirehouse.config import settings
 from wirehouse.db import connect
 from wirehouse.fingerprinting import fingerprint_stage
@@ -30,6 +30,7 @@ from wirehouse.migrate import migrate
 from wirehouse.queries import queries
 from wirehouse.runs import Interval, recorded_run
 from wirehouse.sources import Source, load_sources
+from wirehouse.workers import worker_count
 
 log = logging.getLogger(__name__)
 Q = queries("reclean")
@@ -185,6 +186,6 @@ def run_reclean(until: datetime, since: datetime | None = None, source: str | No
     with connect(autocommit=True) as conn:
         migrate(conn)
         with recorded_run(conn, "reclean", Interval(since, until), source, dag_id, dag_run_id) as run:
-            report = reclean(conn, sources, since, source, run.run_id, dry_run, clean_workers())
+            report = reclean(conn, sources, since, source, run.run_id, dry_run, worker_count())
             run.counters.update(report.counters, dry_run=dry_run)
     return report

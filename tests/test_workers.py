@@ -1,0 +1,55 @@
+"""wirehouse.workers: the forked worker processes the clean, re-extraction and fingerprint tasks share."""
+import os
+import time
+
+import pytest
+
+from wirehouse.workers import ForkedPool, InProcess, executor, worker_count
+
+LOADED: list[str] = []
+
+
+def _load() -> None:
+    LOADED.append("models")
+
+
+def _pid_and_loaded(_: int) -> tuple[int, tuple[str, ...]]:
+    return os.getpid(), tuple(LOADED)
+
+
+def test_forked_workers_inherit_what_was_loaded_once_before_the_fork():
+    LOADED.clear()
+    pool = ForkedPool(2, before_fork=_load)
+    assert LOADED == []  # nothing loaded, nothing forked until there is work
+    with pool:
+        results = [f.result() for f in [pool.submit(_pid_and_loaded, n) for n in range(8)]]
+    assert LOADED == ["models"]  # loaded once, in this process
+    assert {pid for pid, _ in results} - {os.getpid()}
+    assert os.getpid() not in {pid for pid, _ in results}
+    assert {loaded for _, loaded in results} == {("models",)}
+
+
+def test_one_worker_runs_in_this_process_without_loading_anything_ahead():
+    LOADED.clear()
+    with executor(1, before_fork=_load) as pool:
+        assert isinstance(pool, InProcess)
+        assert pool.submit(_pid_and_loaded, 0).result() == (os.getpid(), ())
+
+
+def _slow(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def test_leaving_on_an_error_cancels_the_calls_not_started():
+    with pytest.raises(RuntimeError):
+        with executor(2) as pool:
+            futures = [pool.submit(_slow, 0.05) for _ in range(40)]
+            raise RuntimeError("the task failed")
+    assert any(f.cancelled() for f in futures)
+
+
+def test_worker_count_follows_the_setting(monkeypatch):
+    from wirehouse.config import settings
+
+    monkeypatch.setenv("WIREHOUSE_CLEAN_WORKERS", "3")
+    assert settings().workers == worker_count() == 3
