@@ -9,9 +9,9 @@ excluded subtrees: the benchmark's own web server) and sums their resident set s
 peak of that sum is `peak_rss`. Forked workers share most of their pages with their parent,
 which RSS counts in each: `peak_pss` is the same peak of proportional set sizes (each shared
 page split between its sharers), what the tree really holds. PSS is read every PSS_EVERY-th
-sample only: the kernel walks a process's page tables to sum it, and read every 0.1 s it cost
-this process 12 % of a core during the 1k end-to-end run (top), taken from the stages being
-measured (3 % since). It also keeps each process's last seen CPU time, so the CPU of the
+sample only (once a second): the kernel walks a process's page tables to sum it, and read every
+0.1 s it cost this process 12 % of a core during the 1k end-to-end run (top), taken from the
+stages being measured; sampling every 0.1 s with PSS once a second still cost 3 %. It also keeps each process's last seen CPU time, so the CPU of the
 processes whose command line contains a word can be summed afterwards (a process's last
 SAMPLE_SECONDS before it exits are missed).
 """
@@ -20,8 +20,8 @@ from __future__ import annotations
 import os
 import threading
 
-SAMPLE_SECONDS = 0.1
-PSS_EVERY = 10
+SAMPLE_SECONDS = 0.25
+PSS_EVERY = 4
 _TICKS = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
