@@ -53,3 +53,18 @@ def test_worker_count_follows_the_setting(monkeypatch):
 
     monkeypatch.setenv("WIREHOUSE_CLEAN_WORKERS", "3")
     assert settings().workers == worker_count() == 3
+
+
+def _pids(*_) -> int:
+    return os.getpid()
+
+
+def test_the_fingerprint_pool_forks_its_workers_once_for_all_its_passes():
+    from wirehouse.fingerprinting import _PagePool
+
+    with _PagePool(2) as pool:
+        first = list(pool.map(_pids, iter([(n,) for n in range(6)])))
+        second = list(pool.map(_pids, iter([(n,) for n in range(6)])))
+    assert first[0] == os.getpid()  # an interval of one batch stays in this process
+    workers = set(first[1:]) | set(second)
+    assert os.getpid() not in workers and len(workers) <= 2

@@ -56,8 +56,8 @@ class _PagePool:
     def map(self, fn: Callable, batches: Iterator[tuple]) -> Iterator:
         in_flight: deque[Future] = deque()
         for number, args in enumerate(batches, start=1):
-            if number == 2 and self.workers > 1:
-                self.executor = ForkedPool(self.workers)
+            if number > 1 and self.workers > 1 and isinstance(self.executor, InProcess):
+                self.executor = ForkedPool(self.workers)  # once: later maps use the same workers
             in_flight.append(self.executor.submit(fn, *args))
             while len(in_flight) > self.workers:
                 yield in_flight.popleft().result()
