@@ -148,15 +148,16 @@ _LITERAL_LINES = (
     (LONG_LINE_WORDS, "get updates from this writer"),  # reader prompts
     (LONG_LINE_WORDS, "funded by readers like you"),
     (LONG_LINE_WORDS, "tell your friends and get rewards"),
+    (LONG_LINE_WORDS, "[reveal]"),  # a teaser for another story
     (DISCLOSURE_LINE_WORDS, "qualifying purchases"),  # affiliate disclosures
     (DISCLOSURE_LINE_WORDS, "chosen independently by our editors"),
 )
 
-# Furniture phrases that may stand anywhere in a line: (longest line in words, a literal the line must hold, in
-# lower case, pattern). The literal is checked first: a search for a phrase that may start anywhere tries it at
-# every position of the line (in one alternation with the others, 4 % of the extraction's time), and these
-# phrases are rare. A pattern a line may match through either of two literals has an entry for each.
-_PHRASE_LINES = tuple((limit, key, re.compile(pattern, re.I)) for limit, key, pattern in (
+# Furniture phrases that may stand anywhere in a line: (longest line in words, the literals in lower case one of
+# which the line must hold, pattern). A literal is checked first: a search for a phrase that may start anywhere
+# tries it at every position of the line (in one alternation with the others, 4 % of the extraction's time), and
+# these phrases are rare.
+_PHRASES = (
     # newsletter forms
     (LONG_LINE_WORDS, "your inbox", r"(?:sent|delivered) (?:right |straight |directly )?to your inbox|"
                                     r"\b(?:right|straight) (?:in|into|to) your inbox"),
@@ -170,16 +171,17 @@ _PHRASE_LINES = tuple((limit, key, re.compile(pattern, re.I)) for limit, key, pa
     (LONG_LINE_WORDS, ")", r"\((?:photo|image|picture|pictured|credit|video)s?\s*:[^()]*\)\s*$"),
     (LONG_LINE_WORDS, ")", r"\([^()]*\b(?:getty images|afp|reuters|ap photo|press association|shutterstock|epa|alamy)\b"
                            r"[^()]*\)\s*$"),
-    *((LONG_LINE_WORDS, mark, r"\b(?:photo|image|picture)s?\s*(?:©|\(c\))[^.]{0,60}$") for mark in ("©", "(c)")),
-    *((LONG_LINE_WORDS, word, r"\b(?:picture|photo|image)s?\s*:\s*[^.:]{0,40}\b(?:getty|afp|reuters|ap|supplied|istock|"
-                              r"shutterstock|alamy)\b[^.]{0,30}$") for word in ("picture", "photo", "image")),
-    *((LONG_LINE_WORDS, word, r"(?-i:[.!?]\s+(?:[Cc]redit|[Pp]hoto(?: by)?|[Ii]mage(?: by)?)\s*:\s*['‘\"]?[A-Z][\w.'’-]*"
-                              r"(?: [A-Z][\w.'’-]*){0,3}['’\"]?\.?)$") for word in ("credit", "photo", "image")),
+    (LONG_LINE_WORDS, ("©", "(c)"), r"\b(?:photo|image|picture)s?\s*(?:©|\(c\))[^.]{0,60}$"),
+    (LONG_LINE_WORDS, ("picture", "photo", "image"),
+     r"\b(?:picture|photo|image)s?\s*:\s*[^.:]{0,40}\b(?:getty|afp|reuters|ap|supplied|istock|shutterstock|alamy)\b"
+     r"[^.]{0,30}$"),
+    (LONG_LINE_WORDS, ("credit", "photo", "image"),
+     r"(?-i:[.!?]\s+(?:[Cc]redit|[Pp]hoto(?: by)?|[Ii]mage(?: by)?)\s*:\s*['‘\"]?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
+     r"['’\"]?\.?)$"),
     # reader prompts
     (LONG_LINE_WORDS, "notifications about new posts", r"(?:receive|get) notifications about new posts"),
     # a teaser for another story: "Plane passengers quarantined after outbreak [NEWS]"
     (LONG_LINE_WORDS, "[", r"(?-i:\s\[[A-Z]{4,}\]\|?$)"),
-    (LONG_LINE_WORDS, "[reveal]", r"\[REVEAL\]"),
     # agency credits and reporters' contact lines after the story
     (LONG_LINE_WORDS, "contributed ", r"\bcontributed (?:to this report|reporting)\b"),
     (LONG_LINE_WORDS, "may be reached at", r"\bmay be reached at\b"),
@@ -187,8 +189,8 @@ _PHRASE_LINES = tuple((limit, key, re.compile(pattern, re.I)) for limit, key, pa
     (LONG_LINE_WORDS, "do not necessarily ", r"\bdo not necessarily (?:reflect|represent) the (?:views|opinions|positions?)\b"),
     # affiliate disclosures, reprint notices, an SMS sign-up form's consent text
     (DISCLOSURE_LINE_WORDS, "commission",
-     r"\b(?:may|might|will|we|i) (?:earn|receive|get) (?:a )?(?:small |tiny )?(?:affiliate )?commissions?\b"),
-    (DISCLOSURE_LINE_WORDS, "commission", r"supported by (?:the )?commissions"),
+     r"\b(?:may|might|will|we|i) (?:earn|receive|get) (?:a )?(?:small |tiny )?(?:affiliate )?commissions?\b|"
+     r"supported by (?:the )?commissions"),
     (DISCLOSURE_LINE_WORDS, "non-commercial use only", r"\bfor your personal,? non-commercial use only\b"),
     (DISCLOSURE_LINE_WORDS, "data rates may apply", r"\b(?:msg|message) (?:&|and) data rates may apply\b"),
     (DISCLOSURE_LINE_WORDS, "stop to ", r"\b(?:reply|text) stop to (?:opt[- ]?out|cancel|unsubscribe)\b"),
@@ -202,7 +204,19 @@ _PHRASE_LINES = tuple((limit, key, re.compile(pattern, re.I)) for limit, key, pa
     *((DISCLOSURE_LINE_WORDS, f"you {verb} this",  # "If you liked this article, please consider liking, sharing, and subscribing"
        rf"\bif you {verb} this (?:article|post|story|episode|issue), please (?:consider )?(?:lik|shar|subscrib)")
       for verb in ("liked", "enjoyed")),
-))
+)
+
+
+def _per_literal(phrases) -> tuple[tuple[int, str, re.Pattern[str]], ...]:
+    """(limit, literal, compiled pattern): one entry per literal, each pattern compiled once."""
+    entries = []
+    for limit, keys, pattern in phrases:
+        compiled = re.compile(pattern, re.I)
+        entries += [(limit, key, compiled) for key in ((keys,) if isinstance(keys, str) else keys)]
+    return tuple(entries)
+
+
+_PHRASE_LINES = _per_literal(_PHRASES)
 
 # Widgets, headings and navigation: checked on lines up to SHORT_LINE_WORDS words.
 SHORT_LINE_WORDS = 12
