@@ -9,11 +9,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from extract import CleaningRules, extract_article, warm_up
+import psycopg
+
+from extract import CleaningRules, ExtractedPage, extract_article, warm_up
+from wirehouse.queries import queries
 from wirehouse.sources import Source
 from wirehouse.urls import canonical_url, normalize
 from wirehouse.workers import ForkedPool, InProcess, executor
 
+Q = queries("stages")
 CLEAN_BATCH = 100  # pages held in memory at once by clean and re-extraction
 # PostgreSQL text cannot hold NUL, and UTF-8 cannot encode a lone surrogate; both reach an
 # extracted page through escapes such as JSON-LD's "\u0000" or "\ud800".
@@ -68,25 +72,56 @@ def extract_raw(body, final_url, rules, content_type):
         return f"{type(exc).__name__}: {exc}"
 
 
-def stage_article(cur, run_id, source_name, page_id, url, final_url, fetched_at, page) -> None:
-    cur.execute(
-        "insert into stage.articles (page_id, run_id, source, url, final_url, fetched_at, canonical_url,"
-        " title, authors, published_at, modified_at, language, description, text, word_count, provenance,"
-        " credited_url, extractor_version)"
-        " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        " on conflict (page_id) do update set canonical_url = excluded.canonical_url, title = excluded.title,"
-        " authors = excluded.authors, published_at = excluded.published_at, modified_at = excluded.modified_at,"
-        " language = excluded.language, description = excluded.description, text = excluded.text,"
-        " word_count = excluded.word_count, provenance = excluded.provenance, credited_url = excluded.credited_url,"
-        " extractor_version = excluded.extractor_version",
-        (page_id, run_id, source_name, url, final_url, fetched_at,
-         canonical_url(final_url, storable(page.canonical_url)), storable(page.title), storable(page.authors),
-         page.published, page.modified, storable(page.language), storable(page.description),
-         storable(page.text), page.word_count, json.dumps(page.provenance, sort_keys=True),
-         normalize(page.credited_url) if page.credited_url else None, page.extractor_version),
-    )
-    # the fingerprint of an older extraction of the page: the fingerprint task computes it again
-    cur.execute("delete from stage.fingerprints where page_id = %s", (page_id,))
+@dataclass(frozen=True)
+class Staged:
+    """An extracted article page on its way to stage.articles: the raw page it came from, the fetch
+    run that stored it, and its source's name."""
+    run_id: int
+    source: str
+    raw: RawPage
+    page: ExtractedPage
+
+
+def stage_articles(cur, items: list[Staged]) -> dict[int, str]:
+    """Write the pages to stage.articles, each replacing an older extraction of the same page (and
+    dropping its fingerprint), all in one savepoint; if the database refuses that, page by page, each
+    in its own. The pages refused: page id → why."""
+    try:
+        with cur.connection.transaction():
+            _write_staged(cur, items)
+        return {}
+    except (psycopg.DataError, UnicodeEncodeError):
+        pass
+    refused = {}
+    for item in items:
+        try:
+            with cur.connection.transaction():
+                _write_staged(cur, [item])
+        except (psycopg.DataError, UnicodeEncodeError) as exc:
+            refused[item.raw.page_id] = f"{type(exc).__name__}: {exc}"
+    return refused
+
+
+def _write_staged(cur, items: list[Staged]) -> None:
+    if not items:
+        return
+    cur.executemany(Q.stage_article, [_stage_row(item) for item in items])
+    cur.execute(Q.drop_stale_fingerprints, {"pages": [item.raw.page_id for item in items]})
+
+
+def _stage_row(item: Staged) -> dict:
+    raw, page = item.raw, item.page
+    return {
+        "page_id": raw.page_id, "run_id": item.run_id, "source": item.source, "url": raw.url,
+        "final_url": raw.final_url, "fetched_at": raw.fetched_at,
+        "canonical_url": canonical_url(raw.final_url, storable(page.canonical_url)), "title": storable(page.title),
+        "authors": storable(page.authors), "published_at": page.published, "modified_at": page.modified,
+        "language": storable(page.language), "description": storable(page.description),
+        "text": storable(page.text), "word_count": page.word_count,
+        "provenance": json.dumps(page.provenance, sort_keys=True),
+        "credited_url": normalize(page.credited_url) if page.credited_url else None,
+        "extractor_version": page.extractor_version,
+    }
 
 
 def _charset(content_type: str) -> str | None:

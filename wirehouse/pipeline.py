@@ -20,8 +20,8 @@ from concurrent.futures import Future
 import psycopg
 
 from extract import extractor_version
-from wirehouse.cleaning import (CLEAN_BATCH, RawPage, cleaning_rules, extract_raw, extraction_pool, stage_article,
-                                storable)
+from wirehouse.cleaning import (CLEAN_BATCH, RawPage, Staged, cleaning_rules, extract_raw, extraction_pool,
+                                stage_articles, storable)
 from wirehouse.config import PROJECT_ROOT, settings
 from wirehouse.db import connect, database_url
 from wirehouse.fingerprinting import fingerprint_stage
@@ -219,8 +219,19 @@ class _SourceClean(contextlib.AbstractContextManager):
                 if raw.extractable else None for raw in batch]
 
     def write(self, batch: list[RawPage], extractions: list) -> None:
+        """Record each page's outcome, the articles staged together (one statement for the batch)."""
+        articles = []
         for raw, extracted in zip(batch, extractions):
-            self.run.count(_clean_page(self.writer, self.fetch_run, self.source, self.rules, raw, extracted=extracted))
+            decided = _decide_page(self.writer, self.fetch_run, self.source.name, raw, extracted)
+            if isinstance(decided, Staged):
+                articles.append(decided)
+            else:
+                self.run.count(decided)
+        refused = stage_articles(self.writer, articles)
+        for article in articles:
+            why = refused.get(article.raw.page_id)
+            self.run.count(_reject(self.writer, self.fetch_run, self.source.name, article.raw, "unstorable", why)
+                           if why else "extracted")
 
     def close(self) -> dict:
         """Commit, and end the source's run as a success; its counters."""
@@ -259,48 +270,37 @@ def _reuse_extractions(cur, batch: list[RawPage], version: str) -> set[int]:
     return {page_id for (page_id,) in cur.execute(Q.reuse_extractions, {"pages": pages, "version": version})}
 
 
-def _clean_page(cur, run_id, source, rules, raw: RawPage, extracted: Future | None = None) -> str:
-    page_id, kind, url, final_url, status, headers, body = (raw.page_id, raw.kind, raw.url, raw.final_url,
-                                                            raw.status, raw.headers, raw.body)
-
-    def decide(outcome: str, detail: str) -> str:
-        cur.execute(
-            "insert into ops.page_outcomes (page_id, run_id, source, url, outcome, detail)"
-            " values (%s, %s, %s, %s, %s, %s)",
-            (page_id, run_id, source.name, url, outcome, detail),
-        )
-        return outcome
-
-    def reject(reason: str, detail: str | None = None) -> str:
-        cur.execute(
-            "insert into ops.rejects (run_id, page_id, source, url, stage, reason, detail, raw)"
-            " values (%s, %s, %s, %s, 'clean', %s, %s, %s) on conflict do nothing",
-            (run_id, page_id, source.name, url, reason, storable(detail), body),
-        )
-        return decide("rejected", reason)
-
-    if kind != "article":
-        return decide("not_article", f"{kind} page")
-    if status != 200:
-        return reject(f"HTTP {status}")
-    content_type = headers.get("content-type", "text/html")
+def _decide_page(cur, run_id: int, source: str, raw: RawPage, extracted: Future | object | None) -> str | Staged:
+    """The page's outcome, recorded; or, for an article page extracted now, the article to stage."""
+    if raw.kind != "article":
+        return _record(cur, run_id, source, raw, "not_article", f"{raw.kind} page")
+    if raw.status != 200:
+        return _reject(cur, run_id, source, raw, f"HTTP {raw.status}")
+    content_type = raw.headers.get("content-type", "text/html")
     if "html" not in content_type.lower():
-        return reject("not HTML", f"content-type: {content_type}")
-    if not body:
-        return reject("empty body")
+        return _reject(cur, run_id, source, raw, "not HTML", f"content-type: {content_type}")
+    if not raw.body:
+        return _reject(cur, run_id, source, raw, "empty body")
     if extracted is REUSED:
         return "extracted"
-    page = extracted.result() if extracted is not None else extract_raw(body, final_url, rules, content_type)
+    page = extracted.result()
     if isinstance(page, str):
-        return reject("extraction failed", page)
+        return _reject(cur, run_id, source, raw, "extraction failed", page)
     if not page.is_article:
-        return decide("not_article", storable(page.reason) or "not an article")
-    try:
-        with cur.connection.transaction():  # a savepoint: one page the database refuses is one reject
-            stage_article(cur, run_id, source.name, page_id, url, final_url, raw.fetched_at, page)
-    except (psycopg.DataError, UnicodeEncodeError) as exc:
-        return reject("unstorable", f"{type(exc).__name__}: {exc}")
-    return "extracted"
+        return _record(cur, run_id, source, raw, "not_article", storable(page.reason) or "not an article")
+    return Staged(run_id, source, raw, page)
+
+
+def _record(cur, run_id: int, source: str, raw: RawPage, outcome: str, detail: str) -> str:
+    cur.execute(Q.record_outcome, {"page_id": raw.page_id, "run_id": run_id, "source": source, "url": raw.url,
+                                   "outcome": outcome, "detail": detail})
+    return outcome
+
+
+def _reject(cur, run_id: int, source: str, raw: RawPage, reason: str, detail: str | None = None) -> str:
+    cur.execute(Q.reject_page, {"run_id": run_id, "page_id": raw.page_id, "source": source, "url": raw.url,
+                                "reason": reason, "detail": storable(detail), "raw": raw.body})
+    return _record(cur, run_id, source, raw, "rejected", reason)
 
 
 def fingerprint(interval: Interval, dag_id: str | None = None, dag_run_id: str | None = None) -> dict:

@@ -22,7 +22,7 @@ import psycopg
 from psycopg import sql
 
 from extract import extractor_version
-from wirehouse.cleaning import RawPage, cleaning_rules, extract_raw, extraction_pool, stage_article
+from wirehouse.cleaning import RawPage, Staged, cleaning_rules, extract_raw, extraction_pool, stage_articles
 from wirehouse.config import settings
 from wirehouse.db import connect
 from wirehouse.fingerprinting import fingerprint_stage
@@ -83,8 +83,8 @@ def reextract(conn: psycopg.Connection, targets: list[Target], sources: dict[str
     stored = [StoredPage(r[0], r[1], RawPage(*r[2:]))
               for r in conn.execute(Q.stored_pages, {"pages": list(by_page)}, binary=True)]  # bytea as bytes
     counters["page_gone"] = len(by_page) - len(stored)
-    done = []
-    with extraction_pool(workers) as pool, conn.cursor() as cur:
+    staged = []
+    with extraction_pool(workers) as pool:
         futures = [pool.submit(extract_raw, p.raw.body, p.raw.final_url, cleaning_rules(sources.get(p.source)),
                                p.raw.headers.get("content-type")) for p in stored]
         for page, future in zip(stored, futures):
@@ -95,17 +95,14 @@ def reextract(conn: psycopg.Connection, targets: list[Target], sources: dict[str
                             by_page[page.raw.page_id].article_id,
                             extracted if isinstance(extracted, str) else f"no longer an article ({extracted.reason})")
                 continue
-            r = page.raw
-            try:
-                with conn.transaction():  # a savepoint: a text the database refuses keeps the stored one
-                    stage_article(cur, page.run_id, page.source, r.page_id, r.url, r.final_url, r.fetched_at,
-                                  extracted)
-            except (psycopg.DataError, UnicodeEncodeError) as exc:
-                counters["failed"] += 1
-                log.warning("page %s of article %s: unstorable (%s); its stored text stays", r.page_id,
-                            by_page[r.page_id].article_id, exc)
-                continue
-            done.append(by_page[r.page_id])
+            staged.append(Staged(page.run_id, page.source, page.raw, extracted))
+    with conn.cursor() as cur:
+        refused = stage_articles(cur, staged)  # a text the database refuses keeps the stored one
+    for page_id, why in refused.items():
+        counters["failed"] += 1
+        log.warning("page %s of article %s: unstorable (%s); its stored text stays", page_id,
+                    by_page[page_id].article_id, why)
+    done = [by_page[s.raw.page_id] for s in staged if s.raw.page_id not in refused]
     if not done:
         return counters
     fingerprint_stage(conn, sorted({p.run_id for p in stored}))

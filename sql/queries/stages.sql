@@ -22,6 +22,34 @@ from raw.pages p where p.run_id = %(run)s
 and not exists (select 1 from ops.page_outcomes o where o.page_id = p.page_id)
 order by p.page_id
 
+-- name: stage_article
+-- An extracted article page, replacing an older extraction of the same page (re-extraction).
+insert into stage.articles (page_id, run_id, source, url, final_url, fetched_at, canonical_url, title, authors,
+    published_at, modified_at, language, description, text, word_count, provenance, credited_url, extractor_version)
+values (%(page_id)s, %(run_id)s, %(source)s, %(url)s, %(final_url)s, %(fetched_at)s, %(canonical_url)s, %(title)s,
+    %(authors)s, %(published_at)s, %(modified_at)s, %(language)s, %(description)s, %(text)s, %(word_count)s,
+    %(provenance)s, %(credited_url)s, %(extractor_version)s)
+on conflict (page_id) do update set canonical_url = excluded.canonical_url, title = excluded.title,
+    authors = excluded.authors, published_at = excluded.published_at, modified_at = excluded.modified_at,
+    language = excluded.language, description = excluded.description, text = excluded.text,
+    word_count = excluded.word_count, provenance = excluded.provenance, credited_url = excluded.credited_url,
+    extractor_version = excluded.extractor_version
+
+-- name: drop_stale_fingerprints
+-- The fingerprints of older extractions of these pages: the fingerprint task computes them again.
+delete from stage.fingerprints where page_id = any(%(pages)s)
+
+-- name: record_outcome
+-- A page's outcome decided by the clean (not an article, or rejected).
+insert into ops.page_outcomes (page_id, run_id, source, url, outcome, detail)
+values (%(page_id)s, %(run_id)s, %(source)s, %(url)s, %(outcome)s, %(detail)s)
+
+-- name: reject_page
+-- A page the clean could not take, kept with its raw bytes and the reason.
+insert into ops.rejects (run_id, page_id, source, url, stage, reason, detail, raw)
+values (%(run_id)s, %(page_id)s, %(source)s, %(url)s, 'clean', %(reason)s, %(detail)s, %(raw)s)
+on conflict do nothing
+
 -- name: reuse_extractions
 -- Stage, for each of these article pages, a copy of the extraction of the latest earlier fetch of its
 -- URL with the same final URL and the very same bytes, made by the same extractor version (which
