@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from functools import cache
 
 from trafilatura import bare_extraction
 
@@ -126,17 +126,26 @@ def _not_article_reason(text_words: int, text_chars: int, og_type: str | None) -
     return None
 
 
-@cache
+_warm_up_lock = threading.Lock()
+_warmed_up = False
+
+
 def warm_up() -> None:
     """Pay extraction's one-off costs now, once per process: py3langid's model, and dateparser's patterns
     for every locale, which htmldate's last-resort date parser compiles the first time a page's date
-    string names no language it knows (~3 s of CPU; met within a few dozen pages of most sites).
-    Processes forked afterwards share them instead of each paying again."""
-    from htmldate.extractors import get_external_parser
-    from py3langid import classify
+    string names no language it knows (~2 s of CPU; met within a few dozen pages of most sites).
+    Processes forked afterwards share them instead of each paying again. Threads that call it at once
+    (shards run side by side in one process) wait for one loading instead of each paying it under the GIL."""
+    global _warmed_up
+    with _warm_up_lock:
+        if _warmed_up:
+            return
+        from htmldate.extractors import get_external_parser
+        from py3langid import classify
 
-    get_external_parser().get_date_data("no date 2020")
-    classify("warm")
+        get_external_parser().get_date_data("no date 2020")
+        classify("warm")
+        _warmed_up = True
 
 
 def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRules | None = None,

@@ -68,3 +68,27 @@ def test_the_fingerprint_pool_forks_its_workers_once_for_all_its_passes():
     assert first[0] == os.getpid()  # an interval of one batch stays in this process
     workers = set(first[1:]) | set(second)
     assert os.getpid() not in workers and len(workers) <= 2
+
+
+def test_the_extractors_warm_up_runs_once_when_shards_in_threads_ask_for_it_at_once(monkeypatch):
+    import threading
+
+    import py3langid
+
+    from extract import article
+
+    loadings = []
+
+    def slow_model_load(text):  # the model's load, slow enough for the threads to meet in it
+        loadings.append(text)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(article, "_warmed_up", False)
+    monkeypatch.setattr(py3langid, "classify", slow_model_load)
+    threads = [threading.Thread(target=article.warm_up) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert loadings == ["warm"]
+    assert article._warmed_up
