@@ -12,7 +12,7 @@ its CPU counted with its children's; shards run side by side, as the DAG's mappe
 - catch-up: a generated site of five outlets whose articles are dated over 60 days, ingested by
   60 daily runs (the stages once per interval, as a backfill runs them, without Airflow's own
   overhead) against one catch-up run over the whole window, against the sum of the stage
-  ceilings for its pages (bare Scrapy, plain trafilatura on all cores, raw COPY);
+  ceilings for its pages (bare Scrapy, plain trafilatura on all cores over the same pages, raw COPY);
 - many sources: one run over 10, 100, 1,000 and 5,000 generated outlets of one article each,
   wall time and CPU per source, then the same interval again (nothing new), whose CPU per
   source is what a source costs beyond its pages (refetching its one unchanged page included).
@@ -31,8 +31,8 @@ from datetime import datetime, timedelta
 import psycopg
 
 from bench import loadgen
-from bench.run import Row, bare_fetch, children_cpu, clean_sample, drop_database, fresh_database, log, raw_copy, \
-    render, sample_pages, server_url
+from bench.run import Row, bare_fetch, children_cpu, drop_database, fresh_database, log, plain_pool, raw_copy, \
+    render, server_url
 from wirehouse.config import PROJECT_ROOT, settings
 from wirehouse.runs import Interval
 
@@ -106,7 +106,6 @@ def catch_up(server: str, days: int) -> list[Row]:
     site = loadgen.build(PAGES_PER_DAY * days, outlets=5, days=days)
     window = Interval(loadgen.INTERVAL_END - timedelta(days=days), loadgen.INTERVAL_END)
     daily = [Interval(window.start + timedelta(days=d), window.start + timedelta(days=d + 1)) for d in range(days)]
-    plain = clean_sample(sample_pages(site, 60))
     with loadgen.SiteServer(site) as web:
         env = {"WIREHOUSE_SOURCES": str(site.sources_file), "WIREHOUSE_REPLAY_URL": web.base_url}
         runs = {}
@@ -116,13 +115,12 @@ def catch_up(server: str, days: int) -> list[Row]:
                 runs[name] = measured(intervals, settings().shards, {**env, "WIREHOUSE_DATABASE_URL": url})
                 if name == "catch-up":
                     with psycopg.connect(url) as conn:
-                        staged, = conn.execute("select count(*) from stage.articles").fetchone()
                         copy = raw_copy(conn)
+                    plain = plain_pool(url)
             finally:
                 drop_database(server, url)
         bare = bare_fetch(site, web.base_url)
-    cores = os.cpu_count() or 1
-    ceilings = bare["wall"] + staged / (plain["pages"] / plain["cpu"]["plain"] * cores) + copy["seconds"]
+    ceilings = bare["wall"] + plain["wall"] + copy["seconds"]
     backfill, one = runs["backfill"], runs["catch-up"]
     log(f"catch-up: {runs}, bare {bare}, ceilings {ceilings:.1f} s")
     return [
