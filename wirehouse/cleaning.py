@@ -86,6 +86,8 @@ def stage_articles(cur, items: list[Staged]) -> dict[int, str]:
     """Write the pages to stage.articles, each replacing an older extraction of the same page (and
     dropping its fingerprint), all in one savepoint; if the database refuses that, page by page, each
     in its own. The pages refused: page id → why."""
+    if not items:
+        return {}
     try:
         with cur.connection.transaction():
             _write_staged(cur, items)
@@ -103,8 +105,6 @@ def stage_articles(cur, items: list[Staged]) -> dict[int, str]:
 
 
 def _write_staged(cur, items: list[Staged]) -> None:
-    if not items:
-        return
     cur.executemany(Q.stage_article, [_stage_row(item) for item in items])
     cur.execute(Q.drop_stale_fingerprints, {"pages": [item.raw.page_id for item in items]})
 
