@@ -17,8 +17,8 @@ article pages across many outlets, and the run measures:
   against the sum of the stage ceilings (bare fetch + plain trafilatura on all cores + raw
   COPY); the clean, dedup and load rows are that run's tasks (ops.runs); the clean's ceiling is
   plain trafilatura over the run's own article pages, one spawned process per core, right after;
-- load: rows/s of the load task against a plain COPY of the same rows into a table with
-  warehouse.articles' columns and no index;
+- load: rows/s of the load task against a plain COPY of the same rows into a table of
+  warehouse.articles' own definition (its generated search tsvector and its indexes);
 - clean, on a sample of the site's pages in one process: pages/s per core of the
   pipeline's extraction (cleaning.extract_raw → extract.extract_article) against plain
   trafilatura.extract, and the clean stage's extraction pool on 1 worker against all cores.
