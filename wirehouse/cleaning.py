@@ -58,7 +58,7 @@ def cleaning_rules(source: Source | None) -> CleaningRules:
 
 def extraction_pool(workers: int) -> InProcess | ForkedPool:
     """Where a clean extracts its pages: forked workers, after paying the extraction's one-off costs
-    (``extract.warm_up``, ~3 s of CPU) once in this process: each worker of each pool would pay them
+    (``extract.warm_up``, ~2 s of CPU) once in this process: each worker of each pool would pay them
     otherwise, and where a run's tasks share a process (``airflow dags test``, hence ``wirehouse run``)
     each clean shard forks a pool."""
     return executor(workers, before_fork=warm_up)
