@@ -366,7 +366,7 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
 
 def _signatures(tree: HtmlElement):
     """Names that only their place marks as the writer's (see ``_names_set_apart``, ``_names_on_dateline``): looked
-    at when neither the metadata nor a byline names anyone, the outlet included. A heading in title case is made of
+    at when neither the metadata nor a byline names anyone but the outlet. A heading in title case is made of
     words the page also writes in lower case ("Best Practices", "Privacy Policy"); a name's words are not."""
     ordinary: set[str] | None = None
     for people in chain(_names_set_apart(tree), _names_on_dateline(tree)):
@@ -596,7 +596,8 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
 
     A name the page declares (JSON-LD, meta, byline) is kept even when it is the
     outlet's own ("Escalon", "Resy Staff"), a JSON-LD Organization, a user handle
-    ("andrew.keaveney") or a wire service ("dpa"), but a person named by a later source wins over it;
+    ("andrew.keaveney") or a wire service ("dpa"), but a person named by a later source wins over it, a signature
+    set apart by the story included (see ``_signatures``);
     trafilatura's ``guess``, asked for only when the page names nobody, is never taken when it is just the
     site's name."""
     sites = site_names(meta, ld, url)
@@ -623,6 +624,10 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
                                  agrees=lambda people: any(_written_out(n, p) for n in short for p in people))
         if fuller:
             chosen, found["byline"] = "byline", fuller
+    if chosen is None and outlet:  # the metadata and bylines name only the outlet: the story may still be signed
+        signature = next(_signatures(tree), None)
+        if signature:
+            chosen, found["byline"] = "byline", signature
     chosen = chosen or outlet
     if chosen is None:
         fallback = guess()

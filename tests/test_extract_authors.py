@@ -362,6 +362,15 @@ def test_a_name_set_apart_first_or_last_in_the_body_signs_the_article():
     assert authors_of(SITE, heading) == ([], None)
 
 
+def test_a_signature_wins_over_metadata_that_names_only_the_outlet():
+    text = "<p>" + "A paragraph of the story, long enough to count as its body. " * 5 + "</p>"
+    head = SITE + ('<script type="application/ld+json">{"@type": "NewsArticle", '
+                   '"author": {"@type": "Organization", "name": "Acme Blog"}}</script>')
+    signed = f"<h1>Headline</h1><div><p><strong>Mohloai Mpesi</strong></p>{text * 3}</div>"
+    assert authors_of(head, signed) == (["Mohloai Mpesi"], "byline")
+    assert authors_of(head, f"<h1>Headline</h1><div>{text * 3}</div>") == (["Acme Blog"], "json-ld")
+
+
 def test_a_byline_the_metadata_agrees_with_wins_over_an_earlier_teaser():
     head = SITE + '<meta name="article:author" content="gabor_munier">'
     body = ('<h1>Überschrift</h1><ul><li><div>Von Cara Lyn</div></li></ul>'
