@@ -12,6 +12,8 @@
 - ``labelled_author_found``, ``snippet_rate``: the checks every corpus shares in `make eval`
   (a labelled name among the predicted ones; the share of a page's snippets present,
   case-insensitively).
+- Texts are compared in one Unicode normal form (``canonical``, NFC) on both sides: a page, its
+  label or an extractor may write "ü" as one code point or as "u" and a combining mark.
 - ``day_written``: whether a labelled day appears in a page's HTML in some written form
   (numeric in the usual orders, or with a month name in any language dateparser knows);
   dates are scored on all dated pages and on these "reachable" ones.
@@ -33,8 +35,14 @@ WORD = re.compile(r"\w+")
 
 # -- scrapinghub: 4-gram shingles ------------------------------------------------------------
 
+def canonical(text: str | None) -> str:
+    """One spelling per character (NFC): "für" written with a combining diaeresis is the same word
+    as with "ü", on either side of a comparison."""
+    return unicodedata.normalize("NFC", text or "")
+
+
 def shingles(text: str | None, n: int = 4) -> Counter:
-    tokens = WORD.findall(text or "")
+    tokens = WORD.findall(canonical(text))
     if not tokens:
         return Counter()
     if len(tokens) < n:
@@ -92,8 +100,8 @@ def bag_of_words(gold: str | None, predicted: str | None) -> Scores:
 
     Both empty counts as a perfect page; one of them empty scores 0.
     """
-    want = Counter(WORD.findall((gold or "").lower()))
-    got = Counter(WORD.findall((predicted or "").lower()))
+    want = Counter(WORD.findall(canonical(gold).lower()))
+    got = Counter(WORD.findall(canonical(predicted).lower()))
     if not want and not got:
         return Scores(1.0, 1.0, 1.0)
     overlap = sum((want & got).values())
@@ -191,10 +199,10 @@ def labelled_author_found(gold: str | Sequence[str], authors: Sequence[str]) -> 
 
 def snippet_rate(snippets: Sequence[str], text: str | None) -> float | None:
     """The share of ``snippets`` found in ``text``, case-insensitively and whitespace aside."""
-    snippets = [" ".join(s.split()).casefold() for s in snippets if s and s.strip()]
+    snippets = [" ".join(canonical(s).split()).casefold() for s in snippets if s and s.strip()]
     if not snippets:
         return None
-    flat = " ".join((text or "").split()).casefold()
+    flat = " ".join(canonical(text).split()).casefold()
     return sum(s in flat for s in snippets) / len(snippets)
 
 

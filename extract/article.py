@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -155,6 +156,10 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
     if html is None or not isinstance(html, (bytes, bytearray, str)):
         return ExtractedPage(is_article=False, reason=f"not HTML: {type(html).__name__}", url=url)
     source = decode_html(bytes(html) if isinstance(html, bytearray) else html, encoding)
+    if not unicodedata.is_normalized("NFC", source):
+        # One spelling per character ("য়" is one code point on some pages, two on others), so that text, search
+        # and fingerprints agree across outlets.
+        source = unicodedata.normalize("NFC", source)
     if not source.strip():
         return ExtractedPage(is_article=False, reason="empty document", url=url)
     if looks_binary(source):

@@ -86,6 +86,13 @@ def test_labelled_author_found_takes_any_labelled_name():
     assert not metrics.labelled_author_found(["Jane Doe"], [])
 
 
+def test_texts_are_compared_in_one_unicode_normal_form():
+    composed, decomposed = "Grüße für alle", "Grüße für alle"
+    assert metrics.bag_of_words(decomposed, composed).f1 == 1.0
+    assert metrics.snippet_rate([decomposed], composed) == 1.0
+    assert metrics.shingle_counts(composed, decomposed) == (1.0, 0.0, 0.0)
+
+
 def test_snippet_rate_is_per_page_and_case_insensitive():
     assert metrics.snippet_rate(["Skip to  Content", "absent"], "menu skip to content") == 0.5
     assert metrics.snippet_rate([], "anything") is None

@@ -426,6 +426,13 @@ def test_undecodable_bytes_and_explicit_encoding():
     assert "Kherson’s central square" in decoded.text
 
 
+def test_text_and_metadata_come_out_in_one_unicode_normal_form():
+    page = huffpost()
+    decomposed = page.html.replace("Kherson’s central square", "Kherson’s centrale Plätze für alle")
+    result = extract_article(decomposed, url=page.url)
+    assert "centrale Plätze für alle" in result.text and "̈" not in result.text
+
+
 def test_future_dates_are_ignored():
     page = huffpost()
     html = page.html.replace("2022-11-11T14:02:05Z", "2999-01-01T00:00:00Z")
