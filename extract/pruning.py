@@ -225,6 +225,8 @@ def repeated_items(tree: HtmlElement, texts: dict[HtmlElement, str] | None = Non
 _BOX_NAMES = ("promo", "cta", "sponsored", "newsletter", "subscri", "signup", "sign-up", "popup", "modal", "overlay",
               "carousel", "excerpt", "latest", "disclosure", "advert", "breadcrumb", "placeholder", "comment")
 _CLASS_AND_ID = XPath("//body//@class | //body//@id")
+# A story's state, not a box: Drupal marks every story it puts on the front page "node--promoted".
+_STATE = "promoted"
 # A box holding more text than this is a layout container so named, and may hold the story.
 MAX_BOX_CHARS = 1500
 # A box's one-word label ("Nationwide", "Resources") may be a heading of the story too.
@@ -253,7 +255,7 @@ def _named_boxes(tree: HtmlElement) -> list[HtmlElement]:
     for word in _BOX_NAMES:
         at = joined.find(word)
         while at >= 0:
-            if word != "cta" or at == 0 or not joined[at - 1].isalnum():
+            if (word != "cta" or at == 0 or not joined[at - 1].isalnum()) and not joined.startswith(_STATE, at):
                 found.add(bisect_right(starts, at) - 1)
             at = joined.find(word, at + 1)
     return list(dict.fromkeys(names[number].getparent() for number in sorted(found)))

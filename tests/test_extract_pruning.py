@@ -121,3 +121,9 @@ def test_a_small_box_named_as_a_promotion_gives_its_texts_but_one_words_and_a_la
                            "<div class='cta-inline'><p>Book a demo now</p></div></article>"
                            f"<div id='latest-stories'>{BODY * 20}</div></body></html>")
     assert boxed_texts(page)[1:] == ["Try it free", "Start your 30-day trial today.", "Book a demo now"]
+
+
+def test_a_story_promoted_to_the_front_page_is_not_a_promotion():
+    page = html.fromstring("<html><body><article class='node node--promoted'><p>Sales rose by 44 per cent.</p>"
+                           "</article><div class='promo'><p>Subscribe for more news</p></div></body></html>")
+    assert boxed_texts(page) == ["Subscribe for more news"]
