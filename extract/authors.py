@@ -354,6 +354,7 @@ def _byline_candidates(tree: HtmlElement, url: str | None):
     nodes = tree.xpath(  # "author", "Author" (camel case: "dateAndAuthorContainer")
         '//*[contains(@class, "byline") or contains(@class, "Byline") or contains(@class, "author")'
         ' or contains(@class, "Author")][not(self::meta or self::link or self::script or self::body or self::html)]'
+        '[not(ancestor-or-self::button)]'  # "Follow the author", "Cancel": a control, not a name
         f'[not({_NOT_BYLINE})]'
         '[not(contains(@class, "description"))]'  # nor the writer's description of themselves
     )
@@ -510,7 +511,8 @@ _USER_HANDLE = re.compile(r"^\S*[._\d]\S*$")
 # Dublin Core writes a name surname first: "Brazil, Rachel"
 _SURNAME_FIRST_KEYS = {"dc.creator"}
 _SURNAME_FIRST = re.compile(r"([^\W\d][\w'-]+),\s+([^\W\d][\w.'-]*(?:\s+[^\W\d][\w.'-]*)?)")
-_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "byl")
+_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "cxenseparse:author",
+                     "byl")
 MAX_BYLINE_CANDIDATES = 8
 
 

@@ -362,6 +362,18 @@ def test_a_name_set_apart_first_or_last_in_the_body_signs_the_article():
     assert authors_of(SITE, heading) == ([], None)
 
 
+def test_the_author_an_analytics_tag_declares_wins_over_the_outlet():
+    head = SITE + ('<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Organization",'
+                   ' "name": "Acme Blog"}}</script><meta name="cXenseParse:author" content="松岡大地">')
+    assert authors_of(head, "<h1>見出し</h1><p>本文</p>") == (["松岡大地"], "meta")
+
+
+def test_a_button_named_for_the_author_is_no_byline():
+    body = ('<h1>Überschrift</h1><p>Text.</p><div class="followContainer">'
+            '<button class="followAuthorBtn" type="button">Abbruch</button></div>')
+    assert authors_of(SITE, body) == ([], None)
+
+
 def test_a_signature_wins_over_metadata_that_names_only_the_outlet():
     text = "<p>" + "A paragraph of the story, long enough to count as its body. " * 5 + "</p>"
     head = SITE + ('<script type="application/ld+json">{"@type": "NewsArticle", '
