@@ -407,19 +407,22 @@ def _body_paragraphs(tree: HtmlElement) -> list[HtmlElement]:
 
 
 MIN_SIGNED_BODY_CHARS = 800  # a page of a few lines is a form or a menu, not a signed story
+SIGNATURE_FROM_TOP = 3  # a signature above the story may follow a standfirst of a line or two
 
 
 def _names_set_apart(tree: HtmlElement):
-    """The writer's name set apart as the first or last paragraph of the body, all of it bold, italic or aligned
-    right ("<p><strong>Jane Roe</strong></p>" above or below the story), as many sites sign their articles."""
+    """The writer's name set apart as one of the first paragraphs of the body (after a standfirst) or its last, all
+    of it bold, italic or aligned right ("<p><strong>Jane Roe</strong></p>" above or below the story), as many sites
+    sign their articles; not a name the story itself mentions (a product or a subject set in bold)."""
     paragraphs = [p for p in _body_paragraphs(tree) if p.text_content().strip()]
     if sum(len(p.text_content()) for p in paragraphs) < MIN_SIGNED_BODY_CHARS:
         return
-    for paragraph in paragraphs[:1] + paragraphs[-1:]:
+    for paragraph in dict.fromkeys(paragraphs[:SIGNATURE_FROM_TOP] + paragraphs[-1:]):
         text = visible_text(paragraph)
         set_apart = "right" in (paragraph.get("style") or "") + (paragraph.get("align") or "") or any(
             visible_text(e) == text for e in paragraph.iter("strong", "b", "em", "i"))
-        if set_apart and len(text) <= 60 and _looks_like_full_names(text):
+        if set_apart and len(text) <= 60 and _looks_like_full_names(text) and not any(
+                text in visible_text(other) for other in paragraphs if other is not paragraph):
             people = clean_authors(split_names(text))
             if people:
                 yield people

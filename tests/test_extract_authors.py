@@ -362,6 +362,17 @@ def test_a_name_set_apart_first_or_last_in_the_body_signs_the_article():
     assert authors_of(SITE, heading) == ([], None)
 
 
+def test_a_signature_may_follow_a_standfirst_but_a_name_the_story_mentions_signs_nothing():
+    text = "<p>" + "A paragraph of the story, long enough to count as its body. " * 5 + "</p>"
+    standfirst = "<p>…as communities cry foul over lost livelihoods</p><p>…accuse chiefs of taking bribes</p>"
+    signed = f"<h1>Headline</h1><div>{standfirst}<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>{text * 3}</div>"
+    assert authors_of(SITE, signed) == (["Mathatisi Sebusi", "Mohalenyane Phakela"], "byline")
+    product = ("<p>" + "Our new harness, the Alp Race Gurtzeug, weighs only 100 grams and fits every racer. " * 3
+               + "</p>")
+    bold_subject = f"<h1>Headline</h1><div>{text}{product}<p><strong>Alp Race Gurtzeug</strong></p>{text * 3}</div>"
+    assert authors_of(SITE, bold_subject) == ([], None)
+
+
 def test_the_author_an_analytics_tag_declares_wins_over_the_outlet():
     head = SITE + ('<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Organization",'
                    ' "name": "Acme Blog"}}</script><meta name="cXenseParse:author" content="松岡大地">')
