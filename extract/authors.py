@@ -36,7 +36,8 @@ _AGENCIES = (
     "kna", "sda", "keystone-sda", "anp", "belga", "tt", "ntb", "ritzau", "pap", "ctk", "anadolu", "anadolu ajansı",
     "anadolu agency", "xinhua", "kyodo", "jiji", "yonhap", "tass", "agencies", "agenturen", "agences", "agencias",
 )
-_AGENCY = re.compile(rf"(?:the )?(?:{'|'.join(re.escape(a) for a in _AGENCIES)})", re.I)
+# "Associated Press in Valencia", "Reuters in Washington": a wire service with the place it filed from
+_AGENCY = re.compile(rf"(?:the )?(?:{'|'.join(re.escape(a) for a in _AGENCIES)})(?: in [A-Z][\w.' -]*)?", re.I)
 _NOT_A_PERSON = re.compile(
     r"view (?:more|all) posts|^(?:(?:all|more|other) )?(?:articles|posts|stories) (?:by|from)\b|learn more|read more|"
     r"view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
@@ -606,6 +607,8 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
     trafilatura's ``guess``, asked for only when the page names nobody, is never taken when it is just the
     site's name."""
     sites = site_names(meta, ld, url)
+    if ld and ld.authors_are_organisations:  # a byline showing the organisation's name is no person's either
+        sites |= {squash(name) for name in ld.authors} - {""}
     found: dict[str, list[str]] = {}
     outlet: str | None = None
     chosen: str | None = None

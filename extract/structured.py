@@ -117,6 +117,10 @@ def unescape(value: str) -> str:
     return value
 
 
+# The CMS's administrator account named as the author ("author/admin/"): the site posting, not a writer.
+_ADMIN_PROFILE = re.compile(r"/author/(?:admin|administrator|webmaster)/?$", re.I)
+
+
 def _author_names(value: Any, by_id: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
     """(people, organisations) named in a schema.org author value (a site may name itself
     or its company the author; the caller prefers a person when the page names one)."""
@@ -131,7 +135,8 @@ def _author_names(value: Any, by_id: dict[str, dict[str, Any]]) -> tuple[list[st
         elif isinstance(item, dict):
             name = _text(item.get("name"))
             if name:
-                if _types(item) & {"organization", "newsmediaorganization"}:
+                if _types(item) & {"organization", "newsmediaorganization"} or _ADMIN_PROFILE.search(
+                        str(item.get("@id") or item.get("url") or "")):
                     organisations.append(name)
                 else:  # "Jane Doe, MS, RD", "Jane Doe, Professor of Law": credentials or affiliation after a comma
                     people.extend(split_names(name.split(",")[0]))

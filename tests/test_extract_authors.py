@@ -379,6 +379,25 @@ def test_the_author_an_analytics_tag_declares_wins_over_the_outlet():
     assert authors_of(head, "<h1>見出し</h1><p>本文</p>") == (["松岡大地"], "meta")
 
 
+def test_the_cms_admin_account_shown_as_byline_gives_way_to_a_signature():
+    text = "<p>" + "A paragraph of the story, long enough to count as its body. " * 5 + "</p>"
+    head = SITE + ('<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+                   '{"@id": "https://acme.example/author/admin/", "name": "Ilanga D"}}</script>')
+    body = (f'<h1>Headline</h1><div class="author-box">Ilanga D</div>'
+            f'<div><p><strong>MTHOBISI SITHOLE</strong></p>{text * 3}</div>')
+    assert authors_of(head, body) == (["MTHOBISI SITHOLE"], "byline")
+    assert authors_of(head, f'<h1>Headline</h1><div class="author-box">Ilanga D</div><div>{text * 3}</div>') \
+        == (["Ilanga D"], "json-ld")
+
+
+def test_a_wire_service_with_the_place_it_filed_from_stands_in_for_a_person():
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+            '[{"@type": "Person", "name": "Guardian staff reporter"}]}</script>'
+            '<meta property="og:site_name" content="Guardian">'
+            '<meta property="article:author" content="Associated Press in Valencia">')
+    assert authors_of(head, "<h1>Headline</h1><p>Text.</p>") == (["Guardian staff reporter"], "json-ld")
+
+
 def test_a_button_named_for_the_author_is_no_byline():
     body = ('<h1>Überschrift</h1><p>Text.</p><div class="followContainer">'
             '<button class="followAuthorBtn" type="button">Abbruch</button></div>')
