@@ -33,13 +33,13 @@ from html import unescape
 WORD = re.compile(r"\w+")
 
 
-# -- scrapinghub: 4-gram shingles ------------------------------------------------------------
-
 def canonical(text: str | None) -> str:
     """One spelling per character (NFC): "für" written with a combining diaeresis is the same word
     as with "ü", on either side of a comparison."""
     return unicodedata.normalize("NFC", text or "")
 
+
+# -- scrapinghub: 4-gram shingles ------------------------------------------------------------
 
 def shingles(text: str | None, n: int = 4) -> Counter:
     tokens = WORD.findall(canonical(text))

@@ -608,7 +608,7 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
     site's name."""
     sites = site_names(meta, ld, url)
     if ld and ld.authors_are_organisations:  # a byline showing the organisation's name is no person's either
-        sites |= {squash(name) for name in ld.authors} - {""}
+        sites = sites | {squash(name) for name in ld.authors} - {""}
     found: dict[str, list[str]] = {}
     outlet: str | None = None
     chosen: str | None = None
