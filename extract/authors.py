@@ -547,15 +547,14 @@ def _visible_byline(tree: HtmlElement, url: str | None, sites: set[str],
                     agrees: Callable[[list[str]], bool] | None = None, settle: bool = True) -> list[str]:
     """The first visible byline that ``agrees`` with the metadata among the first few naming a person (a teaser's or a
     related story's byline may come before the article's own), or the outlet it names before any person; else,
-    when ``settle``, the first naming a person, or when none does, the first naming the outlet (a teaser list may
-    repeat it before the article's signature), or when there is none and the metadata names no one either, a
-    signature (see ``_signatures``)."""
+    when ``settle``, the first naming a person, or when none does and the metadata names no one either, a
+    signature (see ``_signatures``), or the first naming the outlet."""
     first: list[str] = []
     outlet: list[str] = []
     bylines = ((candidate, False) for candidate in _byline_candidates(tree, url))
     signatures = ((candidate, True) for candidate in (_signatures(tree) if settle and agrees is None else ()))
     for candidate, weak in islice(chain(bylines, signatures), MAX_BYLINE_CANDIDATES):
-        if weak and (first or outlet):
+        if weak and first:
             break
         if agrees is not None and agrees(candidate) and not (first and _stands_in(candidate, sites)):
             return candidate
