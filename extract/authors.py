@@ -482,6 +482,24 @@ def _names_under_portraits(tree: HtmlElement):
                 yield people
 
 
+# WordPress marks the comments the post's own author writes with "bypostauthor"; each shows the commenter's name
+_BY_POST_AUTHOR = '//*[contains(concat(" ", normalize-space(@class), " "), " bypostauthor ")]'
+_COMMENTER_NAMES = ('.//*[contains(concat(" ", normalize-space(@class), " "), " fn ")]',
+                    './/*[contains(@class, "author") and not(contains(@class, "comment-author-"))]')
+MAX_COMMENTER_NAME_WORDS = 4
+
+
+def _post_author_in_comments(tree: HtmlElement) -> list[str]:
+    """The name the post's author shows on their own replies below it ("<li class="comment bypostauthor">…<b
+    class="fn">Jane Roe</b>"): a blog that prints no byline still names its writer there."""
+    for comment in tree.xpath(_BY_POST_AUTHOR)[:1]:
+        for path in _COMMENTER_NAMES:  # the first name shown: later ones are replies nested in this comment
+            name = next((text for text in map(visible_text, comment.xpath(path)) if text), "")
+            if name:
+                return clean_authors([name], declared=True) if len(name.split()) <= MAX_COMMENTER_NAME_WORDS else []
+    return []
+
+
 def _stands_in(people: list[str], sites: set[str]) -> bool:
     """The outlet's own name ("Resy Staff", "Team Tiger Data"), a CMS user handle, an admin account ("NOC Admin") or a
     wire service in place of a person."""
@@ -603,7 +621,8 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
     outlet's own ("Escalon", "Resy Staff"), a JSON-LD Organization, a user handle
     ("andrew.keaveney") or a wire service ("dpa"), but a person named by a later source wins over it, a signature
     set apart by the story included (see ``_signatures``);
-    trafilatura's ``guess``, asked for only when the page names nobody, is never taken when it is just the
+    a page that names nobody may still show its author's name on their replies to comments (WordPress marks them);
+    trafilatura's ``guess``, asked for only when nothing names anybody, is never taken when it is just the
     site's name."""
     sites = site_names(meta, ld, url)
     if ld and ld.authors_are_organisations:  # a byline showing the organisation's name is no person's either
@@ -636,6 +655,9 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
         if signature:
             chosen, found["byline"] = "byline", signature
     chosen = chosen or outlet
+    if chosen is None:
+        found["byline"] = _post_author_in_comments(tree)
+        chosen = "byline" if found["byline"] else None
     if chosen is None:
         fallback = guess()
         people = clean_authors(_split_names(fallback), site_names(meta, ld, None),

@@ -100,6 +100,25 @@ def test_a_commenter_is_not_the_author():
     assert authors_of(SITE, body) == ([], None)
 
 
+POST_AUTHOR_REPLY = ('<ol class="comment-list"><li class="comment byuser comment-author-kherr bypostauthor">'
+                     '<div class="comment-author vcard"><img class="avatar" src="a.png"><b class="fn">Karoline Herr</b>'
+                     ' <span class="says">sagt:</span></div><p>Danke!</p><ol class="children">'
+                     '<li class="comment"><div class="comment-author vcard"><b class="fn">Rita Roe</b></div></li>'
+                     '</ol></li></ol>')
+
+
+def test_the_post_authors_own_reply_names_the_author_of_an_unsigned_post():
+    body = '<h1>Headline</h1><p>Text.</p>' + POST_AUTHOR_REPLY
+    assert authors_of(SITE, body, fallback="Sagt Danke") == (["Karoline Herr"], "byline")
+
+
+def test_a_post_authors_reply_does_not_overrule_a_byline_and_a_reply_under_it_is_not_theirs():
+    body = '<h1>Headline</h1><p class="byline">By Amy Wilhelm</p><p>Text.</p>' + POST_AUTHOR_REPLY
+    assert authors_of(SITE, body) == (["Amy Wilhelm"], "byline")
+    admin = POST_AUTHOR_REPLY.replace("Karoline Herr", "admin")  # not a name: the reply nested under it is no one's byline
+    assert authors_of(SITE, '<h1>Headline</h1><p>Text.</p>' + admin) == ([], None)
+
+
 def test_a_byline_that_holds_no_name_does_not_end_the_search():
     body = ('<h1>Headline</h1><div class="post-author-text">August 28, 2025</div>'
             '<div class="author-box"><h4>Bence Kovacs</h4><p>Bence is a software developer.</p></div>')
