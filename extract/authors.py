@@ -121,7 +121,7 @@ def _without_avatar_initials(name: str) -> str:
 
 
 def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[str] = frozenset(),
-                  declared: bool = False, max_words: int = 5) -> list[str]:
+                  declared: bool = False, max_words: int = 5, typed: bool = False) -> list[str]:
     """People and bylined teams only: no boilerplate, URLs, dates or sentences; no duplicates.
 
     ``sites`` are the names the page declares for itself (og:site_name, publisher)
@@ -130,7 +130,9 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
     author (JSON-LD, meta, a byline) is kept even when it names the outlet
     ("Escalon", "Resy Staff"), since that is what the page says. A ``declared``
     name (JSON-LD, meta) may be written all in lower case ("annette thurmon");
-    a guessed one that mixes in lower-case words is a phrase ("view the archive").
+    a guessed one that mixes in lower-case words is a phrase ("view the archive"), and so is a name from the
+    meta tags ("Fuchsy designed"), but not one the JSON-LD gives as an author (``typed``) that begins with a
+    capital ("Mobasir hassan", "FOCUS online").
     An organisation's name may run past a person's ``max_words`` ("Center for Drug
     Evaluation and Research").
     """
@@ -152,7 +154,7 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         key = squash(name)
         if key in sites or key in hosts or squash(_COLLECTIVE.sub("", name)) in sites | hosts | {""}:
             continue
-        if len(words) > 1 and not (declared and name.islower()) and any(
+        if len(words) > 1 and not (declared and name.islower()) and not (typed and words[0][0].isupper()) and any(
                 w[0].islower() for w in words if w.isalpha() and len(w) > 3 and not _COLLECTIVE.fullmatch(w)):
             continue  # a phrase, not a name ("view the archive"); one-word handles may be lower case
         if name.casefold() not in {p.casefold() for p in people}:
@@ -635,7 +637,7 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
         if source == "byline":  # cleaned already; visible text may run on into the outlet's name
             people = [_without_site_suffix(person, sites) for person in names]
         else:
-            people = clean_authors(names, declared=True, max_words=8 if organisations else 5)
+            people = clean_authors(names, declared=True, max_words=8 if organisations else 5, typed=source == "json-ld")
         found[source] = people
         if people and (organisations or _stands_in(people, sites)):
             outlet = outlet or source

@@ -245,6 +245,13 @@ def test_a_declared_name_may_be_written_in_lower_case():
     assert authors_of(SITE, '<h1>Headline</h1><p class="author">view the archive</p>') == ([], None)
 
 
+def test_a_json_ld_author_may_write_a_word_of_their_name_in_lower_case_but_a_meta_phrase_is_not_a_name():
+    person = ('<script type="application/ld+json">{"@type": "BlogPosting", "headline": "Headline",'
+              ' "author": {"@type": "Person", "name": "Mobasir hassan"}}</script>')
+    assert authors_of(SITE + person, "<h1>Headline</h1>") == (["Mobasir hassan"], "json-ld")
+    assert authors_of(SITE + '<meta name="author" content="Fuchsy designed">', "<h1>Headline</h1>") == ([], None)
+
+
 def test_an_organisation_declared_as_author_may_have_a_long_name():
     ld = ('<script type="application/ld+json">{"@type": "Article", "author": {"@type": "Organization", '
           '"name": "Center for Drug Evaluation and Research"}}</script>')
