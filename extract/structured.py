@@ -15,6 +15,8 @@ ARTICLE_TYPES = {
     "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle", "blogposting", "liveblogposting",
     "scholarlyarticle", "techarticle", "report",
 }
+# Other works a page may be about, whose author is the page's author; their "name" is the dish, not the headline
+OTHER_WORK_TYPES = {"recipe"}
 
 
 @dataclass
@@ -144,16 +146,18 @@ def _author_names(value: Any, by_id: dict[str, dict[str, Any]]) -> tuple[list[st
 
 
 def read_json_ld(tree: HtmlElement) -> JsonLdArticle | None:
-    """The first article-typed JSON-LD object on the page, or None."""
+    """The first article-typed JSON-LD object on the page (else a recipe's), or None."""
     objects = _json_objects(tree)
     by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
     article = next((o for o in objects if _types(o) & ARTICLE_TYPES), None)
+    named_by_headline = article is not None
+    article = article or next((o for o in objects if _types(o) & OTHER_WORK_TYPES), None)
     if article is None:
         return None
     entity = article.get("mainEntityOfPage")
     people, organisations = _author_names(article.get("author", []), by_id)
     return JsonLdArticle(
-        headline=_text(article.get("headline")) or _text(article.get("name")),
+        headline=_text(article.get("headline")) or (_text(article.get("name")) if named_by_headline else None),
         authors=people or organisations,
         authors_are_organisations=not people and bool(organisations),
         published=_text(article.get("datePublished")) or _text(article.get("dateCreated")),

@@ -490,3 +490,12 @@ def test_a_name_after_a_label_as_bare_text_a_handle_after_a_name_and_names_split
     body = '<h1>Überschrift</h1><div><h5>Datum:</h5>03.11.2021<br><h5>Autor:</h5>Peter Maahn/SP-X</div>'
     assert authors_of(SITE, body) == (["Peter Maahn", "SP-X"], "byline")
     assert clean_authors(["Williams Perdomo @wperdomod"], declared=True) == ["Williams Perdomo"]
+
+
+def test_a_recipe_names_its_author_but_its_name_is_the_dish_not_the_headline():
+    recipe = ('<script type="application/ld+json">{"@type": "Recipe", "name": "Mandarinen-Schmand-Kuchen",'
+              ' "author": {"@type": "Person", "name": "jesusfreak"}, "datePublished": "2019-10-01"}</script>')
+    tree = load_html(f"<html><head>{recipe}</head><body><h1>Kuchen vom Blech</h1></body></html>")
+    ld = read_json_ld(tree)
+    assert (ld.authors, ld.headline, ld.published) == (["jesusfreak"], None, "2019-10-01")
+    assert pick_authors(tree, read_meta(tree), ld)[:2] == (["jesusfreak"], "json-ld")
