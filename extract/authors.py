@@ -236,11 +236,14 @@ def _line_elements(tree: HtmlElement):
         if candidates > 20:
             return
         element = text.getparent().getparent() if text.is_tail else text.getparent()
+        label = element
         for _ in range(3):  # "<p><span>By</span> <a>Jane Doe</a></p>": the line is an ancestor
             if element is None or element.tag in {"body", "html"}:
                 break
             line = visible_text(element)
             if len(_BYLINE_CUT.sub("", _BY_TEXT.sub("", line))) > MAX_BY_LINE_CHARS or len(line) > 3 * MAX_BY_LINE_CHARS:
+                if element is not label and _link_follows(label) and not label.xpath(_NOT_BYLINE):
+                    yield label.getnext(), is_label
                 break
             if _BY_LABEL_ONLY.fullmatch(line) and (not is_label or element.tag in _LABEL_BLOCKS):
                 # "<h5>Autor:</h5> Peter Maahn": the name may follow as bare text
@@ -257,6 +260,14 @@ def _line_elements(tree: HtmlElement):
                     yield element, is_label
                 break
             element = element.getparent()
+
+
+def _link_follows(label: HtmlElement) -> bool:
+    """"<strong>Autor:</strong> <a href="/profil/207">Jane Roe</a>": a link right after a label alone in its element,
+    in a line too long to be a byline, as it goes on with other fields ("<br><strong>Tags:</strong> …")."""
+    following = label.getnext()
+    return (_BY_LABEL_ONLY.fullmatch(visible_text(label)) is not None and not (label.tail or "").strip()
+            and following is not None and following.tag == "a")
 
 
 def _people(names: list[str], marked_up: bool = False) -> list[str]:

@@ -26,6 +26,10 @@ BYLINES = [
     ('<h1>Headline</h1><p>Posted by <b>David</b> at December 16, 2025</p>', ["David"]),
     ('<h1>Headline</h1><div class="author">Ben Applebaum-Bauch ⋅ Review Editor</div>', ["Ben Applebaum-Bauch"]),
     ('<h1>Headline</h1><p><span>By</span> <a href="/x">Brian Truitt</a> Acme Blog</p>', ["Brian Truitt"]),
+    ('<h1>Headline</h1><p>Text.</p><p><strong>Autor:</strong> <a href="/profil/207">Jane Roe</a><br><strong>Tags:'
+     '</strong> <a href="/t/1">Feuerwehr</a>, <a href="/t/2">Fahrzeuge der Nachkriegszeit</a>, <a href="/t/3">Büssing'
+     '</a>, <a href="/t/4">Braunschweig</a>, <a href="/t/5">Haubenfahrzeuge</a>, <a href="/t/6">Leipzig</a></p>',
+     ["Jane Roe"]),
 ]
 
 
