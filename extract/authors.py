@@ -12,7 +12,7 @@ from lxml import etree
 from lxml.html import HtmlElement, builder
 
 from extract.metadata import host_labels, site_names, squash, visible_text
-from extract.structured import JsonLdArticle, split_names, unescape
+from extract.structured import JsonLdArticle, person_descriptions, split_names, unescape
 
 # "By" in the languages the pipeline meets, and the words that lead to it: "Written by", "Geschrieben von",
 # "Publié par", "Escrito por", "Scritto da", "Geschreven door", "Skrevet av", "Napisane przez". Italian "di" and "da"
@@ -617,6 +617,18 @@ def _written_out(short: str, full: str) -> bool:
         folded(full), folded(words[0]), folded(words[0] + words[-1])}
 
 
+_LEADING_NAME = re.compile(r"[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w.'-]*){1,3}")
+
+
+def _described_in_full(short: str, description: str | None) -> str:
+    """A one-word author's name written out by the first words of their JSON-LD Person description ("Nils" described
+    as "Nils Pickert ist freier Autor…"): the longest run of its first words that writes the name out."""
+    lead = _LEADING_NAME.match(description or "")
+    words = lead.group().split() if lead else []
+    return next((" ".join(words[:end]) for end in range(len(words), 1, -1)
+                 if _written_out(short, " ".join(words[:end]))), short)
+
+
 def _same_people(these: list[str], those: list[str]) -> bool:
     """Two sources agree when they name someone in common, or one writes out the other's one-word name."""
     return any(folded(a) == folded(b) or _written_out(a, b) or _written_out(b, a) for a in these for b in those)
@@ -628,7 +640,7 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
     """The article's authors, where they came from (json-ld, meta, byline or trafilatura) and the other sources that
     name one of them (among those looked at: the meta tags always, the visible byline and trafilatura's guess only
     when the page's metadata named no person, or only by a first name or a handle, which the byline then writes
-    out in full).
+    out in full, or failing that the description of their JSON-LD profile).
 
     A name the page declares (JSON-LD, meta, byline) is kept even when it is the
     outlet's own ("Escalon", "Resy Staff"), a JSON-LD Organization, a user handle
@@ -663,6 +675,9 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
                                  agrees=lambda people: any(_written_out(n, p) for n in short for p in people))
         if fuller:
             chosen, found["byline"] = "byline", fuller
+        else:
+            described = person_descriptions(tree)
+            found[chosen] = [_described_in_full(name, described.get(name)) for name in short]
     if chosen is None and outlet:  # the metadata and bylines name only the outlet: the story may still be signed
         signature = next(_signatures(tree), None)
         if signature:

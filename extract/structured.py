@@ -184,6 +184,17 @@ def _article_bodies(node: Any) -> list[str]:
     return own + [body for value in node.values() if isinstance(value, (dict, list)) for body in _article_bodies(value)]
 
 
+def person_descriptions(tree: HtmlElement) -> dict[str, str]:
+    """name → description of every schema.org Person the page's JSON-LD describes (an SEO plugin's profile of the
+    post's author: "Nils" described as "Nils Pickert ist freier Autor…")."""
+    found: dict[str, str] = {}
+    for obj in _json_objects(tree, "Person"):
+        name, description = _text(obj.get("name")), _text(obj.get("description"))
+        if "person" in _types(obj) and name and description:
+            found.setdefault(name, description)
+    return found
+
+
 def webpage_published(tree: HtmlElement) -> str | None:
     """datePublished of the page's schema.org WebPage: the date a page without Article
     data declares (SEO plugins describe every post as a WebPage in their @graph)."""

@@ -503,3 +503,13 @@ def test_a_recipe_names_its_author_but_its_name_is_the_dish_not_the_headline():
     ld = read_json_ld(tree)
     assert (ld.authors, ld.headline, ld.published) == (["jesusfreak"], None, "2019-10-01")
     assert pick_authors(tree, read_meta(tree), ld)[:2] == (["jesusfreak"], "json-ld")
+
+
+def test_a_one_word_author_is_written_out_by_their_json_ld_profile():
+    graph = ('<script type="application/ld+json">{"@graph": [{"@type": "WebPage", "author": {"@id": "#nils"}},'
+             ' {"@type": "Person", "@id": "#nils", "name": "Nils",'
+             ' "description": "Nils Pickert ist freier Autor und Journalist."}]}</script>')
+    assert authors_of(SITE + '<meta name="author" content="Nils">' + graph, "<h1>Headline</h1>") \
+        == (["Nils Pickert"], "meta")
+    unrelated = graph.replace("Nils Pickert ist", "Er ist")  # a description that does not begin with the name
+    assert authors_of(SITE + '<meta name="author" content="Nils">' + unrelated, "<h1>Headline</h1>") == (["Nils"], "meta")
