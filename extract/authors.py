@@ -513,11 +513,14 @@ def _post_author_in_comments(tree: HtmlElement) -> list[str]:
     return []
 
 
+_INITIALS = re.compile(r"[A-Z]{2,3}")  # an editor's or outlet's initials ("JF", "red"), as a wire service's
+
+
 def _stands_in(people: list[str], sites: set[str]) -> bool:
     """The outlet's own name ("Resy Staff", "Team Tiger Data"), a CMS user handle, an admin account ("NOC Admin") or a
     wire service in place of a person."""
     return all(squash(_COLLECTIVE.sub("", p)) in sites or _USER_HANDLE.match(p) or _ADMIN_ACCOUNT.search(p)
-               or _AGENCY.fullmatch(p) for p in people)
+               or _AGENCY.fullmatch(p) or _INITIALS.fullmatch(p) for p in people)
 
 
 def _without_site_suffix(name: str, sites: set[str]) -> str:

@@ -513,3 +513,10 @@ def test_a_one_word_author_is_written_out_by_their_json_ld_profile():
         == (["Nils Pickert"], "meta")
     unrelated = graph.replace("Nils Pickert ist", "Er ist")  # a description that does not begin with the name
     assert authors_of(SITE + '<meta name="author" content="Nils">' + unrelated, "<h1>Headline</h1>") == (["Nils"], "meta")
+
+
+def test_initials_before_a_named_byline_stand_in_like_a_wire_service():
+    body = ('<h1>Headline</h1><p class="byline">Von JF</p><p>Text.</p>'
+            '<ul><li class="post-meta--author"><a href="/author/boris-t-kaiser/">Boris T. Kaiser</a></li></ul>')
+    assert authors_of(SITE, body) == (["Boris T. Kaiser"], "byline")
+    assert authors_of(SITE, '<h1>Headline</h1><p class="byline">Von JF</p><p>Text.</p>') == (["JF"], "byline")
