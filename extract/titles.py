@@ -32,6 +32,8 @@ def strip_site_suffix(title: str, sites: set[str], headings: list[str]) -> str:
         part = _rejoin(title, parts[i:j])
         if squash(part) in heading_keys:
             return part
+    # the site's name may have separators of its own ("Headline - Salsa-Figuren - Rueda in Berlin")
+    parts = next((parts[:k] for k in range(1, len(parts) - 1) if squash(_rejoin(title, parts[k:])) in sites), parts)
     while len(parts) > 1 and _names_site(parts[-1], sites):
         parts.pop()
     while len(parts) > 1 and _names_site(parts[0], sites):

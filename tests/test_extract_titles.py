@@ -137,6 +137,12 @@ def test_an_h1_linking_to_the_home_page_is_the_logo_and_names_the_site():
     assert title_of("<title>Progress Report</title>", body) == ("Progress Report", "meta")
 
 
+def test_a_site_name_with_a_separator_of_its_own_is_cut_off_the_title_whole():
+    head = "<title>Enchufla Figuren - Salsa-Figuren - Rueda in Berlin</title>"
+    body = '<h1><a href="/">Salsa-Figuren - Rueda in Berlin</a></h1><p>Text.</p>'
+    assert title_of(head, body, url="https://rueda.example/enchufla") == ("Enchufla Figuren", "meta")
+
+
 def test_a_separator_left_dangling_after_the_title_is_dropped():
     head = '<meta property="og:title" content="Pferdesport definitiv bei Olympia 2028 dabei -">'
     assert picked(head, "<p>Text.</p>") == ("Pferdesport definitiv bei Olympia 2028 dabei", "meta", ())
