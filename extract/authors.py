@@ -146,7 +146,7 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         name = re.sub(r"\s+(?:at|on|in|\.)$", "", name)
         name = _without_avatar_initials(name)
         words = name.split()
-        if (not 1 <= len(words) <= max_words or len(name) > 60 or _NOT_A_PERSON.search(name)
+        if (not 1 <= len(words) <= max_words or len(name) > 60 or _NOT_A_PERSON.search(name) or _SENTENCE_END.search(name)
                 or (_DIGIT.search(name) and not (declared and (_NAME_WITH_NUMBER.fullmatch(name)
                                                                or _NEWSROOM.search(name))))
                 or _TRAILING_DATE.fullmatch(" " + name) or _DATE_WORD.fullmatch(name)):
@@ -513,14 +513,18 @@ def _post_author_in_comments(tree: HtmlElement) -> list[str]:
     return []
 
 
+# A company's or an association's legal form after its name ("Hanns-Seidel-Stiftung e.V.", "Nordex SE")
+_LEGAL_FORM = re.compile(r"\S\s+(?:e\.\s?V\.?|g?GmbH|AG|SE|Inc\.?|Ltd\.?|LLC|plc|S\.A\.|S\.L\.|B\.V\.|S\.p\.A\.)$")
+_SENTENCE_END = re.compile(r"\s\w{4,}\.$")  # "Projektleiterin der HSS in Tunesien.": a sentence; a name may end "Jr."
 _INITIALS = re.compile(r"[A-Z]{2,3}")  # an editor's or outlet's initials ("JF", "red"), as a wire service's
 
 
 def _stands_in(people: list[str], sites: set[str]) -> bool:
-    """The outlet's own name ("Resy Staff", "Team Tiger Data"), a CMS user handle, an admin account ("NOC Admin") or a
-    wire service in place of a person."""
+    """The outlet's own name ("Resy Staff", "Team Tiger Data", "Die FURCHE"), a CMS user handle, an admin account ("NOC
+    Admin"), a company or an association ("… e.V."), a wire service or initials in place of a person."""
     return all(squash(_COLLECTIVE.sub("", p)) in sites or _USER_HANDLE.match(p) or _ADMIN_ACCOUNT.search(p)
-               or _AGENCY.fullmatch(p) or _INITIALS.fullmatch(p) for p in people)
+               or _AGENCY.fullmatch(p) or _INITIALS.fullmatch(p) or _LEGAL_FORM.search(p)
+               or (p.split()[0].casefold() in _ARTICLES and squash(p.split(maxsplit=1)[-1]) in sites) for p in people)
 
 
 def _without_site_suffix(name: str, sites: set[str]) -> str:

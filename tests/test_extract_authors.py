@@ -520,3 +520,11 @@ def test_initials_before_a_named_byline_stand_in_like_a_wire_service():
             '<ul><li class="post-meta--author"><a href="/author/boris-t-kaiser/">Boris T. Kaiser</a></li></ul>')
     assert authors_of(SITE, body) == (["Boris T. Kaiser"], "byline")
     assert authors_of(SITE, '<h1>Headline</h1><p class="byline">Von JF</p><p>Text.</p>') == (["JF"], "byline")
+
+
+@pytest.mark.parametrize("declared", ["Hanns-Seidel-Stiftung e.V.", "Acme Media GmbH", "Die Acme Blog"])
+def test_an_association_a_company_or_the_site_with_its_article_declared_as_author_gives_way_to_a_person(declared):
+    head = SITE + f'<meta name="author" content="{declared}">'
+    body = '<h1>Headline</h1><p>Text.</p><p class="author">Autorin: Uta Staschewski, Projektleiterin der HSS in Tunesien.</p>'
+    assert authors_of(head, body) == (["Uta Staschewski"], "byline")
+    assert authors_of(head, "<h1>Headline</h1><p>Text.</p>") == ([declared], "meta")
