@@ -516,7 +516,9 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
     """(published, modified, provenance of published, provenance of modified, the other
     sources that agreed on the published day).
 
-    The first choice for published is, in this order: a <time pubdate> outside comments;
+    A live blog (JSON-LD LiveBlogPosting) is dated by its declared datePublished, when coverage began: every
+    other stamp on it, its OpenGraph one too, is its latest entry's. Otherwise the first choice for published is,
+    in this order: a <time pubdate> outside comments;
     OpenGraph's article:published_time, unless the date the page shows below its headline
     is days older (a re-import's stamp); the date the page shows by its headline (the
     nearest below it; one labelled updated only when the page shows no other: a page that
@@ -548,6 +550,9 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
     shown = [] if marked else shown_dates(tree, headline, known, now.date())
     page = _stamps([(webpage_published(tree), "json-ld")], now)
     choice = _first_choice(marked, opengraph, shown, declared, updates, page, times, url_day, offset)
+    if ld and ld.live_blog and declared and declared[0][1] == "json-ld":
+        # every other stamp of a live blog is its latest entry's (its OpenGraph stamp too): the start is declared
+        return declared[0][0], modified, "json-ld", modified_from, ()
 
     votes = [_Vote(stamp.date(), origin, "declared") for stamp, origin in opengraph + declared + page]
     votes += [_Vote(stamp.date(), "byline", "pubdate") for stamp, _ in marked]

@@ -24,6 +24,7 @@ class JsonLdArticle:
     headline: str | None = None
     authors: list[str] = field(default_factory=list)
     authors_are_organisations: bool = False  # the page names no person, only an Organization, as the author
+    live_blog: bool = False  # a LiveBlogPosting: datePublished is when coverage began, the page shows its latest update
     published: str | None = None
     modified: str | None = None
     language: str | None = None
@@ -160,6 +161,7 @@ def read_json_ld(tree: HtmlElement) -> JsonLdArticle | None:
         headline=_text(article.get("headline")) or (_text(article.get("name")) if named_by_headline else None),
         authors=people or organisations,
         authors_are_organisations=not people and bool(organisations),
+        live_blog="liveblogposting" in _types(article),
         published=_text(article.get("datePublished")) or _text(article.get("dateCreated")),
         modified=_text(article.get("dateModified")),
         language=_text(article.get("inLanguage")),

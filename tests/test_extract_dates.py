@@ -304,3 +304,16 @@ def test_an_xhtml_page_s_xml_lang_sets_the_order_of_a_numeric_date(root, expecte
     published, *_ = pick_dates(html, tree, read_meta(tree), read_json_ld(tree), None, htmldate_result="2001-01-01",
                                headline="Headline")
     assert day_of(published) == expected
+
+
+def test_a_live_blog_is_dated_by_its_declared_start_not_by_its_latest_entry():
+    live = ('<script type="application/ld+json">' + json.dumps({
+        "@type": "LiveBlogPosting", "datePublished": "2024-08-04T13:23:00Z", "dateModified": "2024-08-05T19:49:50Z"})
+        + '</script>')
+    head = ('<meta property="article:published_time" content="2024-08-05T19:49:50Z">'
+            '<meta property="article:modified_time" content="2024-08-05T19:49:50Z">')
+    body = '<h1>Headline</h1><p>Updated <time datetime="2024-08-05T19:49:50Z">20:49, 5 Aug 2024</time></p>'
+    published, source = dates_of(head + live, body, htmldate_result="2024-08-05")
+    assert (day_of(published), source) == ("2024-08-04", "json-ld")
+    article = live.replace("LiveBlogPosting", "NewsArticle")  # an article's OpenGraph stamp still comes first
+    assert day_of(dates_of(head + article, body, htmldate_result="2024-08-05")[0]) == "2024-08-05"
