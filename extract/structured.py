@@ -151,14 +151,14 @@ def read_json_ld(tree: HtmlElement) -> JsonLdArticle | None:
     objects = _json_objects(tree)
     by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
     article = next((o for o in objects if _types(o) & ARTICLE_TYPES), None)
-    named_by_headline = article is not None
+    is_article = article is not None
     article = article or next((o for o in objects if _types(o) & OTHER_WORK_TYPES), None)
     if article is None:
         return None
     entity = article.get("mainEntityOfPage")
     people, organisations = _author_names(article.get("author", []), by_id)
     return JsonLdArticle(
-        headline=_text(article.get("headline")) or (_text(article.get("name")) if named_by_headline else None),
+        headline=_text(article.get("headline")) or (_text(article.get("name")) if is_article else None),
         authors=people or organisations,
         authors_are_organisations=not people and bool(organisations),
         live_blog="liveblogposting" in _types(article),
