@@ -36,9 +36,24 @@ def strip_site_suffix(title: str, sites: set[str], headings: list[str]) -> str:
     parts = next((parts[:k] for k in range(1, len(parts) - 1) if squash(_rejoin(title, parts[k:])) in sites), parts)
     while len(parts) > 1 and _names_site(parts[-1], sites):
         parts.pop()
-    while len(parts) > 1 and _names_site(parts[0], sites):
+    while len(parts) > 1 and _leads_with_site(parts[0], parts[1:], sites):
         parts.pop(0)
     return _rejoin(title, parts)
+
+
+MIN_HELD_SITE_CHARS = 8
+
+
+def _leads_with_site(part: str, rest: list[str], sites: set[str]) -> bool:
+    """A leading part that is the site's name, or that begins with it or holds it in a club's or firm's longer one
+    before a longer part ("EFC Bayrische Bembel Regensburg - Eintracht Frankfurt stellt Weichen für die Zukunft" on
+    bayrische-bembel.de); not a headline that begins with the site's name before a section ("Greenpeace fordert Stopp
+    der Tiefseebohrungen - Aktuelles")."""
+    key, words = squash(part), len(part.split())
+    if key in sites:
+        return True
+    return words <= 5 and any(len(r.split()) > words for r in rest) and (_names_site(part, sites) or any(
+        len(site) >= MIN_HELD_SITE_CHARS and site in key for site in sites))
 
 
 def _names_site(part: str, sites: set[str]) -> bool:

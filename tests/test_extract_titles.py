@@ -143,6 +143,15 @@ def test_a_site_name_with_a_separator_of_its_own_is_cut_off_the_title_whole():
     assert title_of(head, body, url="https://rueda.example/enchufla") == ("Enchufla Figuren", "meta")
 
 
+def test_a_leading_part_holding_the_sites_name_in_a_longer_one_is_not_the_headline():
+    head = "<title>EFC Bayrische Bembel Regensburg - Eintracht Frankfurt stellt Weichen für die Zukunft - News</title>"
+    assert title_of(head, "<p>Text.</p>", url="https://www.bayrische-bembel.example/504") \
+        == ("Eintracht Frankfurt stellt Weichen für die Zukunft", "meta")
+    head = "<title>Greenpeace fordert Stopp der Tiefseebohrungen - Aktuelles</title>"  # a headline naming the site
+    assert title_of(head, "<p>Text.</p>", url="https://www.greenpeace.example/a") \
+        == ("Greenpeace fordert Stopp der Tiefseebohrungen", "meta")
+
+
 def test_a_separator_left_dangling_after_the_title_is_dropped():
     head = '<meta property="og:title" content="Pferdesport definitiv bei Olympia 2028 dabei -">'
     assert picked(head, "<p>Text.</p>") == ("Pferdesport definitiv bei Olympia 2028 dabei", "meta", ())
