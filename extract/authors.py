@@ -697,9 +697,10 @@ def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | No
         if signature:
             chosen, found["byline"] = "byline", signature
     chosen = chosen or outlet
-    if chosen is None:
-        found["byline"] = _post_author_in_comments(tree)
-        chosen = "byline" if found["byline"] else None
+    if chosen is None:  # nothing names anybody: the post's author may still sign their replies to comments
+        commenter = _post_author_in_comments(tree)
+        if commenter:
+            chosen, found["byline"] = "byline", commenter
     if chosen is None:
         fallback = guess()
         people = clean_authors(_split_names(fallback), site_names(meta, ld, None),

@@ -542,6 +542,9 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
                         *[(meta.get(key), "meta") for key in _PUBLISHED_META]], now)
     updates = _stamps([(ld.modified if ld else None, "json-ld"), *[(meta.get(key), "meta") for key in _MODIFIED_META]], now)
     modified, modified_from = updates[0] if updates else (None, None)
+    if ld and ld.live_blog and declared and declared[0][1] == "json-ld":
+        # every other stamp of a live blog is its latest entry's (its OpenGraph stamp too): the start is declared
+        return declared[0][0], modified, "json-ld", modified_from, ()
     times = _time_elements(tree, now)
     url_day = date_in_url(url)
     offset = _local_offset([s for s, _ in opengraph + declared + updates + times])
@@ -550,9 +553,6 @@ def pick_dates(html: str, tree: HtmlElement, meta: dict[str, str], ld: JsonLdArt
     shown = [] if marked else shown_dates(tree, headline, known, now.date())
     page = _stamps([(webpage_published(tree), "json-ld")], now)
     choice = _first_choice(marked, opengraph, shown, declared, updates, page, times, url_day, offset)
-    if ld and ld.live_blog and declared and declared[0][1] == "json-ld":
-        # every other stamp of a live blog is its latest entry's (its OpenGraph stamp too): the start is declared
-        return declared[0][0], modified, "json-ld", modified_from, ()
 
     votes = [_Vote(stamp.date(), origin, "declared") for stamp, origin in opengraph + declared + page]
     votes += [_Vote(stamp.date(), "byline", "pubdate") for stamp, _ in marked]
