@@ -19,17 +19,17 @@ from wirehouse.health import ALERT, OK, SourceDay, assess, source_health
 from wirehouse.replay import HTML, ReplayServer
 
 SOURCES = ["kyivpost", "express", "businessinsider", "newsmax", "huffpost", "aggregator"]
-# Each run's rows are moved one day back once it is done: the healthy run ends two days ago, the
-# broken one yesterday, as if the pipeline had run on those days.
-JUDGED = datetime.now(timezone.utc).date() - timedelta(days=1)
-ONE_DAY_BACK = (
-    "select raw.ensure_month_partition(min(fetched_at) - interval '1 day') from raw.pages",
-    "update raw.pages set fetched_at = fetched_at - interval '1 day'",
-    "update stage.articles set fetched_at = fetched_at - interval '1 day'",
-    "update ops.runs set started_at = started_at - interval '1 day', finished_at = finished_at - interval '1 day'",
-    "update ops.rejects set created_at = created_at - interval '1 day'",
-    "update ops.page_outcomes set decided_at = decided_at - interval '1 day'",
-)
+DAY = date(2026, 3, 14)  # for the verdict rules alone, judged on numbers rather than runs
+# (table, timestamp column) of every row a run writes that health reads by day
+STAMPED = (("raw.pages", "fetched_at"), ("stage.articles", "fetched_at"), ("ops.runs", "started_at"),
+           ("ops.runs", "finished_at"), ("ops.rejects", "created_at"), ("ops.page_outcomes", "decided_at"))
+
+
+@pytest.fixture
+def judged() -> date:
+    """The day health judges: yesterday, read when the test starts (not when the module is collected,
+    which on a full run can be on the day before)."""
+    return datetime.now(timezone.utc).date() - timedelta(days=1)
 
 
 @pytest.fixture
@@ -41,9 +41,12 @@ def replay(warehouse_db, monkeypatch):
         yield server
 
 
-def run_day(db: str) -> None:
+def run_day(db: str, day: date) -> None:
     """The DAG's stages over the replay's day for every outlet (a failed fetch skips its clean, as in
-    Airflow), then the day moved one day back."""
+    Airflow), then the rows the run wrote moved onto `day`, each keeping its time of day, as if the
+    pipeline had run that day (the healthy run on the day before the judged one, the broken one on it)."""
+    with psycopg.connect(db, autocommit=True) as conn:
+        started = conn.execute("select now()").fetchone()[0]
     for source in SOURCES:
         try:
             pipeline.fetch(source, REPLAY_DAY)
@@ -53,8 +56,11 @@ def run_day(db: str) -> None:
     pipeline.fingerprint(REPLAY_DAY)
     pipeline.load(REPLAY_DAY)
     with psycopg.connect(db, autocommit=True) as conn:
-        for statement in ONE_DAY_BACK:
-            conn.execute(statement)
+        conn.execute("select raw.ensure_month_partition(%s::timestamptz)", (day,))
+        for table, column in STAMPED:
+            conn.execute(f"update {table} set {column} = {column}"
+                         f" - (({column} at time zone 'UTC')::date - %s::date) * interval '1 day'"
+                         f" where {column} >= %s", (day, started))
 
 
 def articles(server: ReplayServer, outlet: str) -> list[str]:
@@ -72,14 +78,14 @@ def redesigned(body: bytes, words: int = 100) -> bytes:
             f"<body><main class='story-v2'><h2>{title}</h2>{paragraphs}</main></body></html>").encode()
 
 
-def verdicts(db: str, day: date = JUDGED) -> dict[str, tuple[str, tuple[str, ...]]]:
+def verdicts(db: str, day: date) -> dict[str, tuple[str, tuple[str, ...]]]:
     with psycopg.connect(db) as conn:
         return {h.source: (h.verdict, h.reasons) for h in source_health(conn, day, 14, SOURCES)}
 
 
-def test_a_changed_template_and_a_broken_feed_are_flagged_and_nothing_else(warehouse_db, replay, capsys):
-    run_day(warehouse_db)
-    healthy = verdicts(warehouse_db)
+def test_a_changed_template_and_a_broken_feed_are_flagged_and_nothing_else(warehouse_db, replay, judged, capsys):
+    run_day(warehouse_db, judged - timedelta(days=1))
+    healthy = verdicts(warehouse_db, judged - timedelta(days=1))
     assert healthy == {s: (OK, ()) for s in SOURCES}, "a first day has nothing to compare with but failures"
 
     express = articles(replay, "express")
@@ -87,9 +93,9 @@ def test_a_changed_template_and_a_broken_feed_are_flagged_and_nothing_else(wareh
     for path in express:
         replay.routes[path] = (HTML, redesigned(replay.routes[path][1]))
     del replay.routes["/huffpost/feed.xml"]  # the feed now answers 404
-    run_day(warehouse_db)
+    run_day(warehouse_db, judged)
 
-    found = verdicts(warehouse_db)
+    found = verdicts(warehouse_db, judged)
     assert {s for s, (verdict, _) in found.items() if verdict != OK} == {"express", "huffpost"}, found
     verdict, reasons = found["express"]
     assert verdict == ALERT
@@ -104,22 +110,22 @@ def test_a_changed_template_and_a_broken_feed_are_flagged_and_nothing_else(wareh
     # aggregator's articles never name an author: that is its usual, not a finding
     with psycopg.connect(warehouse_db) as conn:
         assert conn.execute("select share_no_author from ops.extraction_quality where source = 'aggregator'"
-                            " and day = %s", (JUDGED,)).fetchone()[0] == 1
+                            " and day = %s", (judged,)).fetchone()[0] == 1
 
-    assert main(["health", "--day", JUDGED.isoformat(), "--days", "2"]) == 1, "exit 1: a source needs attention"
+    assert main(["health", "--day", judged.isoformat(), "--days", "2"]) == 1, "exit 1: a source needs attention"
     out = capsys.readouterr().out
     rows = {tuple(line.split()[:3]) for line in out.splitlines() if line[:4].isdigit()}
-    assert (JUDGED.isoformat(), "huffpost", "needs") in rows and (JUDGED.isoformat(), "newsmax", "ok") in rows, out
-    assert (str(JUDGED - timedelta(days=1)), "express", "ok") in rows, out
+    assert (judged.isoformat(), "huffpost", "needs") in rows and (judged.isoformat(), "newsmax", "ok") in rows, out
+    assert (str(judged - timedelta(days=1)), "express", "ok") in rows, out
     assert "no author on 100% of articles (usually 0%)" in out, out
-    assert main(["health", "--day", JUDGED.isoformat(), "--source", "newsmax", "--source", "kyivpost"]) == 0
+    assert main(["health", "--day", judged.isoformat(), "--source", "newsmax", "--source", "kyivpost"]) == 0
     assert "express" not in capsys.readouterr().out
     assert main(["health"]) == 1, "by default yesterday, as the DAG judges it"
-    assert f"{JUDGED.isoformat()}  huffpost  " in capsys.readouterr().out
+    assert f"{judged.isoformat()}  huffpost  " in capsys.readouterr().out
 
 
-def test_robots_txt_shutting_a_source_out_and_a_source_gone_silent_fail_the_dag(warehouse_db, replay, tmp_path):
-    run_day(warehouse_db)
+def test_robots_txt_shutting_a_source_out_and_a_source_gone_silent_fail_the_dag(warehouse_db, replay, judged, tmp_path):
+    run_day(warehouse_db, judged - timedelta(days=1))
     robots_type, robots = replay.routes["/robots.txt"]
     replay.routes["/robots.txt"] = (robots_type, robots.replace(b"User-agent: *\n", b"User-agent: *\nDisallow: /express/\n"))
     # aggregator moves its articles under /aggregator/story/: its listings work, and list nothing
@@ -127,9 +133,9 @@ def test_robots_txt_shutting_a_source_out_and_a_source_gone_silent_fail_the_dag(
     replay.routes = {path.replace("/aggregator/20", "/aggregator/story/20"):
                      (kind, body.replace(b"/aggregator/20", b"/aggregator/story/20"))
                      for path, (kind, body) in replay.routes.items()}
-    run_day(warehouse_db)
+    run_day(warehouse_db, judged)
 
-    found = verdicts(warehouse_db)
+    found = verdicts(warehouse_db, judged)
     assert {s for s, (verdict, _) in found.items() if verdict != OK} == {"express", "aggregator"}, found
     verdict, reasons = found["express"]
     assert verdict == ALERT
@@ -140,18 +146,19 @@ def test_robots_txt_shutting_a_source_out_and_a_source_gone_silent_fail_the_dag(
     assert verdict == ALERT and len(reasons) == 1 and re.fullmatch(r"no articles \(usually [1-9]\d* a day\)", reasons[0])
     with psycopg.connect(warehouse_db) as conn:  # every request waiting for robots.txt obeyed it
         assert conn.execute("select count(*) from raw.pages where source = 'express' and fetched_at >= %s",
-                            (JUDGED,)).fetchone()[0] == 0
+                            (judged,)).fetchone()[0] == 0
 
     env = airflow_env(tmp_path / "airflow")
     migrate_metadata(env, tmp_path / "migrate.log")
-    # run_after the day after JUDGED, 07:00: the data interval ends that day at 06:00, so the run judges JUDGED
-    logical = datetime.combine(JUDGED + timedelta(days=1), time(7), timezone.utc)
+    # run_after the day after the judged one, 07:00: the data interval ends that day at 06:00, so the
+    # run judges that day
+    logical = datetime.combine(judged + timedelta(days=1), time(7), timezone.utc)
     done = airflow(["dags", "test", "wirehouse_health", logical.isoformat()], env,
                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert done.returncode != 0, done.stdout[-3000:]
     assert "SourcesNeedAttention: 2 source(s) need a person:" in done.stdout, done.stdout[-3000:]
-    assert re.search(rf"aggregator on {JUDGED}: no articles \(usually [1-9]\d* a day\)", done.stdout)
-    assert f"express on {JUDGED}: fetch failed for 1 of 1 intervals" in done.stdout
+    assert re.search(rf"aggregator on {judged}: no articles \(usually [1-9]\d* a day\)", done.stdout)
+    assert f"express on {judged}: fetch failed for 1 of 1 intervals" in done.stdout
 
 
 def test_the_same_numbers_are_ok_where_they_are_usual_and_not_where_they_are_new():
@@ -162,22 +169,22 @@ def test_the_same_numbers_are_ok_where_they_are_usual_and_not_where_they_are_new
                   "forbidden_example": None, "unreadable": 0, "unreadable_example": None, "failures": 0,
                   "failure_example": None, "pages_cleaned": 50, "share_not_article": 0.0, "share_no_date": 0.0,
                   "share_no_author": 0.0, "share_short": 0.0, "median_words": 500.0, "usual_words": 500.0}
-        return SourceDay("site", JUDGED - timedelta(days=n), **{**values, **signals})
+        return SourceDay("site", DAY - timedelta(days=n), **{**values, **signals})
 
     flaky = {"failures": 30, "failure_example": "timed out: https://site.example/a", "share_no_date": 0.9}
     today = day(0, **flaky)
-    assert assess("site", JUDGED, today, [day(n, **flaky) for n in range(1, 8)]).verdict == OK
-    judged = assess("site", JUDGED, today, [day(n) for n in range(1, 8)])
+    assert assess("site", DAY, today, [day(n, **flaky) for n in range(1, 8)]).verdict == OK
+    judged = assess("site", DAY, today, [day(n) for n in range(1, 8)])
     assert judged.verdict == ALERT and judged.reasons == (
         "30 of 130 requests failed (23%, usually 0%), e.g. timed out: https://site.example/a",
         "no date on 90% of articles (usually 0%)")
-    quiet = assess("site", JUDGED, day(0, articles=5, empty_intervals=20), [day(n) for n in range(1, 8)])
+    quiet = assess("site", DAY, day(0, articles=5, empty_intervals=20), [day(n) for n in range(1, 8)])
     assert quiet.verdict == "warn" and quiet.reasons == (
         "only 5 articles (usually 50 a day)", "20 of 24 intervals gave no article (usually 0%)")
     blip = {"listing_errors": 1, "listing_example": "feed https://site.example/rss answered HTTP 503"}
-    assert assess("site", JUDGED, day(0, listing_failed_intervals=1, **blip), [day(n) for n in range(1, 8)]) \
+    assert assess("site", DAY, day(0, listing_failed_intervals=1, **blip), [day(n) for n in range(1, 8)]) \
         .verdict == "warn", "one hourly interval of 24 with a failing feed is a blip"
-    assert assess("site", JUDGED, day(0, listing_failed_intervals=12, **blip), [day(n) for n in range(1, 8)]) \
+    assert assess("site", DAY, day(0, listing_failed_intervals=12, **blip), [day(n) for n in range(1, 8)]) \
         .verdict == ALERT
-    assert assess("site", JUDGED, None, [day(n) for n in range(1, 8)]).reasons == (
+    assert assess("site", DAY, None, [day(n) for n in range(1, 8)]).reasons == (
         "not fetched (usually 24 intervals a day)",)
