@@ -37,3 +37,14 @@ def test_staging_a_page_again_replaces_its_extraction_and_drops_its_fingerprint(
         assert cur.execute("select page_id, title from stage.articles order by 1").fetchall() == [
             (1, "Second"), (2, "Other")]
         assert cur.execute("select page_id from stage.fingerprints").fetchall() == [(2,)]
+
+
+def test_only_article_pages_answered_with_html_and_a_body_go_to_the_extractor():
+    def page(kind="article", status=200, headers=None, body=b"<html></html>") -> RawPage:
+        return RawPage(1, kind, "https://a.example/x", "https://a.example/x", status,
+                       {"content-type": "text/html; charset=utf-8"} if headers is None else headers, body, FETCHED)
+
+    assert page().extractable and page(headers={}).extractable, "no content-type header: taken as HTML"
+    assert not page(headers={"content-type": "image/png"}).extractable, "rejected as not HTML, never parsed"
+    assert not page(headers={"content-type": "application/pdf"}).extractable
+    assert not page(kind="feed").extractable and not page(status=404).extractable and not page(body=b"").extractable

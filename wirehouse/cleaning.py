@@ -47,8 +47,15 @@ class RawPage:
     fetched_at: datetime
 
     @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "text/html")
+
+    @property
     def extractable(self) -> bool:
-        return self.kind == "article" and self.status == 200 and bool(self.body)
+        """Whether the page goes to the extractor: an article page that came back as HTML, with a body
+        (the others are recorded or rejected without being parsed)."""
+        return (self.kind == "article" and self.status == 200 and "html" in self.content_type.lower()
+                and bool(self.body))
 
 
 def cleaning_rules(source: Source | None) -> CleaningRules:

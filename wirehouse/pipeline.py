@@ -215,7 +215,7 @@ class _SourceClean(contextlib.AbstractContextManager):
         reused = _reuse_extractions(self.writer, batch, self.version)
         self.run.count("reused", len(reused))
         return [REUSED if raw.page_id in reused else
-                pool.submit(extract_raw, raw.body, raw.final_url, self.rules, raw.headers.get("content-type"))
+                pool.submit(extract_raw, raw.body, raw.final_url, self.rules, raw.content_type)
                 if raw.extractable else None for raw in batch]
 
     def write(self, batch: list[RawPage], extractions: list) -> None:
@@ -276,9 +276,8 @@ def _decide_page(cur, run_id: int, source: str, raw: RawPage, extracted: Future 
         return _record(cur, run_id, source, raw, "not_article", f"{raw.kind} page")
     if raw.status != 200:
         return _reject(cur, run_id, source, raw, f"HTTP {raw.status}")
-    content_type = raw.headers.get("content-type", "text/html")
-    if "html" not in content_type.lower():
-        return _reject(cur, run_id, source, raw, "not HTML", f"content-type: {content_type}")
+    if "html" not in raw.content_type.lower():
+        return _reject(cur, run_id, source, raw, "not HTML", f"content-type: {raw.content_type}")
     if not raw.body:
         return _reject(cur, run_id, source, raw, "empty body")
     if extracted is REUSED:
