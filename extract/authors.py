@@ -12,7 +12,7 @@ from lxml import etree
 from lxml.html import HtmlElement, builder
 
 from extract.metadata import host_labels, site_names, squash, visible_text
-from extract.structured import JsonLdArticle, person_descriptions, split_names, unescape
+from extract.structured import JsonLdArticle, MetaTags, person_descriptions, split_names, unescape
 
 # "By" in the languages the pipeline meets, and the words that lead to it: "Written by", "Geschrieben von",
 # "Publié par", "Escrito por", "Scritto da", "Geschreven door", "Skrevet av", "Napisane przez". Italian "di" and "da"
@@ -67,6 +67,8 @@ _BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bp
                          re.I | re.S)
 # The writer's initials or agency after the name: "Elena Oberholzer (obe)", "Jane Doe (AP)"
 _INITIALS_AFTER = re.compile(r"\s*\([a-z]{2,4}\.?\)$")
+# A name in quotes: '"David Kim"' (a nickname inside one, 'Paul "Bear" Bryant', stays)
+_QUOTED = re.compile(r'^["“„«»]([^"“”„«»]+)["”“»«]$')
 # A link's arrow or the writer's handle after the name: "Stefanus →", "Williams Perdomo @wperdomod"
 _TRAILING_SYMBOLS = re.compile(r"\s*[→↗➔»›>]+$|\s+@[\w.]+$")
 # Dates glued to the end of a byline: "Jane Doe December 9", "Jane Doe Sat"
@@ -83,10 +85,10 @@ _DATE_WORD = re.compile(r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|ma
                         r"jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo", re.I)
 
 
-# A writer's job after a two-word name: "Christoph Hein Chefredakteur" ("The Currency editors" is a team)
+# A writer's job after a name: "Christoph Hein Chefredakteur", "신현주 기자" ("The Currency editors" is a team)
 _JOB_TITLES = {"chefredakteur", "chefredakteurin", "redakteur", "redakteurin", "journalistin", "korrespondentin",
                "korrespondent", "rédacteur", "rédactrice", "journaliste", "periodista", "redactor", "redactora",
-               "giornalista", "redattore", "redactrice", "verslaggever", "dziennikarz"}
+               "giornalista", "redattore", "redactrice", "verslaggever", "dziennikarz", "기자", "특파원"}
 # A role or a share button after the name: "Jane Doe Contributing Writer", "Jane Doe Facebook Tweet Pin"
 _ROLE_WORDS = {
     "writer", "writers", "editor", "reporter", "coordinator", "correspondent", "contributor", "manager", "director",
@@ -101,10 +103,11 @@ _ROLE_WORDS = {
 
 
 def _without_role(name: str) -> str:
-    """"Jane Doe Contributing Writer" → "Jane Doe"; a team's name ("Great Day Editorial Team") stays whole."""
+    """"Jane Doe Contributing Writer", "신현주 기자" → "Jane Doe", "신현주"; a team's name ("Great Day Editorial
+    Team") stays whole."""
     words = name.split()
-    if len(words) == 3 and words[2].casefold() in _JOB_TITLES:
-        return " ".join(words[:2])
+    if len(words) in (2, 3) and words[-1].casefold() in _JOB_TITLES:
+        return " ".join(words[:-1])
     if len(words) < 4 or words[-1].casefold() in {"team", "staff", "newsroom", "desk", "bureau"}:
         return name
     for i, word in enumerate(words[2:], start=2):
@@ -139,14 +142,15 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
     people: list[str] = []
     for name in names:
         name = " ".join(unescape(name).split())
-        name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-")
-        name = _TRAILING_SYMBOLS.sub("", _INITIALS_AFTER.sub("", name))
+        name = _BYLINE_CUT.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;:-©")
+        name = _TRAILING_SYMBOLS.sub("", _INITIALS_AFTER.sub("", _QUOTED.sub(r"\1", name)))
         name = _without_role(_TRAILING_DATE.sub("", name).strip(" ,;:-"))
         # "Posted by David at <date>" once the date is cut; "<a>Erik</a> ."; "Jane Doe in <a>Category</a>"
         name = re.sub(r"\s+(?:at|on|in|\.)$", "", name)
         name = _without_avatar_initials(name)
         words = name.split()
         if (not 1 <= len(words) <= max_words or len(name) > 60 or _NOT_A_PERSON.search(name) or _SENTENCE_END.search(name)
+                or name.count("(") != name.count(")")  # a piece of a caption: "iStockphoto)"
                 or (_DIGIT.search(name) and not (declared and (_NAME_WITH_NUMBER.fullmatch(name)
                                                                or _NEWSROOM.search(name))))
                 or _TRAILING_DATE.fullmatch(" " + name) or _DATE_WORD.fullmatch(name)):
@@ -157,9 +161,16 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         if len(words) > 1 and not (declared and name.islower()) and not (typed and words[0][0].isupper()) and any(
                 w[0].islower() for w in words if w.isalpha() and len(w) > 3 and not _COLLECTIVE.fullmatch(w)):
             continue  # a phrase, not a name ("view the archive"); one-word handles may be lower case
-        if name.casefold() not in {p.casefold() for p in people}:
+        same = next((i for i, p in enumerate(people) if _name_key(p) == _name_key(name)), None)
+        if same is None:
             people.append(name)
+        elif " " not in people[same] and " " in name:  # "sophie-foster" (a profile's slug), then "Sophie Foster"
+            people[same] = name
     return people
+
+
+def _name_key(name: str) -> str:
+    return folded(name) or name.casefold()  # folded() keeps only what has a Latin spelling
 
 
 def _split_names(value: str) -> list[str]:
@@ -565,12 +576,11 @@ _META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "sailthru.author"
 MAX_BYLINE_CANDIDATES = 8
 
 
-def _meta_names(meta: dict[str, str]) -> list[str]:
+def _meta_names(meta: MetaTags) -> list[str]:
     """The names the page's author meta tags give (a Twitter card's "Written by" when there are none)."""
     values = []
     for key in _META_AUTHOR_KEYS:
-        value = meta.get(key)
-        if value:
+        for value in meta.every(key):
             flipped = _SURNAME_FIRST.fullmatch(value) if key in _SURNAME_FIRST_KEYS else None
             values.append(f"{flipped[2]} {flipped[1]}" if flipped else value)
     return [n for v in values or _twitter_card_author(meta) for n in _split_names(v)]
@@ -612,7 +622,7 @@ def _visible_byline(tree: HtmlElement, url: str | None, sites: set[str],
     return (first or outlet) if settle else []
 
 
-def _declared_then_visible(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None, url: str | None,
+def _declared_then_visible(tree: HtmlElement, meta: MetaTags, ld: JsonLdArticle | None, url: str | None,
                            sites: set[str]):
     """(names, source) from the JSON-LD, the meta tags, then the visible byline (see ``_byline_candidates`` and
     ``_visible_byline``), each looked at only when the ones before named no person."""
@@ -648,7 +658,7 @@ def _same_people(these: list[str], those: list[str]) -> bool:
     return any(folded(a) == folded(b) or _written_out(a, b) or _written_out(b, a) for a in these for b in those)
 
 
-def pick_authors(tree: HtmlElement, meta: dict[str, str], ld: JsonLdArticle | None,
+def pick_authors(tree: HtmlElement, meta: MetaTags, ld: JsonLdArticle | None,
                  guess: Callable[[], str | None] = lambda: None, url: str | None = None,
                  ) -> tuple[list[str], str | None, tuple[str, ...]]:
     """The article's authors, where they came from (json-ld, meta, byline or trafilatura) and the other sources that

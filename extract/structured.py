@@ -33,14 +33,33 @@ class JsonLdArticle:
     publisher: str | None = None
 
 
-def read_meta(tree: HtmlElement) -> dict[str, str]:
-    """<meta> name/property/itemprop → content, lower-cased keys, first occurrence wins."""
-    meta: dict[str, str] = {}
+class MetaTags(dict[str, str]):
+    """<meta> name/property/itemprop → content, lower-cased keys, the first occurrence of a key; ``every``
+    gives all of a key's values (a name or property repeated for each of several authors; not an itemprop
+    repeated, which is of the items nested in the page, such as the works it cites)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._all: dict[str, list[str]] = {}
+
+    def add(self, key: str, content: str, repeatable: bool) -> None:
+        values = self._all.setdefault(key, [])
+        if key not in self or (repeatable and content not in values):
+            values.append(content)
+        self.setdefault(key, content)
+
+    def every(self, key: str) -> list[str]:
+        return self._all.get(key, [])
+
+
+def read_meta(tree: HtmlElement) -> MetaTags:
+    meta = MetaTags()
     for element in tree.iter("meta"):
-        key = element.get("property") or element.get("name") or element.get("itemprop") or element.get("http-equiv")
+        named = element.get("property") or element.get("name")
+        key = named or element.get("itemprop") or element.get("http-equiv")
         content = unescape((element.get("content") or "").strip())
         if key and content:
-            meta.setdefault(key.strip().lower(), content)
+            meta.add(key.strip().lower(), content, repeatable=bool(named))
     return meta
 
 

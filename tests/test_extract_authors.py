@@ -528,3 +528,25 @@ def test_an_association_a_company_or_the_site_with_its_article_declared_as_autho
     body = '<h1>Headline</h1><p>Text.</p><p class="author">Autorin: Uta Staschewski, Projektleiterin der HSS in Tunesien.</p>'
     assert authors_of(head, body) == (["Uta Staschewski"], "byline")
     assert authors_of(head, "<h1>Headline</h1><p>Text.</p>") == ([declared], "meta")
+
+
+def test_an_author_tag_repeated_for_each_author_names_them_all_and_nested_items_do_not():
+    creators = "".join(f'<meta name="dc.creator" content="{name}">'
+                       for name in ("You, Xiaoying", "Lenharo, Mariana", "Basu, Mohana"))
+    assert authors_of(creators, "<h1>Headline</h1><p>Text.</p>") == (
+        ["Xiaoying You", "Mariana Lenharo", "Mohana Basu"], "meta")
+    # itemprop metas in the body describe nested items (the works an article cites, a photo): the first only
+    cited = '<meta itemprop="author" content="Jane Roe"><meta itemprop="author" content="H. Peyriere, ">'
+    assert authors_of("", f"<h1>Headline</h1><p>Text.</p>{cited}") == (["Jane Roe"], "meta")
+
+
+def test_a_name_is_given_once_whole_without_quotes_marks_or_a_job_after_it():
+    assert clean_authors(['"David Kim"', 'Paul "Bear" Bryant', "The Pennsylvania State University ©"],
+                         declared=True) == ["David Kim", 'Paul "Bear" Bryant', "The Pennsylvania State University"]
+    # a profile's slug beside the name it stands for, whichever comes first; names in other scripts stay apart
+    assert clean_authors(["Sophie Foster", "sophie-foster"], declared=True) == ["Sophie Foster"]
+    assert clean_authors(["sophie-foster", "Sophie Foster"], declared=True) == ["Sophie Foster"]
+    assert clean_authors(["배윤경", "이상현", "Ярослав Кузишин", "Антон Зелинский"], declared=True) == [
+        "배윤경", "이상현", "Ярослав Кузишин", "Антон Зелинский"]
+    assert clean_authors(["신현주 기자", "Jane Doe Chefredakteurin"], declared=True) == ["신현주", "Jane Doe"]
+    assert clean_authors(["Emma Mackenzie", "iStockphoto)"], declared=True) == ["Emma Mackenzie"]
