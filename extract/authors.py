@@ -18,8 +18,8 @@ from extract.structured import JsonLdArticle, MetaTags, person_descriptions, spl
 # "Publié par", "Escrito por", "Scritto da", "Geschreven door", "Skrevet av", "Napisane przez". Italian "di" and "da"
 # only in lower case: they also start surnames ("Di Maio"); "av" and "af" not in capitals ("AF Group").
 _BY_WORD = r"(?:by|von|vom|par|por|door|przez|(?-i:[Aa][vf]|di|da))"
-_LEAD_WORD = (r"(?:written|posted|reported|reviewed|edited|published|words|story|text|article|"
-              r"geschrieben|verfasst|erstellt|eingestellt|veröffentlicht|gepostet|(?:ein\s+)?artikel|beitrag|"
+_LEAD_WORD = (r"(?:written|posted|reported|reviewed|edited|published|words|story|text|article|recipe|"
+              r"geschrieben|verfasst|erstellt|eingestellt|veröffentlicht|gepostet|(?:ein\s+)?artikel|beitrag|rezept|"
               r"publié|écrit|rédigé|texte|escrito|publicado|redactado|artículo|texto|"
               r"scritto|pubblicato|articolo|testo|geschreven|skrevet|skriven|napisane|napisany|opublikowane)")
 _BY_WORDS = (rf"(?:(?:{_LEAD_WORD}|this (?:post|article|story|piece|guide) was (?:written|created|contributed)|"
@@ -43,7 +43,9 @@ _NOT_A_PERSON = re.compile(
     r"view profile|\.\.\.|…|^admin(?:istrator)?$|https?://|www\.|@|[?*:=<>{}\[\]|/\\]|"
     r"^(?:(?:facebook|twitter|x|tweet|pin|pinterest|share|email|e-mail|linkedin|instagram|whatsapp|"  # buttons
     r"telegram|xing|reddit|threads|bluesky|mastodon|follow|folgen|subscribe|abonnieren)\s*)+$|"
-    rf"^(?:{_BY_WORDS}|{_LEAD_WORD}(?:\s+(?:on|am|le|el|il))?|{_LABEL_WORD}|name|anonymous|guest|unknown|none|null)$|"
+    rf"^(?:{_BY_WORDS}|{_LEAD_WORD}(?:\s+(?:on|am|le|el|il))?|{_LABEL_WORD}|name|anonymous|guest|unknown|none|null|"
+    # a template's placeholder or field name: "undefined", "publisher", "No Author", "Unbenannt"
+    r"undefined|publisher|category|date|no author|untitled|unbenannt|anonym|anonyme|anónimo|anonimo)$|"
     rf"^(?:more|all) (?:posts|articles|stories)$|\s{_BY_WORD}$|"
     rf"^(?:about|über|sobre|à propos de|a proposito d)\s+(?:the|den|die|l'|el|la|le|lo)?\s*{_ONE_LABEL}|"
     r"^(?:written|posted) by$|\w\.\w+\.\w",  # a label; a template placeholder ("page.head.author")
@@ -67,6 +69,9 @@ _BYLINE_CUT = re.compile(r"\s*(?:\||•|·|⋅|\n|\s[-–—/]\s|\bupdated\b|\bp
                          re.I | re.S)
 # The writer's initials or agency after the name: "Elena Oberholzer (obe)", "Jane Doe (AP)"
 _INITIALS_AFTER = re.compile(r"\s*\([a-z]{2,4}\.?\)$")
+# A degree or licence written after a name ("Jillian Kubala, MS, RD"), not an agency or a newsroom ("Adam Vidler, AP")
+_CREDENTIAL = re.compile(r"(?:Ph\.?\s?D|M\.?\s?D|D\.?\s?O|M\.?\s?Sc?|B\.?\s?Sc?|B\.?\s?A|M\.?\s?A|MBA|MPH|MFA|JD|LL\.?\s?[BM]|"
+                         r"RD|RDN|LD|RN|NP|PA-C|DVM|DDS|DMD|PharmD|CPA|CFA|CFP|CPP|PSP|PE|MSW|LCSW|FACP|FRCP|MRCP)\.?")
 # A name in quotes: '"David Kim"' (a nickname inside one, 'Paul "Bear" Bryant', stays)
 _QUOTED = re.compile(r'^["“„«»]([^"“”„«»]+)["”“»«]$')
 # A link's arrow or the writer's handle after the name: "Stefanus →", "Williams Perdomo @wperdomod"
@@ -161,6 +166,8 @@ def clean_authors(names: list[str], sites: set[str] = frozenset(), hosts: set[st
         if len(words) > 1 and not (declared and name.islower()) and not (typed and words[0][0].isupper()) and any(
                 w[0].islower() for w in words if w.isalpha() and len(w) > 3 and not _COLLECTIVE.fullmatch(w)):
             continue  # a phrase, not a name ("view the archive"); one-word handles may be lower case
+        if _CREDENTIAL.fullmatch(name) and people and " " in people[-1]:
+            continue  # "Jillian Kubala, MS, RD": the degrees after a name
         same = next((i for i, p in enumerate(people) if _name_key(p) == _name_key(name)), None)
         if same is None:
             people.append(name)

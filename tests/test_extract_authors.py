@@ -550,3 +550,16 @@ def test_a_name_is_given_once_whole_without_quotes_marks_or_a_job_after_it():
         "배윤경", "이상현", "Ярослав Кузишин", "Антон Зелинский"]
     assert clean_authors(["신현주 기자", "Jane Doe Chefredakteurin"], declared=True) == ["신현주", "Jane Doe"]
     assert clean_authors(["Emma Mackenzie", "iStockphoto)"], declared=True) == ["Emma Mackenzie"]
+
+
+def test_degrees_after_a_name_and_a_templates_placeholders_are_no_authors():
+    assert clean_authors(["Jillian Kubala", "MS", "RD", "Shelby Loos", "DVM", "Molly Price"], declared=True) == [
+        "Jillian Kubala", "Shelby Loos", "Molly Price"]
+    assert clean_authors(["Grant Tinsley", "Ph.D."], declared=True) == ["Grant Tinsley"]
+    # an agency or a newsroom after a name is a credit of its own; initials alone may be the writer's
+    assert clean_authors(["Adam Vidler", "AP"], declared=True) == ["Adam Vidler", "AP"]
+    assert clean_authors(["MD"], declared=True) == ["MD"]
+    for placeholder in ("undefined", "publisher", "No Author", "Unbenannt", "anónimo", "DATE"):
+        assert clean_authors([placeholder], declared=True) == [], placeholder
+    assert authors_of(SITE, '<h1>Stir Fry</h1><p>Text.</p><span class="recipe-card-author">Recipe by Jane Roe</span>') \
+        == (["Jane Roe"], "byline")
