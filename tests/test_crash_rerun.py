@@ -162,6 +162,28 @@ def test_a_backfill_racing_the_scheduled_run_equals_one_after_the_other(database
     assert checksums(db) == uninterrupted
 
 
+def test_a_second_clean_of_a_cleaned_fetch_leaves_its_staged_pages_and_fingerprints_alone(databases, env,
+                                                                                          uninterrupted):
+    """The racing runs' clean of the same fetch, one after the other: staging the first's pages again
+    would drop their fingerprints, and when that lands between the first load's statements, an article is
+    written without its first version. The second clean stages nothing."""
+    db = databases()
+    prepare = [f"{step}:{s}" for s in SOURCES.split(",") for step in ("fetch", "clean")] + ["fingerprint"]
+    run(db, env, prepare)
+    fingerprints = "select page_id, content_hash from stage.fingerprints order by page_id"
+    with psycopg.connect(db) as conn:
+        before = conn.execute(fingerprints).fetchall()
+    assert before
+    run(db, env, [f"clean:{s}" for s in SOURCES.split(",")])
+    with psycopg.connect(db) as conn:
+        assert conn.execute(fingerprints).fetchall() == before
+        extracted = [n for (n,) in conn.execute("select coalesce((counters->>'extracted')::int, 0) from ops.runs"
+                                                " where task = 'clean' order by run_id")]
+    assert len(extracted) == 4 and sum(extracted[:2]) > 0 and extracted[2:] == [0, 0], extracted
+    run(db, env, ["load"])
+    assert checksums(db) == uninterrupted
+
+
 def test_loads_are_serialised_by_their_lock(databases, env):
     """While another session holds the load lock, a load waits for it and writes nothing."""
     db = databases()

@@ -204,7 +204,7 @@ class _SourceClean(contextlib.AbstractContextManager):
         # one at a time, the second sees the first's decisions and skips those pages
         work.execute("select pg_advisory_xact_lock(%s, hashtext(%s))", (CLEAN_LOCK_KEY, source.name))
         self.pages = work.cursor(name="pages_to_clean", binary=True)  # bytea as bytes, not hex text
-        self.pages.execute(Q.pages_to_clean, {"run": fetch_run})
+        self.pages.execute(Q.pages_to_clean, {"run": fetch_run, "version": self.version})
         self.writer = work.cursor()
         self.interval = interval
 

@@ -16,10 +16,13 @@ select count(*) from raw.pages p
 where p.run_id = any(%(runs)s) and not exists (select 1 from ops.page_outcomes o where o.page_id = p.page_id)
 
 -- name: pages_to_clean
--- The fetch run's pages no outcome has been recorded for, in page order (a named cursor streams them).
+-- The fetch run's pages no outcome has been recorded for, in page order (a named cursor streams them),
+-- but those already staged by this extractor version: a second clean of the same fetch (a backfill
+-- racing the schedule) staging them again would drop their fingerprints under the first run's load.
 select p.page_id, p.kind, p.url, p.final_url, p.status, p.headers, p.body, p.fetched_at
 from raw.pages p where p.run_id = %(run)s
 and not exists (select 1 from ops.page_outcomes o where o.page_id = p.page_id)
+and not exists (select 1 from stage.articles s where s.page_id = p.page_id and s.extractor_version = %(version)s)
 order by p.page_id
 
 -- name: stage_article
