@@ -35,8 +35,9 @@ WORD = re.compile(r"\w+")
 
 def canonical(text: str | None) -> str:
     """One spelling per character (NFC): "für" written with a combining diaeresis is the same word
-    as with "ü", on either side of a comparison."""
-    return unicodedata.normalize("NFC", text or "")
+    as with "ü", on either side of a comparison; and no soft hyphens, which are invisible (some labels
+    keep the page's, some do not)."""
+    return unicodedata.normalize("NFC", text or "").replace("\u00ad", "")
 
 
 # -- scrapinghub: 4-gram shingles ------------------------------------------------------------
@@ -124,8 +125,8 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": 
 
 
 def normalise(value: str | None) -> str:
-    """NFKC, case-folded, typographic quotes and dashes made plain, whitespace collapsed."""
-    value = unicodedata.normalize("NFKC", value or "").translate(_QUOTES).casefold()
+    """NFKC, case-folded, typographic quotes and dashes made plain, whitespace collapsed, no soft hyphens."""
+    value = unicodedata.normalize("NFKC", canonical(value)).translate(_QUOTES).casefold()
     return " ".join(value.split())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -149,6 +150,9 @@ def warm_up() -> None:
         _warmed_up = True
 
 
+_SOFT_HYPHEN = re.compile(r"\u00ad|&shy;|&#173;|&#x0*ad;", re.I)
+
+
 def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRules | None = None,
                     encoding: str | None = None) -> ExtractedPage:
     """Extract the article text and metadata of one page. Never raises on bad input."""
@@ -160,6 +164,9 @@ def extract_article(html: bytes | str, url: str | None = None, rules: CleaningRu
         # One spelling per character ("য়" is one code point on some pages, two on others), so that text, search
         # and fingerprints agree across outlets.
         source = unicodedata.normalize("NFC", source)
+    # Soft hyphens are line-break hints ("Ver&shy;fas&shy;sungs&shy;be&shy;schwerde"), invisible on the page: kept,
+    # they cut the word in full-text search and in the fingerprints a copy without them is compared by.
+    source = _SOFT_HYPHEN.sub("", source)
     if not source.strip():
         return ExtractedPage(is_article=False, reason="empty document", url=url)
     if looks_binary(source):

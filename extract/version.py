@@ -13,7 +13,7 @@ import json
 
 from extract.cleaning import CleaningRules
 
-EXTRACTOR_VERSION = "2026.12.05.2"
+EXTRACTOR_VERSION = "2026.12.05.3"
 
 
 def extractor_version(rules: CleaningRules) -> str:

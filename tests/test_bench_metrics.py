@@ -91,6 +91,11 @@ def test_texts_are_compared_in_one_unicode_normal_form():
     assert metrics.bag_of_words(decomposed, composed).f1 == 1.0
     assert metrics.snippet_rate([decomposed], composed) == 1.0
     assert metrics.shingle_counts(composed, decomposed) == (1.0, 0.0, 0.0)
+    # soft hyphens are invisible: some labels keep the page's, some drop them
+    hyphenated = "Die Ver\u00adfas\u00adsungs\u00adbe\u00adschwerde ist eingelegt"
+    assert metrics.bag_of_words(hyphenated, "Die Verfassungsbeschwerde ist eingelegt").f1 == 1.0
+    assert metrics.snippet_rate([hyphenated], "Die Verfassungsbeschwerde ist eingelegt.") == 1.0
+    assert metrics.same_title("Genesenen\u00ad\u00adnachweise", "Genesenennachweise")
 
 
 def test_snippet_rate_is_per_page_and_case_insensitive():

@@ -6,6 +6,8 @@ import json
 
 from lxml import html
 
+from dedup.fingerprints import fingerprint
+from extract import extract_article
 from extract.cleaning import clean_text
 from extract.decoding import decode_html
 from extract.pruning import link_teasers, marked_furniture
@@ -96,3 +98,20 @@ def test_a_list_of_short_or_dated_links_is_one_of_teasers():
         "<li>05.03.2024 <a href='/b'>Aufklärung nur intern, sagt der Minister</a></li></ol></body></html>")
     assert link_teasers(page) == ["Política", "Economía", "19.03.2024 Fahndung nach Verrätern im Amt",
                                   "05.03.2024 Aufklärung nur intern, sagt der Minister"]
+
+
+def test_soft_hyphens_are_dropped_so_search_and_fingerprints_see_whole_words():
+    def page(shy: str) -> bytes:
+        hyphenated = [s.replace("Flusshafen", f"Fluss{shy}ha{shy}fen").replace("Bürgermeisterin", f"Bürger{shy}meisterin")
+                      for s in STORY]
+        return (f"<html><head><title>Ver{shy}fas{shy}sungs{shy}be{shy}schwerde eingelegt</title></head><body><article>"
+                f"<h1>Ver{shy}fas{shy}sungs{shy}be{shy}schwerde eingelegt</h1>"
+                + "".join(f"<p>{s} {s}</p>" for s in hyphenated) + "</article></body></html>").encode()
+
+    plain = extract_article(page(""), "https://a.example/news/1")
+    assert plain.is_article and "Flusshafen" in plain.text
+    for shy in ("&shy;", "&#173;", "&#xAD;", "\u00ad"):
+        hyphenated = extract_article(page(shy), "https://a.example/news/1")
+        assert (hyphenated.title, hyphenated.text) == (plain.title, plain.text), shy
+        assert fingerprint(hyphenated.text).content_hash == fingerprint(plain.text).content_hash
+    assert plain.title == "Verfassungsbeschwerde eingelegt"
