@@ -51,11 +51,14 @@ class RawPage:
         return self.headers.get("content-type", "text/html")
 
     @property
+    def is_html(self) -> bool:
+        return "html" in self.content_type.lower()
+
+    @property
     def extractable(self) -> bool:
         """Whether the page goes to the extractor: an article page that came back as HTML, with a body
         (the others are recorded or rejected without being parsed)."""
-        return (self.kind == "article" and self.status == 200 and "html" in self.content_type.lower()
-                and bool(self.body))
+        return self.kind == "article" and self.status == 200 and self.is_html and bool(self.body)
 
 
 def cleaning_rules(source: Source | None) -> CleaningRules:

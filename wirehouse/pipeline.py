@@ -276,7 +276,7 @@ def _decide_page(cur, run_id: int, source: str, raw: RawPage, extracted: Future 
         return _record(cur, run_id, source, raw, "not_article", f"{raw.kind} page")
     if raw.status != 200:
         return _reject(cur, run_id, source, raw, f"HTTP {raw.status}")
-    if "html" not in raw.content_type.lower():
+    if not raw.is_html:
         return _reject(cur, run_id, source, raw, "not HTML", f"content-type: {raw.content_type}")
     if not raw.body:
         return _reject(cur, run_id, source, raw, "empty body")
